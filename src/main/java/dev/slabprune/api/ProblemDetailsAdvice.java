@@ -1,0 +1,163 @@
+package dev.slabprune.api;
+
+import dev.slabprune.storage.StorageException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error leaves the service as an RFC 9457 problem detail: a stable {@code type}, a human
+ * {@code title}, a {@code detail} that says what to fix, and {@code errors[]} where several things
+ * are wrong. Exception class names and stack traces never leave the service.
+ */
+@RestControllerAdvice
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+  @ExceptionHandler(BadInputException.class)
+  ResponseEntity<ProblemDetail> badInput(BadInputException e) {
+    ProblemDetail problem =
+        problem(
+            HttpStatus.valueOf(e.status()), ProblemTypes.of(e.slug()), e.title(), e.getMessage());
+    if (!e.violations().isEmpty()) {
+      problem.setProperty("errors", errors(e.violations()));
+    }
+    return ResponseEntity.status(e.status()).body(problem);
+  }
+
+  @ExceptionHandler(NotFoundException.class)
+  ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", e.getMessage());
+    problem.setProperty("resource", e.resource());
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+  }
+
+  @ExceptionHandler(StorageException.class)
+  ResponseEntity<ProblemDetail> storage(StorageException e) {
+    log.error("Storage failure", e);
+    ProblemDetail problem =
+        problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            ProblemTypes.SERVICE_UNAVAILABLE,
+            "Storage unavailable",
+            "The database could not store or read the data. Try again shortly.");
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .body(problem);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    log.error("Unexpected failure", e);
+    ProblemDetail problem =
+        problem(
+            HttpStatus.INTERNAL_SERVER_ERROR,
+            ProblemTypes.INTERNAL_ERROR,
+            "Internal error",
+            "The service failed unexpectedly; the failure has been logged.");
+    return ResponseEntity.internalServerError().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<BadInputException.Violation> violations =
+        e.getBindingResult().getFieldErrors().stream()
+            .map(
+                (FieldError error) ->
+                    new BadInputException.Violation(
+                        error.getField(),
+                        error.getDefaultMessage() == null
+                            ? "is invalid"
+                            : error.getDefaultMessage()))
+            .toList();
+    ProblemDetail problem =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            ProblemTypes.INVALID_REQUEST,
+            "Invalid request",
+            violations.size() == 1
+                ? "The field " + violations.get(0).location() + " " + violations.get(0).message()
+                : violations.size() + " fields are invalid: see errors.");
+    problem.setProperty("errors", errors(violations));
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+      MaxUploadSizeExceededException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String limit =
+        e.getMaxUploadSize() < 0 ? "the configured limit" : e.getMaxUploadSize() + " bytes";
+    ProblemDetail problem =
+        problem(
+            HttpStatus.CONTENT_TOO_LARGE,
+            ProblemTypes.PAYLOAD_TOO_LARGE,
+            "Upload too large",
+            "The upload is larger than "
+                + limit
+                + " (spring.servlet.multipart.max-file-size). Send a smaller file or raise the"
+                + " limit.");
+    problem.setProperty("limit", "spring.servlet.multipart.max-file-size");
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+  }
+
+  /** Framework errors (bad JSON, wrong method, missing part...) get a stable type too. */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+      problem.setType(frameworkType(status));
+    }
+    return super.createResponseEntity(body, headers, status, request);
+  }
+
+  private static URI frameworkType(HttpStatusCode status) {
+    return switch (status.value()) {
+      case 404 -> ProblemTypes.NOT_FOUND;
+      case 405 -> ProblemTypes.METHOD_NOT_ALLOWED;
+      case 406 -> ProblemTypes.NOT_ACCEPTABLE;
+      case 413 -> ProblemTypes.PAYLOAD_TOO_LARGE;
+      case 415 -> ProblemTypes.UNSUPPORTED_MEDIA_TYPE;
+      case 503 -> ProblemTypes.SERVICE_UNAVAILABLE;
+      default ->
+          status.is5xxServerError() ? ProblemTypes.INTERNAL_ERROR : ProblemTypes.INVALID_REQUEST;
+    };
+  }
+
+  private static ProblemDetail problem(
+      HttpStatusCode status, URI type, String title, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(type);
+    problem.setTitle(title);
+    return problem;
+  }
+
+  private static List<Map<String, String>> errors(List<BadInputException.Violation> violations) {
+    return violations.stream()
+        .map(v -> Map.of("location", v.location(), "message", v.message()))
+        .toList();
+  }
+}

@@ -1,0 +1,275 @@
+package dev.slabprune.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.largeobject.LargeObject;
+import org.postgresql.largeobject.LargeObjectManager;
+import org.springframework.stereotype.Component;
+
+/**
+ * Artifact bytes in PostgreSQL large objects, addressed by SHA-256. Content streams in and out in
+ * fixed-size chunks, so neither storing nor reading holds an artifact in the heap; the same bytes
+ * stored twice are kept once.
+ *
+ * <p>Each call runs in a transaction of its own on a connection of its own: large objects need a
+ * transaction, and an open {@link ArtifactContent} keeps its transaction until closed.
+ */
+@Component
+public class ArtifactStore {
+
+  private static final int CHUNK = 256 * 1024;
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  private final DataSource dataSource;
+  private final Clock clock;
+
+  public ArtifactStore(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  /**
+   * Stores the stream's bytes (read to its end, not closed) and returns their artifact; when the
+   * same bytes were stored before, returns the existing artifact and keeps one copy.
+   */
+  public Artifact store(InputStream content, String mediaType) {
+    MessageDigest digest = sha256();
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        LargeObjectManager objects = largeObjects(connection);
+        long oid = objects.createLO(LargeObjectManager.READWRITE);
+        long size;
+        try (LargeObject object = objects.open(oid, LargeObjectManager.WRITE);
+            OutputStream out = object.getOutputStream()) {
+          size = copy(new DigestInputStream(content, digest), out);
+        }
+        String hash = HexFormat.of().formatHex(digest.digest());
+        Artifact stored = insertOrFind(connection, hash, size, mediaType, oid);
+        if (stored == null) {
+          objects.unlink(oid);
+          stored =
+              find(connection, hash).orElseThrow(() -> new IllegalStateException("lost " + hash));
+        }
+        connection.commit();
+        return stored;
+      } catch (SQLException | IOException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not store an artifact", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the content to store", e);
+    }
+  }
+
+  /** Stores a small byte array; see {@link #store(InputStream, String)}. */
+  public Artifact store(byte[] content, String mediaType) {
+    return store(new java.io.ByteArrayInputStream(content), mediaType);
+  }
+
+  public Optional<Artifact> find(String sha256) {
+    if (!SHA256.matcher(sha256).matches()) {
+      return Optional.empty();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      return find(connection, sha256);
+    } catch (SQLException e) {
+      throw new StorageException("could not look up artifact " + sha256, e);
+    }
+  }
+
+  /**
+   * @throws ArtifactNotFoundException when no artifact has this hash
+   */
+  public Artifact get(String sha256) {
+    return find(sha256).orElseThrow(() -> new ArtifactNotFoundException(sha256));
+  }
+
+  /**
+   * Opens the artifact for reading.
+   *
+   * @throws ArtifactNotFoundException when no artifact has this hash
+   */
+  public ArtifactContent open(String sha256) {
+    if (!SHA256.matcher(sha256).matches()) {
+      throw new ArtifactNotFoundException(sha256);
+    }
+    Connection connection = null;
+    try {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(false);
+      connection.setReadOnly(true);
+      Long oid = null;
+      Artifact artifact = null;
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "select size_bytes, media_type, created_at, content from artifact where sha256 = ?")) {
+        select.setString(1, sha256);
+        try (ResultSet row = select.executeQuery()) {
+          if (row.next()) {
+            artifact = artifact(sha256, row);
+            oid = row.getLong("content");
+          }
+        }
+      }
+      if (artifact == null) {
+        throw new ArtifactNotFoundException(sha256);
+      }
+      LargeObject object = largeObjects(connection).open(oid, LargeObjectManager.READ);
+      Connection owned = connection;
+      connection = null;
+      return new ArtifactContent(
+          artifact,
+          object.getInputStream(CHUNK, Long.MAX_VALUE),
+          () -> {
+            try (owned) {
+              object.close();
+              owned.commit();
+            }
+          });
+    } catch (SQLException e) {
+      throw new StorageException("could not open artifact " + sha256, e);
+    } finally {
+      if (connection != null) {
+        closeQuietly(connection);
+      }
+    }
+  }
+
+  /** Writes the artifact's bytes to {@code out} (not closed) and returns how many there were. */
+  public long copyTo(String sha256, OutputStream out) {
+    try (ArtifactContent content = open(sha256)) {
+      return copy(content.stream(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not copy artifact " + sha256, e);
+    }
+  }
+
+  /** Reads a small artifact whole; for large ones use {@link #open(String)}. */
+  public byte[] readAllBytes(String sha256) {
+    try (ArtifactContent content = open(sha256)) {
+      return content.stream().readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read artifact " + sha256, e);
+    }
+  }
+
+  /**
+   * Removes the artifact and its bytes; the caller makes sure nothing refers to it.
+   *
+   * @return false when there was no such artifact
+   */
+  public boolean delete(String sha256) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement delete =
+          connection.prepareStatement("delete from artifact where sha256 = ? returning content")) {
+        delete.setString(1, sha256);
+        try (ResultSet row = delete.executeQuery()) {
+          if (!row.next()) {
+            connection.rollback();
+            return false;
+          }
+          largeObjects(connection).unlink(row.getLong(1));
+        }
+        connection.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not delete artifact " + sha256, e);
+    }
+  }
+
+  private Artifact insertOrFind(
+      Connection connection, String hash, long size, String mediaType, long oid)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into artifact (sha256, size_bytes, media_type, content, created_at)"
+                + " values (?, ?, ?, ?, ?) on conflict (sha256) do nothing")) {
+      Timestamp now = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS));
+      insert.setString(1, hash);
+      insert.setLong(2, size);
+      insert.setString(3, mediaType);
+      insert.setLong(4, oid);
+      insert.setTimestamp(5, now);
+      if (insert.executeUpdate() == 0) {
+        return null;
+      }
+      return new Artifact(hash, size, mediaType, now.toInstant());
+    }
+  }
+
+  private static Optional<Artifact> find(Connection connection, String sha256) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "select size_bytes, media_type, created_at from artifact where sha256 = ?")) {
+      select.setString(1, sha256);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(artifact(sha256, row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Artifact artifact(String sha256, ResultSet row) throws SQLException {
+    return new Artifact(
+        sha256,
+        row.getLong("size_bytes"),
+        row.getString("media_type"),
+        row.getTimestamp("created_at").toInstant());
+  }
+
+  private static LargeObjectManager largeObjects(Connection connection) throws SQLException {
+    return connection.unwrap(PGConnection.class).getLargeObjectAPI();
+  }
+
+  private static long copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[CHUNK];
+    long total = 0;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      out.write(buffer, 0, n);
+      total += n;
+    }
+    return total;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.rollback();
+      connection.close();
+    } catch (SQLException ignored) {
+      // The connection is being discarded after a failure already reported.
+    }
+  }
+}

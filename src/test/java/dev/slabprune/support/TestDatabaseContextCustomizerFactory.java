@@ -1,0 +1,52 @@
+package dev.slabprune.support;
+
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+
+/**
+ * Points every Spring test context at the {@link TestDatabase}, so no test can fall back to the
+ * embedded development database or to an in-memory substitute.
+ */
+public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
+
+  @Override
+  public ContextCustomizer createContextCustomizer(
+      Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
+    return new TestDatabaseCustomizer();
+  }
+
+  private static final class TestDatabaseCustomizer implements ContextCustomizer {
+
+    @Override
+    public void customizeContext(
+        ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+      TestDatabase database = TestDatabase.get();
+      context
+          .getEnvironment()
+          .getPropertySources()
+          .addFirst(
+              new MapPropertySource(
+                  "testDatabase",
+                  Map.of(
+                      "spring.datasource.url", database.jdbcUrl(),
+                      "spring.datasource.username", database.user(),
+                      "spring.datasource.password", database.password())));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof TestDatabaseCustomizer;
+    }
+
+    @Override
+    public int hashCode() {
+      return TestDatabaseCustomizer.class.hashCode();
+    }
+  }
+}
