@@ -42,6 +42,7 @@ public final class TestDatabase {
   private final String url;
   private final String user;
   private final String password;
+  private DataSource pool;
 
   private TestDatabase(String source, String url, String user, String password) {
     this.source = source;
@@ -80,6 +81,23 @@ public final class TestDatabase {
     dataSource.setUser(user);
     dataSource.setPassword(password);
     return dataSource;
+  }
+
+  /**
+   * A pooled data source on this database with the service's schema applied, shared by the tests of
+   * this JVM.
+   */
+  public synchronized DataSource pooledDataSource() {
+    if (pool == null) {
+      migratedDataSource();
+      com.zaxxer.hikari.HikariDataSource hikari = new com.zaxxer.hikari.HikariDataSource();
+      hikari.setJdbcUrl(url);
+      hikari.setUsername(user);
+      hikari.setPassword(password);
+      hikari.setMaximumPoolSize(12);
+      pool = hikari;
+    }
+    return pool;
   }
 
   /** A data source on this database with the service's schema applied. */

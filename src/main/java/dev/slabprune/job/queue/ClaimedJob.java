@@ -1,0 +1,20 @@
+package dev.slabprune.job.queue;
+
+import java.util.UUID;
+
+/**
+ * A job as a worker holds it: every write back names the {@code version} it was claimed at, so a
+ * worker that lost the job (reaped, cancelled, taken by another) cannot overwrite it.
+ *
+ * @param attempt which start this is, from 1
+ * @param parameters the job's settings as JSON
+ */
+public record ClaimedJob(
+    UUID id,
+    long version,
+    int attempt,
+    int maxAttempts,
+    String owner,
+    UUID modelId,
+    UUID datasetId,
+    String parameters) {}

@@ -1,0 +1,19 @@
+package dev.slabprune.job.queue;
+
+/** The work a job does once claimed: compression, in the service; something small in tests. */
+@FunctionalInterface
+public interface JobHandler {
+
+  /**
+   * Runs the job, checking {@link JobContext#stopRequested()} between steps and throwing {@link
+   * JobStoppedException} when it is set.
+   *
+   * @return what stores the result; it runs in the transaction that marks the job succeeded, and
+   *     only if this worker still holds the job
+   * @throws dev.slabprune.api.BadInputException when the input can never succeed: the job fails at
+   *     once, without retries
+   * @throws JobFailedException for a failure the handler has classified
+   * @throws Exception anything else is taken as transient and retried while attempts remain
+   */
+  Runnable run(ClaimedJob job, JobContext context) throws Exception;
+}
