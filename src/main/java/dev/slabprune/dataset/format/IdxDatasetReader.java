@@ -122,9 +122,13 @@ public final class IdxDatasetReader {
     return ParsedDataset.classification(count, features, x, List.of(), labels, classes);
   }
 
+  /**
+   * Reads the pixels into chunks that grow with the data actually present, so a header that claims
+   * more images than the file holds fails as truncated without allocating for its claim.
+   */
   private static float[] readPixels(InputStream in, int count, int features) throws IOException {
     long total = (long) count * features;
-    float[] x = new float[(int) total];
+    FloatBuilder x = new FloatBuilder();
     byte[] chunk = new byte[1 << 16];
     long done = 0;
     while (done < total) {
@@ -133,14 +137,11 @@ public final class IdxDatasetReader {
       try {
         got = in.readNBytes(chunk, 0, want);
       } catch (java.io.EOFException e) {
-        got = -1;
-      }
-      if (got < 0) {
         throw truncated(
             "images file", 16 + done, count + " images (the compressed stream ends early)");
       }
       for (int i = 0; i < got; i++) {
-        x[(int) (done + i)] = (chunk[i] & 0xFF) / 255f;
+        x.add((chunk[i] & 0xFF) / 255f);
       }
       done += got;
       if (got < want) {
@@ -150,7 +151,7 @@ public final class IdxDatasetReader {
             count + " images of " + features + " pixels (" + total + " bytes after the header)");
       }
     }
-    return x;
+    return x.toArray();
   }
 
   private InputStream open(InputStream in, String what) throws IOException {
