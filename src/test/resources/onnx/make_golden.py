@@ -208,7 +208,79 @@ def float64_model():
     write_io("float64_mlp", x, h @ w2 + b2)
 
 
+def sklearn_style(name, kind):
+    """The graph sklearn-onnx writes for MLPClassifier (zipmap=False) and MLPRegressor: a Cast
+    at the input, MatMul then Add with [1, n] intercepts, and for classifiers a label output
+    (ArgMax, ArrayFeatureExtractor, Reshape, Cast) beside the probabilities. Built by hand here
+    (sklearn-onnx is not packaged by Debian), following that converter's structure."""
+    rng = np.random.default_rng({"multiclass": 21, "binary": 22, "regressor": 23}[kind])
+    out = {"multiclass": OUT, "binary": 1, "regressor": 1}[kind]
+    sizes = [IN, H1, H2, out]
+    inits, nodes = [], [helper.make_node("Cast", ["X"], ["cast_input"], name="Cast", to=TensorProto.FLOAT)]
+    current = "cast_input"
+    ws, bs = [], []
+    for i in range(3):
+        w = rng.normal(size=(sizes[i], sizes[i + 1])).astype(np.float32)
+        b = rng.normal(size=(1, sizes[i + 1])).astype(np.float32)
+        ws.append(w)
+        bs.append(b)
+        inits += [tensor("coefficient%d" % i, w, True), tensor("intercepts%d" % i, b, True)]
+        nodes.append(helper.make_node("MatMul", [current, "coefficient%d" % i], ["mul_result%d" % i], name="MatMul%d" % i))
+        nodes.append(helper.make_node("Add", ["mul_result%d" % i, "intercepts%d" % i], ["add_result%d" % i], name="Add%d" % i))
+        if i < 2:
+            nodes.append(helper.make_node("Relu", ["add_result%d" % i], ["next_activations%d" % i], name="Relu%d" % i))
+            current = "next_activations%d" % i
+    last = {"multiclass": "Softmax", "binary": "Sigmoid", "regressor": "Identity"}[kind]
+    nodes.append(helper.make_node(last, ["add_result2"], ["out_activations_result"], name=last))
+    x = rng.normal(size=(ROWS, IN)).astype(np.float32)
+    h = x.astype(np.float64)
+    for i in range(2):
+        h = np.maximum(h @ ws[i] + bs[i], 0)
+    z = h @ ws[2] + bs[2]
+    outputs = []
+    if kind == "regressor":
+        inits.append(tensor("shape_tensor", np.array([-1, 1], dtype=np.int64), True))
+        nodes.append(helper.make_node("Reshape", ["out_activations_result", "shape_tensor"], ["variable"], name="Reshape"))
+        outputs.append(helper.make_tensor_value_info("variable", TensorProto.FLOAT, [None, 1]))
+        y = z
+    else:
+        if kind == "binary":
+            inits.append(tensor("unity", np.array(1, dtype=np.float32), True))
+            nodes.append(helper.make_node("Sub", ["unity", "out_activations_result"], ["negative_class_proba"], name="Sub"))
+            nodes.append(helper.make_node("Concat", ["negative_class_proba", "out_activations_result"], ["probabilities"], name="Concat", axis=1))
+            p = 1 / (1 + np.exp(-z))
+            y = np.concatenate([1 - p, p], axis=1)
+            classes = 2
+        else:
+            nodes.append(helper.make_node("Identity", ["out_activations_result"], ["probabilities"], name="Identity"))
+            y = softmax(z)
+            classes = OUT
+        inits.append(helper.make_tensor("classes", TensorProto.INT32, [classes], list(range(classes))))
+        nodes.append(helper.make_node("ArgMax", ["probabilities"], ["argmax_output"], name="ArgMax", axis=1))
+        nodes.append(helper.make_node("ArrayFeatureExtractor", ["classes", "argmax_output"], ["array_feature_extractor_result"], name="ArrayFeatureExtractor", domain="ai.onnx.ml"))
+        inits.append(tensor("shape_tensor", np.array([-1], dtype=np.int64), True))
+        nodes.append(helper.make_node("Reshape", ["array_feature_extractor_result", "shape_tensor"], ["reshaped_result"], name="Reshape"))
+        nodes.append(helper.make_node("Cast", ["reshaped_result"], ["label"], name="Cast1", to=TensorProto.INT64))
+        outputs.append(helper.make_tensor_value_info("label", TensorProto.INT64, [None]))
+        outputs.append(helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, classes]))
+    graph = helper.make_graph(
+        nodes, "mlp_" + kind, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, IN])], outputs, inits
+    )
+    model = helper.make_model(
+        graph,
+        producer_name="skl2onnx",
+        opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("ai.onnx.ml", 1)],
+    )
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, name + ".onnx")
+    write_io(name, x, y)
+
+
 if __name__ == "__main__":
+    sklearn_style("sklearn_style_multiclass", "multiclass")
+    sklearn_style("sklearn_style_binary", "binary")
+    sklearn_style("sklearn_style_regressor", "regressor")
     torch_model()
     float_data_model()
     matmul_add_model()

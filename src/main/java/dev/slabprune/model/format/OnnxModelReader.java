@@ -48,6 +48,10 @@ public final class OnnxModelReader {
       "supported: Gemm or MatMul+Add layers; Relu, Tanh, Sigmoid; Identity, Dropout;"
           + " Flatten, Reshape or Gather (axis 1) at the input; Softmax or LogSoftmax at the output";
 
+  private static final Set<String> LABEL_OPS =
+      Set.of(
+          "ArgMax", "ArrayFeatureExtractor", "Reshape", "Cast", "Identity", "Squeeze", "Flatten");
+
   private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
   private static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
   private static final int INT64 = TensorProto.DataType.INT64_VALUE;
@@ -149,6 +153,7 @@ public final class OnnxModelReader {
     private final Map<String, TensorProto> constants = new HashMap<>();
     private final Map<String, List<Integer>> consumers = new HashMap<>();
     private final Set<Integer> visited = new HashSet<>();
+    private final Set<String> headValues = new HashSet<>();
     private final List<DenseLayer> layers = new ArrayList<>();
     private final List<OnnxModelSummary.Layer> layerSummaries = new ArrayList<>();
 
@@ -193,8 +198,23 @@ public final class OnnxModelReader {
       for (TensorProto t : graph.getInitializerList()) {
         constants.put(t.getName(), t);
       }
+      Set<Integer> head = labelHead();
       for (int i = 0; i < graph.getNodeCount(); i++) {
         NodeProto node = graph.getNode(i);
+        if (head.contains(i)) {
+          visited.add(i);
+          headValues.addAll(node.getOutputList());
+          continue;
+        }
+        if (node.getOpType().equals("ZipMap")) {
+          throw new ModelFormatException(
+              ModelFormatException.UNSUPPORTED_OP,
+              "Unsupported operator",
+              "Node '"
+                  + node.getName()
+                  + "' (ZipMap) turns the probabilities into a list of maps; convert the"
+                  + " scikit-learn model with options={'zipmap': False}.");
+        }
         checkDomain(node);
         if (node.getOpType().equals("Constant")) {
           constants.put(node.getOutput(0), constantValue(node));
@@ -312,6 +332,12 @@ public final class OnnxModelReader {
                 + "' is read by no node and is not the graph's output; only a single chain of"
                 + " layers from the input to the output is supported.");
       }
+      if (users.size() == 2) {
+        String next = binaryProbabilities(current, users);
+        if (next != null) {
+          return next;
+        }
+      }
       if (users.size() > 1) {
         List<String> names = new ArrayList<>();
         for (int u : users) {
@@ -332,7 +358,7 @@ public final class OnnxModelReader {
       int index = users.get(0);
       NodeProto node = graph.getNode(index);
       visited.add(index);
-      if (transform != null) {
+      if (transform != null && !node.getOpType().equals("Identity")) {
         throw unsupportedUse(
             node, "nothing may follow the output's Softmax or LogSoftmax; make it the last node");
       }
@@ -358,6 +384,7 @@ public final class OnnxModelReader {
         case "Tanh" -> activation(node, Activation.TANH);
         case "Sigmoid" -> activation(node, Activation.SIGMOID);
         case "Identity" -> {}
+        case "Cast" -> cast(node);
         case "Dropout" -> dropout(node);
         case "Flatten" -> flatten(node);
         case "Reshape" -> reshape(node, current);
@@ -493,8 +520,8 @@ public final class OnnxModelReader {
       flattened = true;
     }
 
+    /** A Reshape that keeps [batch, width]: at the input (flattening) or anywhere as a no-op. */
     private void reshape(NodeProto node, String current) {
-      requireAtInput(node);
       if (node.getInputCount() < 2 || !node.getInput(0).equals(current)) {
         throw unsupportedUse(node, "the data must be Reshape's first operand");
       }
@@ -508,13 +535,81 @@ public final class OnnxModelReader {
       if (!widthOk) {
         throw unsupportedUse(
             node,
-            "only a Reshape to [-1, features] or [0, -1] at the input is supported, got "
-                + Arrays.toString(shape));
+            "only a Reshape to [-1, width] or [0, -1] is supported, got " + Arrays.toString(shape));
       }
       if (width < 0 && shape[1] > 0) {
         width = shape[1];
       }
       flattened = true;
+    }
+
+    private void cast(NodeProto node) {
+      long to = intAttr(node, "to", 0);
+      if (to != FLOAT && to != DOUBLE) {
+        throw unsupportedUse(
+            node,
+            "only a Cast to float32 or float64 is supported, not to " + dataTypeName((int) to));
+      }
+    }
+
+    /**
+     * The end of a binary classifier as sklearn-onnx writes it: p = Sigmoid(z) with one unit, then
+     * Concat(1 - p, p). Read as the equivalent two-unit layer [0, z] with a Softmax, since
+     * softmax(0, z) = (1 - sigmoid(z), sigmoid(z)). Returns the Concat's output, or null if the two
+     * readers of {@code current} are not this pattern.
+     */
+    private String binaryProbabilities(String current, List<Integer> users) {
+      if (pendingWeights == null
+          || pendingOut != 1
+          || pendingActivation != Activation.SIGMOID
+          || transform != null) {
+        return null;
+      }
+      NodeProto sub = null;
+      NodeProto concat = null;
+      int subIndex = -1;
+      int concatIndex = -1;
+      for (int u : users) {
+        NodeProto n = graph.getNode(u);
+        if (n.getOpType().equals("Sub")) {
+          sub = n;
+          subIndex = u;
+        } else if (n.getOpType().equals("Concat")) {
+          concat = n;
+          concatIndex = u;
+        }
+      }
+      if (sub == null
+          || concat == null
+          || sub.getInputCount() != 2
+          || !sub.getInput(1).equals(current)
+          || !constants.containsKey(sub.getInput(0))
+          || concat.getInputCount() != 2
+          || !concat.getInput(0).equals(sub.getOutput(0))
+          || !concat.getInput(1).equals(current)
+          || Math.abs(intAttr(concat, "axis", 0)) != 1
+          || consumers.getOrDefault(sub.getOutput(0), List.of()).size() != 1) {
+        return null;
+      }
+      float[] one = floats(constants.get(sub.getInput(0)), sub);
+      if (one.length != 1 || one[0] != 1f) {
+        return null;
+      }
+      float[] w = new float[pendingIn * 2];
+      for (int i = 0; i < pendingIn; i++) {
+        w[i * 2 + 1] = pendingWeights[i];
+      }
+      pendingWeights = w;
+      pendingBias = new float[] {0, pendingBias[0]};
+      pendingOut = 2;
+      pendingActivation = null;
+      pendingNodes.add(sub.getName());
+      pendingNodes.add(concat.getName());
+      width = 2;
+      transform = OutputKind.PROBABILITIES;
+      visited.add(subIndex);
+      visited.add(concatIndex);
+      return concat.getOutput(0);
     }
 
     private void gather(NodeProto node, String current) {
@@ -641,20 +736,59 @@ public final class OnnxModelReader {
       return input;
     }
 
+    /**
+     * The nodes that turn the probabilities into a predicted label, as sklearn-onnx classifiers
+     * end: everything downstream of an ArgMax, if it is made of label-picking ops only. They are
+     * left out of the network, and the outputs they produce are ignored.
+     */
+    private Set<Integer> labelHead() {
+      Map<String, List<Integer>> readers = new HashMap<>();
+      List<Integer> todo = new ArrayList<>();
+      for (int i = 0; i < graph.getNodeCount(); i++) {
+        NodeProto node = graph.getNode(i);
+        for (String in : node.getInputList()) {
+          readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+        }
+        if (node.getOpType().equals("ArgMax")) {
+          todo.add(i);
+        }
+      }
+      Set<Integer> head = new HashSet<>();
+      while (!todo.isEmpty()) {
+        int i = todo.remove(todo.size() - 1);
+        if (!head.add(i)) {
+          continue;
+        }
+        if (!LABEL_OPS.contains(graph.getNode(i).getOpType())) {
+          return Set.of();
+        }
+        for (String out : graph.getNode(i).getOutputList()) {
+          todo.addAll(readers.getOrDefault(out, List.of()));
+        }
+      }
+      return head;
+    }
+
     private ValueInfoProto singleOutput() {
-      if (graph.getOutputCount() != 1) {
+      List<ValueInfoProto> outputs = new ArrayList<>();
+      for (ValueInfoProto v : graph.getOutputList()) {
+        if (!headValues.contains(v.getName())) {
+          outputs.add(v);
+        }
+      }
+      if (outputs.size() != 1) {
         List<String> names = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
         throw new ModelFormatException(
             ModelFormatException.NOT_A_CHAIN,
             "One output expected",
             "The graph has "
-                + graph.getOutputCount()
-                + " outputs "
+                + outputs.size()
+                + " outputs besides a predicted label "
                 + names
-                + "; a network with exactly one output is supported (sklearn-onnx classifiers:"
-                + " export the probabilities only, without the label output and ZipMap).");
+                + "; a network with exactly one output (its scores or probabilities) is"
+                + " supported.");
       }
-      return graph.getOutput(0);
+      return outputs.get(0);
     }
 
     private void checkElementType(ValueInfoProto v) {

@@ -10,7 +10,15 @@ import java.util.List;
 final class Golden {
 
   static final List<String> MODELS =
-      List.of("torch_mlp", "float_data_mlp", "matmul_add_mlp", "gather_mlp", "float64_mlp");
+      List.of(
+          "torch_mlp",
+          "float_data_mlp",
+          "matmul_add_mlp",
+          "gather_mlp",
+          "float64_mlp",
+          "sklearn_style_multiclass",
+          "sklearn_style_binary",
+          "sklearn_style_regressor");
 
   /** Input rows and the outputs the producing library computed for them. */
   record Io(int rows, int inputs, float[] x, int outputs, double[] y) {}

@@ -382,6 +382,49 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
+  void aZipMapIsRefusedWithTheConverterOptionThatAvoidsIt() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "z", 4, 2)
+            .node("Softmax", "softmax", new String[] {"z"}, "p")
+            .node("ZipMap", "zipmap", new String[] {"p"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_OP)
+        .hasMessageContaining("'zipmap' (ZipMap)")
+        .hasMessageContaining("options={'zipmap': False}");
+  }
+
+  @Test
+  void aCastToAnIntegerTypeIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .node("Cast", "to_int", new String[] {"x"}, "xi", intAttr("to", 7))
+            .gemm("fc", "xi", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'to_int' (Cast)")
+        .hasMessageContaining("int64");
+  }
+
+  @Test
+  void aSecondScoreOutputBesidesTheLabelIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .output("h")
+            .gemm("fc1", "x", "h", 4, 3)
+            .gemm("fc2", "h", "y", 3, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("[y, h]");
+  }
+
+  @Test
   void anOpFromACustomDomainIsRefused() {
     ModelProto base = TestGraphs.withInput("x", 4).output("y").gemm("fc", "x", "y", 4, 2).model();
     ModelProto custom =

@@ -118,6 +118,29 @@ class OnnxRoundTripTest {
   }
 
   @Test
+  void anSklearnStyleBinaryClassifierIsReadAsTwoSoftmaxUnitsAndItsLabelOutputIsLeftOut() {
+    OnnxModel model = reader.read(Golden.bytes("sklearn_style_binary"));
+
+    assertThat(model.network().architecture()).containsExactly(8, 6, 5, 2);
+    assertThat(model.network().output()).isEqualTo(OutputKind.PROBABILITIES);
+    assertThat(model.summary().output().name()).isEqualTo("probabilities");
+    assertThat(model.summary().producerName()).isEqualTo("skl2onnx");
+    assertThat(model.summary().layers().get(2).nodes()).contains("Sub", "Concat");
+    assertThat(model.summary().parameterCount()).isEqualTo(8 * 6 + 6 + 6 * 5 + 5 + 5 + 1);
+  }
+
+  @Test
+  void anSklearnStyleRegressorIsReadThroughItsCastAndFinalReshape() {
+    OnnxModel model =
+        new OnnxModelReader(OnnxLimits.DEFAULTS, OutputKind.REGRESSION)
+            .read(Golden.bytes("sklearn_style_regressor"));
+
+    assertThat(model.network().architecture()).containsExactly(8, 6, 5, 1);
+    assertThat(model.summary().output().name()).isEqualTo("variable");
+    assertThat(model.network().output()).isEqualTo(OutputKind.REGRESSION);
+  }
+
+  @Test
   void aGatherInFrontIsReportedAndFoldedIntoTheFirstLayer() {
     OnnxModel model = reader.read(Golden.bytes("gather_mlp"));
 

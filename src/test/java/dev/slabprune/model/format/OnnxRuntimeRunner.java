@@ -37,7 +37,14 @@ final class OnnxRuntimeRunner {
         }
         try (tensor;
             OrtSession.Result result = session.run(Map.of(input.getName(), tensor))) {
-          Object value = result.get(0).getValue();
+          Object value = null;
+          for (Map.Entry<String, ai.onnxruntime.OnnxValue> output : result) {
+            Object v = output.getValue().getValue();
+            if (v instanceof float[][] || v instanceof double[][]) {
+              value = v;
+              break;
+            }
+          }
           if (value instanceof float[][] f) {
             double[] out = new double[rows * f[0].length];
             for (int r = 0; r < rows; r++) {
