@@ -273,7 +273,15 @@ public final class OnnxModelReader {
       if (gather != null) {
         DenseLayer first = computed.get(0);
         int full = (int) inputWidth(input);
-        float[] w = new float[Math.multiplyExact(full, first.outputs())];
+        if ((long) full * first.outputs() > limits.maxTensorElements()) {
+          throw ModelFormatException.tooLarge(
+              "The Gather in front selects from "
+                  + full
+                  + " inputs; the first layer would hold more than the limit of "
+                  + limits.maxTensorElements()
+                  + " weights.");
+        }
+        float[] w = new float[full * first.outputs()];
         for (int k = 0; k < gather.length; k++) {
           for (int j = 0; j < first.outputs(); j++) {
             w[gather[k] * first.outputs() + j] += first.weights()[k * first.outputs() + j];
@@ -432,8 +440,8 @@ public final class OnnxModelReader {
       long[] dims = matrixDims(node, b);
       int in = (int) (transB ? dims[1] : dims[0]);
       int out = (int) (transB ? dims[0] : dims[1]);
+      float[] values = floats(b, node); // checks the stored values before allocating for them
       startLayer(node, in, out);
-      float[] values = floats(b, node);
       for (int i = 0; i < in; i++) {
         for (int j = 0; j < out; j++) {
           pendingWeights[i * out + j] = alpha * (transB ? values[j * in + i] : values[i * out + j]);
@@ -457,8 +465,8 @@ public final class OnnxModelReader {
       }
       TensorProto w = constant(node, 1, "weights");
       long[] dims = matrixDims(node, w);
-      startLayer(node, (int) dims[0], (int) dims[1]);
       float[] values = floats(w, node);
+      startLayer(node, (int) dims[0], (int) dims[1]);
       System.arraycopy(values, 0, pendingWeights, 0, values.length);
       storedParameters += values.length;
     }
