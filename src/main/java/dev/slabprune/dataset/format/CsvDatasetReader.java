@@ -1,0 +1,620 @@
+package dev.slabprune.dataset.format;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a CSV file in one streaming pass: characters are scanned from a buffer, numbers parsed
+ * straight from the characters into a chunked float array, so the text is never held in memory.
+ * Handles RFC 4180 quoting (a quoted field may hold the delimiter, doubled quotes and line breaks),
+ * LF, CRLF and CR line ends, a UTF-8 byte order mark, and blank lines (skipped). Rows and columns
+ * in errors are 1-based; "line" is the physical line in the file.
+ */
+public final class CsvDatasetReader {
+
+  private static final char[] DELIMITERS = {',', ';', '\t', '|'};
+
+  private final DatasetLimits limits;
+
+  public CsvDatasetReader() {
+    this(DatasetLimits.DEFAULTS);
+  }
+
+  public CsvDatasetReader(DatasetLimits limits) {
+    this.limits = limits;
+  }
+
+  public ParsedDataset read(Path file, CsvOptions options) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads the stream to its end; does not close it. */
+  public ParsedDataset read(InputStream in, CsvOptions options) {
+    Reader reader =
+        new InputStreamReader(
+            new CountingInputStream(in, limits.maxBytes(), "CSV file"), StandardCharsets.UTF_8);
+    try {
+      return new Parse(reader, options).run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private final class Parse {
+    private static final int DELIM = 0;
+    private static final int NEWLINE = 1;
+    private static final int EOF = 2;
+    private static final int NOTHING = 3;
+
+    private final Reader reader;
+    private final CsvOptions options;
+    private final char[] buf = new char[1 << 16];
+    private int pos;
+    private int limit;
+    private long line = 1;
+    private char delimiter;
+
+    private char[] field = new char[64];
+    private int fieldLength;
+    private boolean fieldQuoted;
+
+    private final NumberParser numbers = new NumberParser();
+    private final FloatBuilder x = new FloatBuilder();
+    private List<String> names = List.of();
+    private int columns;
+    private int target;
+    private Task task;
+    private long rows;
+    private long rowLine;
+
+    // targets: numeric values while they may be numeric, and a label dictionary while it may be
+    // classification
+    private FloatBuilder numericTargets;
+    private boolean allNumeric = true;
+    private Map<String, Integer> dictionary;
+    private int[] labelIds;
+    private boolean dictionaryOverflow;
+
+    Parse(Reader reader, CsvOptions options) {
+      this.reader = reader;
+      this.options = options;
+    }
+
+    ParsedDataset run() throws IOException {
+      fillFirst();
+      if (limit > 0 && buf[0] == '\uFEFF') {
+        pos = 1;
+      }
+      delimiter = options.delimiter() != null ? options.delimiter() : detectDelimiter();
+      List<String> first = readRowAsStrings();
+      if (first == null) {
+        throw new DatasetFormatException(
+            DatasetFormatException.EMPTY_FILE,
+            "Empty file",
+            "The CSV file is empty; upload a file with one row per example.",
+            "line 1");
+      }
+      long firstLine = rowLine;
+      List<String> second = readRowAsStrings();
+      long secondLine = rowLine;
+      boolean header = options.header() != null ? options.header() : looksLikeHeader(first, second);
+      columns = first.size();
+      limits.checkShape(0, columns - 1, "line " + firstLine);
+      if (columns < 2) {
+        throw new DatasetFormatException(
+            DatasetFormatException.RAGGED_ROW,
+            "One column only",
+            "Line "
+                + firstLine
+                + " has a single column with delimiter '"
+                + printable(delimiter)
+                + "'; a dataset needs feature columns and a target column. Check the delimiter.",
+            "line " + firstLine);
+      }
+      if (header) {
+        names = first;
+      }
+      target = resolveTarget();
+      task = options.task();
+      if (task != Task.CLASSIFICATION) {
+        numericTargets = new FloatBuilder();
+      }
+      if (task != Task.REGRESSION) {
+        dictionary = new HashMap<>();
+        labelIds = new int[1024];
+      }
+      if (!header) {
+        rowLine = firstLine;
+        addRow(first);
+      }
+      if (second != null) {
+        rowLine = secondLine;
+        addRow(second);
+        streamRest();
+      }
+      if (rows == 0) {
+        throw new DatasetFormatException(
+            DatasetFormatException.NO_DATA_ROWS,
+            "No data rows",
+            "The CSV file has a header but no data rows; add one row per example.",
+            "line " + (firstLine + 1));
+      }
+      return finish();
+    }
+
+    private void streamRest() throws IOException {
+      while (true) {
+        int col = 0;
+        int code;
+        rowLine = line;
+        code = nextField();
+        if (code == NOTHING) {
+          return;
+        }
+        if (code != DELIM && fieldLength == 0 && !fieldQuoted) {
+          if (code == EOF) {
+            return;
+          }
+          continue; // blank line
+        }
+        checkRows();
+        while (true) {
+          if (col >= columns) {
+            throw ragged(col + 1);
+          }
+          take(col, field, 0, fieldLength);
+          col++;
+          if (code != DELIM) {
+            break;
+          }
+          code = nextField();
+        }
+        if (col != columns) {
+          throw ragged(col);
+        }
+        rows++;
+        if (code == EOF) {
+          return;
+        }
+      }
+    }
+
+    private void addRow(List<String> values) {
+      if (values.size() != columns) {
+        throw ragged(values.size());
+      }
+      checkRows();
+      for (int col = 0; col < columns; col++) {
+        char[] chars = values.get(col).toCharArray();
+        take(col, chars, 0, chars.length);
+      }
+      rows++;
+    }
+
+    private void checkRows() {
+      if ((rows + 1) * (columns - 1) > DatasetLimits.MAX_VALUES) {
+        throw DatasetFormatException.tooLarge(
+            "rows x features (one float array)", -1, DatasetLimits.MAX_VALUES, "line " + rowLine);
+      }
+      if (rows >= limits.maxRows()) {
+        throw DatasetFormatException.tooLarge("maxRows", -1, limits.maxRows(), "line " + rowLine);
+      }
+    }
+
+    private void take(int col, char[] chars, int off, int len) {
+      if (col == target) {
+        takeTarget(col, chars, off, len);
+        return;
+      }
+      float v = numbers.parse(chars, off, len);
+      if (numbers.status != NumberParser.Status.OK) {
+        throw badValue(col, new String(chars, off, len), "feature");
+      }
+      x.add(v);
+    }
+
+    private void takeTarget(int col, char[] chars, int off, int len) {
+      String label = new String(chars, off, len).trim();
+      if (numericTargets != null) {
+        float v = numbers.parse(chars, off, len);
+        boolean numeric = numbers.status == NumberParser.Status.OK;
+        if (!numeric
+            && (task == Task.REGRESSION
+                || numbers.status == NumberParser.Status.NOT_FINITE
+                || dictionary == null)) {
+          throw badValue(col, label, "regression target");
+        }
+        if (numeric) {
+          numericTargets.add(v);
+        } else {
+          allNumeric = false;
+          numericTargets = null;
+        }
+      }
+      if (dictionary != null) {
+        if (label.isEmpty()) {
+          numbers.status = NumberParser.Status.EMPTY;
+          throw badValue(col, label, "class label");
+        }
+        Integer id = dictionary.get(label);
+        if (id == null) {
+          if (dictionary.size() >= limits.maxClasses()) {
+            if (numericTargets == null) {
+              throw new DatasetFormatException(
+                  DatasetFormatException.TOO_MANY_CLASSES,
+                  "Too many classes",
+                  "The target column "
+                      + columnName(col)
+                      + " has more than "
+                      + limits.maxClasses()
+                      + " distinct labels (limit maxClasses) by line "
+                      + rowLine
+                      + "; choose another target column, or a regression task for numeric"
+                      + " targets.",
+                  "line " + rowLine + ", column " + (col + 1));
+            }
+            dictionary = null;
+            labelIds = null;
+            dictionaryOverflow = true;
+            return;
+          }
+          id = dictionary.size();
+          dictionary.put(label, id);
+        }
+        if (rows == labelIds.length) {
+          labelIds = Arrays.copyOf(labelIds, labelIds.length * 2);
+        }
+        labelIds[(int) rows] = id;
+      }
+    }
+
+    private ParsedDataset finish() {
+      int n = (int) rows;
+      int features = columns - 1;
+      List<String> featureNames = new ArrayList<>();
+      for (int c = 0; c < names.size(); c++) {
+        if (c != target) {
+          featureNames.add(names.get(c));
+        }
+      }
+      Task resolved = task;
+      if (resolved == null) {
+        resolved =
+            allNumeric
+                ? (options.numericTargetTask() == null
+                    ? Task.REGRESSION
+                    : options.numericTargetTask())
+                : Task.CLASSIFICATION;
+      }
+      if (resolved == Task.CLASSIFICATION && dictionaryOverflow) {
+        throw new DatasetFormatException(
+            DatasetFormatException.TOO_MANY_CLASSES,
+            "Too many classes",
+            "The target column "
+                + columnName(target)
+                + " has more than "
+                + limits.maxClasses()
+                + " distinct labels (limit maxClasses); choose regression for this target.",
+            "column " + (target + 1));
+      }
+      float[] features2 = x.toArray();
+      if (resolved == Task.REGRESSION) {
+        return ParsedDataset.regression(
+            n, features, features2, featureNames, numericTargets.toArray());
+      }
+      List<String> classes = new ArrayList<>(dictionary.keySet());
+      boolean numericLabels = classes.stream().allMatch(this::isFiniteNumber);
+      Comparator<String> order =
+          numericLabels
+              ? Comparator.<String>comparingDouble(Double::parseDouble).thenComparing(s -> s)
+              : Comparator.naturalOrder();
+      classes.sort(order);
+      int[] remap = new int[classes.size()];
+      for (int i = 0; i < classes.size(); i++) {
+        remap[dictionary.get(classes.get(i))] = i;
+      }
+      int[] labels = new int[n];
+      for (int r = 0; r < n; r++) {
+        labels[r] = remap[labelIds[r]];
+      }
+      return ParsedDataset.classification(n, features, features2, featureNames, labels, classes);
+    }
+
+    private int resolveTarget() {
+      if (options.targetName() != null) {
+        if (names.isEmpty()) {
+          throw new DatasetFormatException(
+              DatasetFormatException.UNKNOWN_TARGET,
+              "Unknown target column",
+              "The target column '"
+                  + options.targetName()
+                  + "' was given by name but the file has no header row; give the target by"
+                  + " index or add a header.",
+              "target");
+        }
+        int found = names.indexOf(options.targetName());
+        if (found < 0) {
+          for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).trim().equalsIgnoreCase(options.targetName().trim())) {
+              found = i;
+              break;
+            }
+          }
+        }
+        if (found < 0) {
+          throw new DatasetFormatException(
+              DatasetFormatException.UNKNOWN_TARGET,
+              "Unknown target column",
+              "There is no column named '"
+                  + options.targetName()
+                  + "'; the columns are "
+                  + names
+                  + ".",
+              "target");
+        }
+        return found;
+      }
+      int index = options.targetIndex() == null ? -1 : options.targetIndex();
+      int resolved = index < 0 ? columns + index : index;
+      if (resolved < 0 || resolved >= columns) {
+        throw new DatasetFormatException(
+            DatasetFormatException.UNKNOWN_TARGET,
+            "Unknown target column",
+            "Target column index "
+                + index
+                + " is outside the file's "
+                + columns
+                + " columns (0-based; negative counts from the end).",
+            "target");
+      }
+      return resolved;
+    }
+
+    private boolean looksLikeHeader(List<String> first, List<String> second) {
+      for (int c = 0; c < first.size(); c++) {
+        boolean firstNumeric = isNumber(first.get(c));
+        if (second == null) {
+          if (!firstNumeric && c != first.size() - 1) {
+            return true;
+          }
+        } else if (!firstNumeric && c < second.size() && isNumber(second.get(c))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean isFiniteNumber(String s) {
+      char[] c = s.toCharArray();
+      numbers.parse(c, 0, c.length);
+      return numbers.status == NumberParser.Status.OK;
+    }
+
+    private boolean isNumber(String s) {
+      char[] c = s.toCharArray();
+      numbers.parse(c, 0, c.length);
+      return numbers.status == NumberParser.Status.OK
+          || numbers.status == NumberParser.Status.NOT_FINITE;
+    }
+
+    private char detectDelimiter() {
+      int[] counts = new int[DELIMITERS.length];
+      boolean quoted = false;
+      for (int i = pos; i < limit; i++) {
+        char c = buf[i];
+        if (c == '"') {
+          quoted = !quoted;
+        } else if (!quoted && (c == '\n' || c == '\r')) {
+          break;
+        } else if (!quoted) {
+          for (int d = 0; d < DELIMITERS.length; d++) {
+            if (c == DELIMITERS[d]) {
+              counts[d]++;
+            }
+          }
+        }
+      }
+      int best = 0;
+      for (int d = 1; d < DELIMITERS.length; d++) {
+        if (counts[d] > counts[best]) {
+          best = d;
+        }
+      }
+      return DELIMITERS[best];
+    }
+
+    /** The next non-blank row as strings, or null at the end; sets {@link #rowLine}. */
+    private List<String> readRowAsStrings() throws IOException {
+      while (true) {
+        rowLine = line;
+        int code = nextField();
+        if (code == NOTHING) {
+          return null;
+        }
+        if (code != DELIM && fieldLength == 0 && !fieldQuoted) {
+          if (code == EOF) {
+            return null;
+          }
+          continue;
+        }
+        List<String> values = new ArrayList<>();
+        values.add(new String(field, 0, fieldLength));
+        while (code == DELIM) {
+          code = nextField();
+          values.add(new String(field, 0, fieldLength));
+          if (values.size() > limits.maxFeatures() + 1) {
+            throw DatasetFormatException.tooLarge(
+                "maxFeatures", -1, limits.maxFeatures(), "line " + rowLine);
+          }
+        }
+        return values;
+      }
+    }
+
+    /** Scans one field into {@link #field}; returns what ended it. */
+    private int nextField() throws IOException {
+      fieldLength = 0;
+      fieldQuoted = false;
+      int c = read();
+      if (c < 0) {
+        return NOTHING;
+      }
+      if (c == '"') {
+        fieldQuoted = true;
+        long opened = line;
+        while (true) {
+          c = read();
+          if (c < 0) {
+            throw new DatasetFormatException(
+                DatasetFormatException.UNCLOSED_QUOTE,
+                "Unclosed quote",
+                "The quoted field that opens on line "
+                    + opened
+                    + " is never closed; close it with a double quote (write a quote inside a"
+                    + " quoted field as two quotes).",
+                "line " + opened);
+          }
+          if (c == '"') {
+            c = read();
+            if (c != '"') {
+              break;
+            }
+          } else if (c == '\n') {
+            line++;
+          }
+          append((char) c);
+        }
+      }
+      while (c >= 0 && c != delimiter && c != '\n' && c != '\r') {
+        append((char) c);
+        c = read();
+      }
+      if (c == delimiter) {
+        return DELIM;
+      }
+      if (c < 0) {
+        return EOF;
+      }
+      if (c == '\r') {
+        int d = read();
+        if (d >= 0 && d != '\n') {
+          pos--;
+        }
+      }
+      line++;
+      return NEWLINE;
+    }
+
+    private void append(char c) {
+      if (fieldLength == field.length) {
+        if (field.length >= 1 << 24) {
+          throw DatasetFormatException.tooLarge(
+              "field length (characters)", -1, 1 << 24, "line " + line);
+        }
+        field = Arrays.copyOf(field, field.length * 2);
+      }
+      field[fieldLength++] = c;
+    }
+
+    private int read() throws IOException {
+      if (pos == limit) {
+        limit = reader.read(buf, 0, buf.length);
+        pos = 0;
+        if (limit <= 0) {
+          limit = 0;
+          return -1;
+        }
+      }
+      return buf[pos++];
+    }
+
+    private void fillFirst() throws IOException {
+      while (limit < buf.length) {
+        int n = reader.read(buf, limit, buf.length - limit);
+        if (n < 0) {
+          break;
+        }
+        limit += n;
+      }
+    }
+
+    private DatasetFormatException ragged(int found) {
+      return new DatasetFormatException(
+          DatasetFormatException.RAGGED_ROW,
+          "Ragged row",
+          "Line "
+              + rowLine
+              + " has "
+              + found
+              + " fields but the first row has "
+              + columns
+              + "; every row needs the same columns (check for a stray or missing delimiter '"
+              + printable(delimiter)
+              + "' or an unquoted field that contains it).",
+          "line " + rowLine);
+    }
+
+    private DatasetFormatException badValue(int col, String value, String role) {
+      String where = "line " + rowLine + ", column " + (col + 1);
+      NumberParser.Status status = numbers.status;
+      if (status == NumberParser.Status.NOT_FINITE) {
+        return new DatasetFormatException(
+            DatasetFormatException.NOT_FINITE,
+            "Value not finite",
+            "Line "
+                + rowLine
+                + ", column "
+                + columnName(col)
+                + ": the "
+                + role
+                + " '"
+                + value.trim()
+                + "' is NaN or infinite (or outside the float32 range); replace or drop it.",
+            where);
+      }
+      return new DatasetFormatException(
+          DatasetFormatException.NOT_A_NUMBER,
+          "Value not numeric",
+          "Line "
+              + rowLine
+              + ", column "
+              + columnName(col)
+              + ": the "
+              + role
+              + " '"
+              + abbreviate(value.trim())
+              + "' is "
+              + (status == NumberParser.Status.EMPTY ? "empty" : "not a number")
+              + "; features must be numbers (encode categories and fill missing values first).",
+          where);
+    }
+
+    private String columnName(int col) {
+      return (col + 1) + (names.isEmpty() ? "" : " ('" + names.get(col) + "')");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
+  private static String printable(char c) {
+    return c == '\t' ? "\\t" : String.valueOf(c);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.slabprune.dataset.format;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A dataset as the engine takes it: features row-major in one float array, and either class indices
+ * with their labels or standardised regression targets with the statistics to undo it.
+ *
+ * @param rows examples
+ * @param features values per example
+ * @param x row-major {@code [rows][features]}
+ * @param featureNames one per feature when the file names them, else empty
+ * @param task what the targets are
+ * @param labels classification: the class index of each row; regression: null
+ * @param classes classification: the label of each class index, in a deterministic order (numeric
+ *     labels by value, other labels as strings); regression: empty
+ * @param targets regression: {@code (y - targetMean) / targetSd} for each row; classification: null
+ * @param targetMean regression: mean of the raw targets; classification: 0
+ * @param targetSd regression: population standard deviation of the raw targets, 1 if they are all
+ *     equal; classification: 1
+ */
+public record ParsedDataset(
+    int rows,
+    int features,
+    float[] x,
+    List<String> featureNames,
+    Task task,
+    int[] labels,
+    List<String> classes,
+    float[] targets,
+    double targetMean,
+    double targetSd) {
+
+  public ParsedDataset {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(task, "task");
+    featureNames = List.copyOf(featureNames);
+    classes = List.copyOf(classes);
+    if ((long) rows * features != x.length) {
+      throw new IllegalArgumentException(
+          "x holds " + x.length + " values, not " + rows + "x" + features);
+    }
+    if (!featureNames.isEmpty() && featureNames.size() != features) {
+      throw new IllegalArgumentException("one name per feature");
+    }
+    if (task == Task.CLASSIFICATION) {
+      if (labels == null || labels.length != rows || targets != null) {
+        throw new IllegalArgumentException("classification needs one label per row");
+      }
+    } else if (targets == null || targets.length != rows || labels != null) {
+      throw new IllegalArgumentException("regression needs one target per row");
+    }
+  }
+
+  static ParsedDataset classification(
+      int rows, int features, float[] x, List<String> names, int[] labels, List<String> classes) {
+    return new ParsedDataset(
+        rows, features, x, names, Task.CLASSIFICATION, labels, classes, null, 0, 1);
+  }
+
+  /** Standardises {@code raw} in place and keeps its mean and standard deviation. */
+  static ParsedDataset regression(
+      int rows, int features, float[] x, List<String> names, float[] raw) {
+    double mean = 0;
+    double m2 = 0;
+    for (int i = 0; i < raw.length; i++) {
+      double d = raw[i] - mean;
+      mean += d / (i + 1);
+      m2 += d * (raw[i] - mean);
+    }
+    double sd = raw.length == 0 ? 1 : Math.sqrt(m2 / raw.length);
+    if (!(sd > 0)) {
+      sd = 1;
+    }
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (float) ((raw[i] - mean) / sd);
+    }
+    return new ParsedDataset(
+        rows, features, x, names, Task.REGRESSION, null, List.of(), raw, mean, sd);
+  }
+
+  /**
+   * Refuses this dataset for a model whose input width differs from its feature count: the check at
+   * job creation.
+   *
+   * @param modelInputs the model's number of input features
+   * @param model how to name the model in the message
+   */
+  public void requireFeatures(int modelInputs, String model) {
+    if (features != modelInputs) {
+      throw new DatasetFormatException(
+          DatasetFormatException.WIDTH_MISMATCH,
+          "Feature count does not match the model",
+          "The dataset has "
+              + features
+              + " features but "
+              + model
+              + " takes "
+              + modelInputs
+              + " inputs; upload data with the columns the model was trained on (and check that"
+              + " the target column is the right one).",
+          "features");
+    }
+  }
+
+  /** Class label to class index. */
+  public Map<String, Integer> labelIndex() {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < classes.size(); i++) {
+      index.put(classes.get(i), i);
+    }
+    return index;
+  }
+
+  /** A raw regression target from its standardised value. */
+  public double unstandardise(float target) {
+    return target * targetSd + targetMean;
+  }
+
+  public DatasetSummary summary() {
+    if (task == Task.CLASSIFICATION) {
+      long[] counts = new long[classes.size()];
+      for (int label : labels) {
+        counts[label]++;
+      }
+      List<Long> countList = new ArrayList<>();
+      for (long c : counts) {
+        countList.add(c);
+      }
+      return new DatasetSummary(rows, features, task, classes, countList, null);
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (float t : targets) {
+      min = Math.min(min, unstandardise(t));
+      max = Math.max(max, unstandardise(t));
+    }
+    return new DatasetSummary(
+        rows,
+        features,
+        task,
+        List.of(),
+        List.of(),
+        new DatasetSummary.TargetStatistics(targetMean, targetSd, min, max));
+  }
+}

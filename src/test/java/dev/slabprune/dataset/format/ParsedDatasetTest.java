@@ -1,0 +1,50 @@
+package dev.slabprune.dataset.format;
+
+import static dev.slabprune.dataset.format.CsvDatasetReaderTest.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ParsedDatasetTest {
+
+  private final ParsedDataset iris =
+      new CsvDatasetReader().read(Resources.stream("iris_sample.csv"), CsvOptions.DETECT);
+
+  @Test
+  void aDatasetWhoseFeatureCountDiffersFromTheModelInputIsRefused() {
+    assertRefused(
+            () -> iris.requireFeatures(8, "model 'torch_mlp'"),
+            DatasetFormatException.WIDTH_MISMATCH)
+        .hasMessageContaining("4 features but model 'torch_mlp' takes 8 inputs");
+  }
+
+  @Test
+  void aDatasetWhoseFeatureCountMatchesTheModelIsAccepted() {
+    iris.requireFeatures(4, "the model");
+
+    assertThat(iris.features()).isEqualTo(4);
+  }
+
+  @Test
+  void theSummaryOfAClassificationCountsEachClass() {
+    DatasetSummary summary = iris.summary();
+
+    assertThat(summary.rows()).isEqualTo(6);
+    assertThat(summary.task()).isEqualTo(Task.CLASSIFICATION);
+    assertThat(summary.classes()).containsExactly("setosa", "versicolor", "virginica");
+    assertThat(summary.classCounts()).containsExactly(2L, 2L, 2L);
+    assertThat(summary.target()).isNull();
+  }
+
+  @Test
+  void constantRegressionTargetsAreStandardisedWithUnitSd() {
+    ParsedDataset data =
+        ParsedDataset.regression(2, 1, new float[] {1, 2}, List.of(), new float[] {5, 5});
+
+    assertThat(data.targetSd()).isEqualTo(1.0);
+    assertThat(data.targets()).containsExactly(0f, 0f);
+    assertThat(data.summary().target().mean()).isCloseTo(5, within(1e-12));
+  }
+}

@@ -1,0 +1,448 @@
+package dev.slabprune.model.format;
+
+import static dev.slabprune.model.format.TestGraphs.intAttr;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayInputStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class OnnxModelReaderRefusalTest {
+
+  private final OnnxModelReader reader = new OnnxModelReader();
+
+  @Test
+  void aHandBuiltChainIsAcceptedSoThatEachRefusalBelowIsCausedByItsOneChange() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 3)
+            .node("Relu", "relu1", new String[] {"h"}, "a")
+            .gemm("fc2", "a", "y", 3, 2)
+            .model();
+
+    assertThat(reader.read(model).network().architecture()).containsExactly(4, 3, 2);
+  }
+
+  @Test
+  void aConvolutionIsRefusedNamingTheNodeItsOpAndWhatIsSupported() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("k", 1, 1, 3)
+            .node("Conv", "conv_0", new String[] {"x", "k"}, "c")
+            .gemm("fc", "c", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_OP)
+        .hasMessageContaining("'conv_0'")
+        .hasMessageContaining("Conv")
+        .hasMessageContaining("supported: Gemm");
+  }
+
+  @Test
+  void aValueReadByTwoNodesIsRefusedAsNotAChain() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 4)
+            .node("Relu", "left", new String[] {"h"}, "a")
+            .node("Tanh", "right", new String[] {"h"}, "b")
+            .node("Add", "skip", new String[] {"a", "b"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("'h'")
+        .hasMessageContaining("'left' (Relu)")
+        .hasMessageContaining("'right' (Tanh)");
+  }
+
+  @Test
+  void aNodeOffThePathFromInputToOutputIsRefusedAsNotAChain() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "y", 4, 2)
+            .floats("z", 2)
+            .node("Neg", "stray", new String[] {"z"}, "unused")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("'stray' (Neg)");
+  }
+
+  @Test
+  void weightsComputedAtRunTimeAreRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("w_t", 2, 4)
+            .floats("b", 2)
+            .node("Transpose", "transpose_w", new String[] {"w_t"}, "w")
+            .node("Gemm", "fc", new String[] {"x", "w", "b"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.COMPUTED_WEIGHTS)
+        .hasMessageContaining("'fc' (Gemm)")
+        .hasMessageContaining("'w'");
+  }
+
+  @Test
+  void weightsInAnExternalFileAreRefused() {
+    TensorProto external =
+        TensorProto.newBuilder()
+            .setName("fc.w")
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .addDims(4)
+            .addDims(2)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(
+                StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(external)
+            .floats("fc.b", 2)
+            .node("Gemm", "fc", new String[] {"x", "fc.w", "fc.b"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.EXTERNAL_DATA)
+        .hasMessageContaining("'fc.w'")
+        .hasMessageContaining("'fc' (Gemm)");
+  }
+
+  @Test
+  void halfPrecisionWeightsAreRefusedAsAnUnsupportedElementType() {
+    TensorProto half =
+        TensorProto.newBuilder()
+            .setName("fc.w")
+            .setDataType(TensorProto.DataType.FLOAT16_VALUE)
+            .addDims(4)
+            .addDims(2)
+            .setRawData(ByteString.copyFrom(new byte[16]))
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(half)
+            .node("Gemm", "fc", new String[] {"x", "fc.w"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_DTYPE)
+        .hasMessageContaining("float16")
+        .hasMessageContaining("'fc' (Gemm)");
+  }
+
+  @Test
+  void anIntegerGraphInputIsRefusedAsAnUnsupportedElementType() {
+    ModelProto model =
+        new TestGraphs()
+            .input("x", TensorProto.DataType.INT64_VALUE, 4)
+            .output("y")
+            .gemm("fc", "x", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_DTYPE)
+        .hasMessageContaining("'x'")
+        .hasMessageContaining("int64");
+  }
+
+  @Test
+  void rawDataShorterThanTheShapeIsRefusedAsMalformed() {
+    TensorProto shortRaw =
+        TensorProto.newBuilder()
+            .setName("fc.w")
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .addDims(4)
+            .addDims(2)
+            .setRawData(ByteString.copyFrom(new byte[12]))
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(shortRaw)
+            .node("Gemm", "fc", new String[] {"x", "fc.w"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.MALFORMED_TENSOR)
+        .hasMessageContaining("12 bytes of raw_data for 8 values");
+  }
+
+  @Test
+  void dimensionsWhoseProductOverflowsAreRefusedBeforeAllocating() {
+    TensorProto huge =
+        TensorProto.newBuilder()
+            .setName("fc.w")
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .addDims(1L << 40)
+            .addDims(1L << 40)
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(huge)
+            .node("Gemm", "fc", new String[] {"x", "fc.w"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.TOO_LARGE)
+        .hasMessageContaining("'fc.w'")
+        .satisfies(e -> assertThat(((ModelFormatException) e).status()).isEqualTo(413));
+  }
+
+  @Test
+  void aLayerWiderThanTheLimitIsRefused() {
+    OnnxModelReader narrow = new OnnxModelReader(new OnnxLimits(1 << 20, 100, 3, 1000), null);
+    ModelProto model = TestGraphs.withInput("x", 2).output("y").gemm("fc", "x", "y", 2, 4).model();
+
+    assertRefused(() -> narrow.read(model), ModelFormatException.TOO_LARGE)
+        .hasMessageContaining("'fc' (Gemm)")
+        .hasMessageContaining("limit of 3 units");
+  }
+
+  @Test
+  void aGraphWithMoreNodesThanTheLimitIsRefused() {
+    OnnxModelReader small = new OnnxModelReader(new OnnxLimits(1 << 20, 2, 100, 1000), null);
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "h", 4, 2)
+            .node("Identity", "i1", new String[] {"h"}, "h1")
+            .node("Identity", "i2", new String[] {"h1"}, "y")
+            .model();
+
+    assertRefused(() -> small.read(model), ModelFormatException.TOO_LARGE)
+        .hasMessageContaining("3 nodes")
+        .hasMessageContaining("limit of 2");
+  }
+
+  @Test
+  void aFileLargerThanTheLimitIsRefusedWithoutReadingItAll() {
+    OnnxModelReader small = new OnnxModelReader(new OnnxLimits(100, 10, 10, 1000), null);
+
+    assertRefused(
+            () -> small.read(new ByteArrayInputStream(new byte[1000])),
+            ModelFormatException.TOO_LARGE)
+        .hasMessageContaining("limit of 100 bytes");
+  }
+
+  @Test
+  void bytesThatAreNotAProtobufAreRefusedAsUnreadable() {
+    byte[] garbage = "this is not an onnx file, just text".getBytes();
+
+    assertRefused(() -> reader.read(garbage), ModelFormatException.UNREADABLE)
+        .hasMessageContaining("Upload the .onnx file");
+  }
+
+  @Test
+  void twoActivationsInARowAreRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "h", 4, 2)
+            .node("Relu", "relu", new String[] {"h"}, "a")
+            .node("Tanh", "tanh", new String[] {"a"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'tanh' (Tanh)")
+        .hasMessageContaining("follows RELU");
+  }
+
+  @Test
+  void anActivationBeforeTheFirstLayerIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .node("Sigmoid", "squash_input", new String[] {"x"}, "s")
+            .gemm("fc", "s", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'squash_input' (Sigmoid)")
+        .hasMessageContaining("before any layer");
+  }
+
+  @Test
+  void aGemmThatTransposesTheDataIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("w", 4, 2)
+            .node("Gemm", "fc", new String[] {"x", "w"}, "y", intAttr("transA", 1))
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'fc' (Gemm)")
+        .hasMessageContaining("transA");
+  }
+
+  @Test
+  void weightsThatDoNotFitThePreviousLayerAreRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 3)
+            .gemm("fc2", "h", "y", 5, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'fc2' (Gemm)")
+        .hasMessageContaining("take 5 inputs but the value before it has 3");
+  }
+
+  @Test
+  void aNodeAfterTheOutputSoftmaxIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "z", 4, 2)
+            .node("Softmax", "softmax", new String[] {"z"}, "p")
+            .node("Relu", "late", new String[] {"p"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'late' (Relu)")
+        .hasMessageContaining("Softmax");
+  }
+
+  @Test
+  void aSoftmaxOverTheBatchAxisIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "z", 4, 2)
+            .node("Softmax", "softmax", new String[] {"z"}, "y", intAttr("axis", 0))
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'softmax' (Softmax)");
+  }
+
+  @Test
+  void aGatherOfRowsInsteadOfColumnsIsRefused() {
+    TensorProto indices =
+        TensorProto.newBuilder()
+            .setName("idx")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(2)
+            .addInt64Data(0)
+            .addInt64Data(1)
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(indices)
+            .node("Gather", "pick", new String[] {"x", "idx"}, "g")
+            .gemm("fc", "g", "y", 2, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'pick' (Gather)")
+        .hasMessageContaining("axis = 1");
+  }
+
+  @Test
+  void aDropoutInTrainingModeIsRefused() {
+    TensorProto training =
+        TensorProto.newBuilder()
+            .setName("training")
+            .setDataType(TensorProto.DataType.BOOL_VALUE)
+            .addInt32Data(1)
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "h", 4, 2)
+            .initializer(training)
+            .node("Dropout", "drop", new String[] {"h", "", "training"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'drop' (Dropout)")
+        .hasMessageContaining("training mode");
+  }
+
+  @Test
+  void aGraphWithTwoDataInputsIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .input("mask", TensorProto.DataType.FLOAT_VALUE, 4)
+            .output("y")
+            .gemm("fc", "x", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("[x, mask]");
+  }
+
+  @Test
+  void aZipMapIsRefusedWithTheConverterOptionThatAvoidsIt() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "z", 4, 2)
+            .node("Softmax", "softmax", new String[] {"z"}, "p")
+            .node("ZipMap", "zipmap", new String[] {"p"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_OP)
+        .hasMessageContaining("'zipmap' (ZipMap)")
+        .hasMessageContaining("options={'zipmap': False}");
+  }
+
+  @Test
+  void aCastToAnIntegerTypeIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .node("Cast", "to_int", new String[] {"x"}, "xi", intAttr("to", 7))
+            .gemm("fc", "xi", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'to_int' (Cast)")
+        .hasMessageContaining("int64");
+  }
+
+  @Test
+  void aSecondScoreOutputBesidesTheLabelIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .output("h")
+            .gemm("fc1", "x", "h", 4, 3)
+            .gemm("fc2", "h", "y", 3, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("[y, h]");
+  }
+
+  @Test
+  void anOpFromACustomDomainIsRefused() {
+    ModelProto base = TestGraphs.withInput("x", 4).output("y").gemm("fc", "x", "y", 4, 2).model();
+    ModelProto custom =
+        base.toBuilder()
+            .setGraph(
+                base.getGraph().toBuilder()
+                    .setNode(0, base.getGraph().getNode(0).toBuilder().setDomain("ai.onnx.ml")))
+            .build();
+
+    assertRefused(() -> reader.read(custom), ModelFormatException.UNSUPPORTED_OP)
+        .hasMessageContaining("'fc'")
+        .hasMessageContaining("ai.onnx.ml.Gemm");
+  }
+
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
+      ThrowingCallable call, String slug) {
+    return assertThatThrownBy(call)
+        .isInstanceOf(ModelFormatException.class)
+        .satisfies(e -> assertThat(((ModelFormatException) e).slug()).isEqualTo(slug));
+  }
+}
