@@ -2,7 +2,7 @@
 -- Large objects stream in both directions in chunks; bytea would be read whole into memory by
 -- the JDBC driver and caps at 1 GB.
 create table artifact (
-    sha256      char(64)    primary key check (sha256 ~ '^[0-9a-f]{64}$'),
+    sha256      text        primary key check (sha256 ~ '^[0-9a-f]{64}$'),
     size_bytes  bigint      not null check (size_bytes >= 0),
     media_type  text        not null,
     content     oid         not null unique,
@@ -14,7 +14,8 @@ create table model (
     id               uuid        primary key,
     owner            text        not null,
     name             text        not null,
-    artifact_sha256  char(64)    not null references artifact (sha256),
+    file_name        text        not null,
+    artifact_sha256  text        not null references artifact (sha256),
     summary          jsonb       not null,
     created_at       timestamptz not null
 );
@@ -36,17 +37,20 @@ create index dataset_owner_created_idx on dataset (owner, created_at desc);
 create table dataset_file (
     dataset_id       uuid     not null references dataset (id) on delete cascade,
     role             text     not null,
-    artifact_sha256  char(64) not null references artifact (sha256),
+    file_name        text     not null,
+    position         integer  not null,
+    artifact_sha256  text     not null references artifact (sha256),
     primary key (dataset_id, role)
 );
 
--- Compression jobs: the row is the queue. A worker claims a job by setting claimed_by,
+-- Compression jobs: the row is the queue. A model or dataset cannot be deleted while a queued or
+-- running job uses it; deleting one later leaves the job and its result, and clears the link. A worker claims a job by setting claimed_by,
 -- heartbeat_at and version + 1 in one statement; heartbeats and state changes check version.
 create table job (
     id                uuid        primary key,
     owner             text        not null,
-    model_id          uuid        not null references model (id),
-    dataset_id        uuid        not null references dataset (id),
+    model_id          uuid        references model (id) on delete set null,
+    dataset_id        uuid        references dataset (id) on delete set null,
     state             text        not null
         check (state in ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
     parameters        jsonb       not null,
@@ -97,15 +101,15 @@ create trigger job_event_no_truncate
 create table job_checkpoint (
     job_id           uuid        primary key references job (id),
     epoch            integer     not null check (epoch >= 0),
-    artifact_sha256  char(64)    not null references artifact (sha256),
+    artifact_sha256  text        not null references artifact (sha256),
     created_at       timestamptz not null
 );
 
 -- What a finished job produced: the pruned model, the posterior and the report.
 create table job_result (
     job_id            uuid        primary key references job (id),
-    pruned_sha256     char(64)    not null references artifact (sha256),
-    posterior_sha256  char(64)    not null references artifact (sha256),
+    pruned_sha256     text        not null references artifact (sha256),
+    posterior_sha256  text        not null references artifact (sha256),
     report            jsonb       not null,
     created_at        timestamptz not null
 );

@@ -48,6 +48,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
   }
 
+  @ExceptionHandler(ConflictException.class)
+  ResponseEntity<ProblemDetail> conflict(ConflictException e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .body(problem(HttpStatus.CONFLICT, ProblemTypes.of(e.slug()), e.title(), e.getMessage()));
+  }
+
   @ExceptionHandler(StorageException.class)
   ResponseEntity<ProblemDetail> storage(StorageException e) {
     log.error("Storage failure", e);
