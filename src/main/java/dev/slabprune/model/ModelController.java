@@ -4,6 +4,7 @@ import dev.slabprune.api.BadInputException;
 import dev.slabprune.api.CurrentOwner;
 import dev.slabprune.api.Downloads;
 import dev.slabprune.api.PageView;
+import dev.slabprune.api.Uploads;
 import dev.slabprune.storage.ArtifactStore;
 import java.net.URI;
 import java.util.UUID;
@@ -52,7 +53,8 @@ class ModelController {
           "name-too-long", "Name too long", "The name may have at most 200 characters.");
     }
     ModelView model =
-        models.upload(owner.get(), name, fileName(file, "model.onnx"), file::getInputStream);
+        models.upload(
+            owner.get(), name, Uploads.fileName(file, "model.onnx"), file::getInputStream);
     return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(model);
   }
 
@@ -79,14 +81,5 @@ class ModelController {
   ResponseEntity<Void> delete(@PathVariable UUID id) {
     models.delete(owner.get(), id);
     return ResponseEntity.noContent().build();
-  }
-
-  static String fileName(MultipartFile file, String fallback) {
-    String name = file.getOriginalFilename();
-    if (name == null || name.isBlank()) {
-      return fallback;
-    }
-    // Browsers may send a full client path; keep only its last segment.
-    return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   }
 }

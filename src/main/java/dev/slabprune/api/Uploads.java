@@ -1,0 +1,19 @@
+package dev.slabprune.api;
+
+import org.springframework.web.multipart.MultipartFile;
+
+/** Helpers for multipart uploads. */
+public final class Uploads {
+
+  private Uploads() {}
+
+  /** The uploaded file's own name, without any client path; the fallback when it has none. */
+  public static String fileName(MultipartFile file, String fallback) {
+    String name = file.getOriginalFilename();
+    if (name == null || name.isBlank()) {
+      return fallback;
+    }
+    // Browsers may send a full client path; keep only its last segment.
+    return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  }
+}

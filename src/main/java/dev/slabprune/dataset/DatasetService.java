@@ -1,0 +1,278 @@
+package dev.slabprune.dataset;
+
+import dev.slabprune.api.BadInputException;
+import dev.slabprune.api.ConflictException;
+import dev.slabprune.api.NotFoundException;
+import dev.slabprune.api.Owner;
+import dev.slabprune.api.PageRequests;
+import dev.slabprune.api.PageView;
+import dev.slabprune.dataset.format.CsvDatasetReader;
+import dev.slabprune.dataset.format.IdxDatasetReader;
+import dev.slabprune.dataset.format.NpyDatasetReader;
+import dev.slabprune.dataset.format.ParsedDataset;
+import dev.slabprune.storage.Artifact;
+import dev.slabprune.storage.ArtifactContent;
+import dev.slabprune.storage.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.core.io.InputStreamSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Uploaded datasets: parsed on the way in, kept as their original files. */
+@Service
+public class DatasetService {
+
+  /** One uploaded part: the name it came with and its bytes. */
+  public record Part(String fileName, InputStreamSource content) {}
+
+  private final DatasetRepository datasets;
+  private final ArtifactStore artifacts;
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  public DatasetService(
+      DatasetRepository datasets,
+      ArtifactStore artifacts,
+      JdbcClient jdbc,
+      JsonMapper json,
+      Clock clock) {
+    this.datasets = datasets;
+    this.artifacts = artifacts;
+    this.jdbc = jdbc;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /**
+   * Parses the parts (refusing what cannot be read, with the place named) and stores them.
+   *
+   * @param format null to infer from the parts and file names
+   * @param parts by part name: {@code file}, {@code images}, {@code features}, {@code labels}
+   */
+  public DatasetView upload(
+      Owner owner,
+      String name,
+      DatasetFormat format,
+      DatasetOptions options,
+      Map<String, Part> parts) {
+    DatasetFormat chosen = format != null ? format : infer(parts);
+    List<String> needed = Arrays.asList(chosen.parts());
+    List<BadInputException.Violation> problems = new ArrayList<>();
+    for (String part : needed) {
+      if (!parts.containsKey(part)) {
+        problems.add(new BadInputException.Violation(part, "is required for " + chosen));
+      }
+    }
+    for (String part : parts.keySet()) {
+      if (!needed.contains(part)) {
+        problems.add(new BadInputException.Violation(part, "is not used by " + chosen));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BadInputException(
+          "dataset-parts",
+          "Wrong dataset parts",
+          chosen
+              + " takes the multipart parts "
+              + String.join(" and ", needed)
+              + "; see errors for what was sent.",
+          400,
+          problems,
+          null);
+    }
+    Map<String, Part> ordered = new LinkedHashMap<>();
+    needed.forEach(part -> ordered.put(part, parts.get(part)));
+    ParsedDataset parsed =
+        parse(chosen, options, ordered.values().stream().map(Part::content).toList());
+
+    List<DatasetFile> files = new ArrayList<>();
+    for (Map.Entry<String, Part> part : ordered.entrySet()) {
+      Artifact artifact;
+      try (InputStream in = part.getValue().content().getInputStream()) {
+        artifact = artifacts.store(in, mediaType(chosen));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read the upload", e);
+      }
+      files.add(
+          new DatasetFile(
+              part.getKey(), part.getValue().fileName(), files.size(), artifact.sha256()));
+    }
+    String shown =
+        name == null || name.isBlank()
+            ? ordered.values().iterator().next().fileName()
+            : name.strip();
+    DatasetEntity entity =
+        datasets.save(
+            new DatasetEntity(
+                UUID.randomUUID(),
+                owner.name(),
+                shown,
+                chosen,
+                json.writeValueAsString(options),
+                json.writeValueAsString(DatasetSummaryView.of(parsed)),
+                files,
+                clock.instant()));
+    return view(entity);
+  }
+
+  @Transactional(readOnly = true)
+  public DatasetView get(Owner owner, UUID id) {
+    return view(find(owner, id));
+  }
+
+  @Transactional(readOnly = true)
+  public PageView<DatasetView> list(Owner owner, int page, int size) {
+    return PageView.of(
+        datasets.findByOwner(owner.name(), PageRequests.newestFirst(page, size)), this::view);
+  }
+
+  /** The stored bytes of one uploaded part. */
+  public record Content(Artifact artifact, String fileName) {}
+
+  @Transactional(readOnly = true)
+  public Content content(Owner owner, UUID id, String role) {
+    DatasetEntity entity = find(owner, id);
+    DatasetFile file =
+        entity.getFiles().stream()
+            .filter(f -> role == null || f.getRole().equals(role))
+            .findFirst()
+            .orElseThrow(() -> new NotFoundException("dataset file", id + "/" + role));
+    return new Content(artifacts.get(file.getArtifactSha256()), file.getFileName());
+  }
+
+  /** Deletes the dataset unless a queued or running job uses it. */
+  @Transactional
+  public void delete(Owner owner, UUID id) {
+    DatasetEntity entity = find(owner, id);
+    long active =
+        jdbc.sql("select count(*) from job where dataset_id = ? and state in ('QUEUED', 'RUNNING')")
+            .param(entity.getId())
+            .query(Long.class)
+            .single();
+    if (active > 0) {
+      throw new ConflictException(
+          "dataset-in-use",
+          "Dataset in use",
+          "Dataset "
+              + id
+              + " is used by "
+              + active
+              + " queued or running job(s). Cancel them or wait for them to finish, then"
+              + " delete the dataset.");
+    }
+    datasets.delete(entity);
+  }
+
+  /** Reads a stored dataset again, exactly as its upload was read, for a job's worker. */
+  @Transactional(readOnly = true)
+  public ParsedDataset parse(UUID id) {
+    DatasetEntity entity =
+        datasets.findById(id).orElseThrow(() -> new NotFoundException("dataset", id.toString()));
+    DatasetOptions options = json.readValue(entity.getOptions(), DatasetOptions.class);
+    List<ArtifactContent> open = new ArrayList<>();
+    try {
+      List<InputStreamSource> sources = new ArrayList<>();
+      for (DatasetFile file : entity.getFiles()) {
+        ArtifactContent content = artifacts.open(file.getArtifactSha256());
+        open.add(content);
+        sources.add(content::stream);
+      }
+      return parse(entity.getFormat(), options, sources);
+    } finally {
+      for (ArtifactContent content : open) {
+        try {
+          content.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  /** The summary a dataset was parsed as at upload. */
+  @Transactional(readOnly = true)
+  public DatasetSummaryView summary(Owner owner, UUID id) {
+    return json.readValue(find(owner, id).getSummary(), DatasetSummaryView.class);
+  }
+
+  private static ParsedDataset parse(
+      DatasetFormat format, DatasetOptions options, List<InputStreamSource> sources) {
+    try (InputStream first = sources.get(0).getInputStream();
+        InputStream second = sources.size() > 1 ? sources.get(1).getInputStream() : null) {
+      return switch (format) {
+        case CSV -> new CsvDatasetReader().read(first, options.csv());
+        case IDX -> new IdxDatasetReader().read(first, second);
+        case NPY -> new NpyDatasetReader().read(first, second, options.task());
+        case NPZ -> new NpyDatasetReader().readNpz(first, options.task());
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the dataset", e);
+    }
+  }
+
+  private static DatasetFormat infer(Map<String, Part> parts) {
+    if (parts.containsKey("images")) {
+      return DatasetFormat.IDX;
+    }
+    if (parts.containsKey("features")) {
+      return DatasetFormat.NPY;
+    }
+    Part file = parts.get("file");
+    if (file == null) {
+      throw new BadInputException(
+          "dataset-parts",
+          "No dataset file",
+          "Send a CSV or NPZ file as the part 'file', IDX files as 'images' and 'labels', or NPY"
+              + " files as 'features' and 'labels'.");
+    }
+    return file.fileName().toLowerCase(Locale.ROOT).endsWith(".npz")
+        ? DatasetFormat.NPZ
+        : DatasetFormat.CSV;
+  }
+
+  private static String mediaType(DatasetFormat format) {
+    return switch (format) {
+      case CSV -> "text/csv";
+      case NPZ -> "application/zip";
+      default -> "application/octet-stream";
+    };
+  }
+
+  private DatasetEntity find(Owner owner, UUID id) {
+    return datasets
+        .findByIdAndOwner(id, owner.name())
+        .orElseThrow(() -> new NotFoundException("dataset", id.toString()));
+  }
+
+  private DatasetView view(DatasetEntity entity) {
+    List<DatasetView.FileView> files =
+        entity.getFiles().stream()
+            .map(
+                f -> {
+                  Artifact artifact = artifacts.get(f.getArtifactSha256());
+                  return new DatasetView.FileView(
+                      f.getRole(), f.getFileName(), artifact.sha256(), artifact.sizeBytes());
+                })
+            .toList();
+    return new DatasetView(
+        entity.getId(),
+        entity.getName(),
+        entity.getFormat(),
+        files,
+        entity.getCreatedAt(),
+        json.readValue(entity.getSummary(), DatasetSummaryView.class));
+  }
+}
