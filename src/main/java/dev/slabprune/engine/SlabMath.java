@@ -1,0 +1,102 @@
+package dev.slabprune.engine;
+
+/**
+ * The per-parameter mathematics of spike-and-slab variational inference (Bai, Song &amp; Cheng,
+ * NeurIPS 2020), in double precision and as small static functions, so that the fast float loop and
+ * the double-precision reference path run the same formulas.
+ */
+final class SlabMath {
+
+  private SlabMath() {}
+
+  /** exp(x) for x &lt; -20 is below 2e-9; the series then beats log(1 + e) on accuracy. */
+  static double softplus(double x) {
+    if (x > 30) {
+      return x;
+    }
+    double e = Math.exp(x);
+    return e < 1e-5 ? e * (1 - 0.5 * e) : Math.log(1 + e);
+  }
+
+  static double sigmoid(double x) {
+    return x >= 0 ? 1 / (1 + Math.exp(-x)) : 1 - 1 / (1 + Math.exp(x));
+  }
+
+  /** log(phi) with phi = sigmoid(v), finite for every finite v. */
+  static double logPhi(double v) {
+    return -softplus(-v);
+  }
+
+  /** log(1 - phi) with phi = sigmoid(v). */
+  static double logOneMinusPhi(double v) {
+    return -softplus(v);
+  }
+
+  /**
+   * The odds {@code t = exp(-(v + logit u) / tau)} of the relaxed Bernoulli: {@code s = 1 / (1 +
+   * t)}, the hard gate is {@code s > 0.5}, i.e. {@code t < 1}, which happens with probability
+   * exactly sigmoid(v). Written as a power of {@code exp(-v) (1 - u) / u} so that tau = 0.5 costs
+   * one exp and no log.
+   */
+  static double relaxedOdds(double v, double u, double tau) {
+    double base = Math.exp(-v) * ((1 - u) / u);
+    if (tau == 0.5) {
+      return base * base;
+    }
+    if (tau == 1) {
+      return base;
+    }
+    return Math.pow(base, 1 / tau);
+  }
+
+  /** The relaxed gate {@code s} from its odds. */
+  static double relaxedGate(double odds) {
+    return 1 / (1 + odds);
+  }
+
+  /** ds/dv = s (1 - s) / tau, from the odds, without cancellation. */
+  static double relaxedSlope(double odds, double tau) {
+    if (Double.isInfinite(odds)) {
+      return 0;
+    }
+    double d = 1 + odds;
+    return odds / (d * d) / tau;
+  }
+
+  /** The KL of one parameter, {@code KL(q(gamma, theta) || prior)}, ALGORITHM.md §3. */
+  static double kl(
+      double mu, double sigma, double v, double logLambda, double log1mLambda, double sigma0) {
+    double phi = sigmoid(v);
+    double bern = phi * (logPhi(v) - logLambda) + (1 - phi) * (logOneMinusPhi(v) - log1mLambda);
+    return bern + phi * gaussianKl(mu, sigma, sigma0);
+  }
+
+  /** KL(N(mu, sigma^2) || N(0, sigma0^2)). */
+  static double gaussianKl(double mu, double sigma, double sigma0) {
+    return Math.log(sigma0 / sigma) + (sigma * sigma + mu * mu) / (2 * sigma0 * sigma0) - 0.5;
+  }
+
+  /** dKL/dmu. */
+  static double klGradMu(double mu, double phi, double sigma0) {
+    return phi * mu / (sigma0 * sigma0);
+  }
+
+  /** dKL/drho, with dsigma/drho = sigmoid(rho). */
+  static double klGradRho(double sigma, double sigmoidRho, double phi, double sigma0) {
+    return phi * (sigma / (sigma0 * sigma0) - 1 / sigma) * sigmoidRho;
+  }
+
+  /**
+   * dKL/dv = phi (1 - phi) (logit(phi) - logit(lambda) + KL_gauss), where logit(phi) = v exactly.
+   */
+  static double klGradV(
+      double mu,
+      double sigma,
+      double v,
+      double phi,
+      double oneMinusPhi,
+      double logitLambda,
+      double sigma0) {
+    return phi * oneMinusPhi * (v - logitLambda + gaussianKl(mu, sigma, sigma0));
+  }
+}
