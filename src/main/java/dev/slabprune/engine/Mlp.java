@@ -53,6 +53,26 @@ final class Mlp {
     return w;
   }
 
+  /**
+   * Raw outputs (logits or standardised predictions) of every row of {@code features}, in chunks;
+   * {@code weights} must already hold the weight matrices.
+   */
+  float[] predict(INDArray[] weights, float[][] biases, int[] biasOffsets, float[] features) {
+    int cols = widths[0];
+    int rows = features.length / cols;
+    int out = widths[layers];
+    float[] result = new float[rows * out];
+    int chunk = 512;
+    for (int from = 0; from < rows; from += chunk) {
+      int m = Math.min(chunk, rows - from);
+      Workspace ws = workspace(m);
+      ws.loadRange(features, from);
+      ws.forward(weights, biases, biasOffsets);
+      System.arraycopy(ws.output(), 0, result, from * out, m * out);
+    }
+    return result;
+  }
+
   static void put(INDArray target, float[] source, int offset, int length) {
     target.data().asNioFloat().put(0, source, offset, length);
   }
@@ -136,7 +156,8 @@ final class Mlp {
      * weightGrads[l]} (off-heap, {@code [in][out]}) and {@code biasGrads[l]}. The input layer's
      * delta is not computed.
      */
-    void backward(INDArray[] weights, INDArray[] weightGrads, float[][] biasGrads) {
+    void backward(
+        INDArray[] weights, INDArray[] weightGrads, float[][] biasGrads, int[] biasOffsets) {
       for (int l = layers - 1; l >= 0; l--) {
         int width = widths[l + 1];
         float[] d = deltaArrays[l + 1];
@@ -164,11 +185,12 @@ final class Mlp {
         deltaViews[l + 1].put(0, d, 0, d.length);
         Nd4j.gemm(acts[l], deltas[l + 1], weightGrads[l], true, false, 1.0, 0.0);
         float[] gb = biasGrads[l];
-        java.util.Arrays.fill(gb, 0, width, 0f);
+        int off = biasOffsets[l];
+        java.util.Arrays.fill(gb, off, off + width, 0f);
         for (int r = 0; r < rows; r++) {
           int base = r * width;
           for (int j = 0; j < width; j++) {
-            gb[j] += d[base + j];
+            gb[off + j] += d[base + j];
           }
         }
         if (l > 0) {
