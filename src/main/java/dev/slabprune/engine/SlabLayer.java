@@ -11,6 +11,9 @@ final class SlabLayer {
   static final double BETA1 = 0.9;
   static final double BETA2 = 0.999;
   static final double ADAM_EPS = 1e-8;
+  private static final float B1 = (float) BETA1;
+  private static final float B2 = (float) BETA2;
+  private static final float EPS = (float) ADAM_EPS;
 
   final int inputs;
   final int outputs;
@@ -27,12 +30,19 @@ final class SlabLayer {
   final float[] mV;
   final float[] vV;
 
-  /** Current sample: the gate (0/1), the slab draw w = mu + sigma eps, eps, and ds/dv. */
+  /**
+   * Current sample, with what the update will need of it: the gate (0/1), gate * eps * sigmoid(rho)
+   * (= dtheta~/drho), slab draw times ds/dv (= dtheta~/dv through the relaxed gate), and the KL
+   * gradients divided by n. The KL gradients depend only on mu, rho and v, which do not change
+   * between the draw and the update, so the draw computes them while it has sigma and phi.
+   */
   final float[] gate;
 
-  final float[] slab;
-  final float[] eps;
-  final float[] slope;
+  final float[] gateEpsSig;
+  final float[] slabSlope;
+  final float[] klMu;
+  final float[] klRho;
+  final float[] klV;
 
   /** theta~ = gate * slab, the weights the forward pass uses. */
   final float[] theta;
@@ -55,9 +65,11 @@ final class SlabLayer {
     mV = new float[size];
     vV = new float[size];
     gate = new float[size];
-    slab = new float[size];
-    eps = new float[size];
-    slope = new float[size];
+    gateEpsSig = new float[size];
+    slabSlope = new float[size];
+    klMu = new float[size];
+    klRho = new float[size];
+    klV = new float[size];
     theta = new float[size];
     grad = new float[size];
   }
@@ -66,6 +78,8 @@ final class SlabLayer {
   static final class Step {
     double tau;
     double sigma0;
+    double logSigma0;
+    double invVar0;
     double logitLambda;
     double invN;
     double learningRate;
@@ -81,93 +95,104 @@ final class SlabLayer {
   }
 
   /** Draws the sample of every parameter from {@code rng} (the first step of an epoch). */
-  void sample(Rng rng, double tau) {
+  void sample(Step s, Rng rng) {
     for (int i = 0; i < size; i++) {
-      draw(i, rng.nextOpenUniform(), rng.nextGaussian(), tau);
+      draw(s, i, rng.nextOpenUniform(), rng.nextGaussian());
     }
   }
 
   /** Uses the given noise instead of drawing it: for checks against the reference path. */
-  void sampleWith(double[] u, double[] e, double tau) {
+  void sampleWith(Step s, double[] u, double[] e) {
     for (int i = 0; i < size; i++) {
-      draw(i, u[i], e[i], tau);
+      draw(s, i, u[i], e[i]);
     }
   }
 
-  private void draw(int i, double u, double e, double tau) {
-    double sigma = SlabMath.softplus(rho[i]);
-    double w = mu[i] + sigma * e;
-    double odds = SlabMath.relaxedOdds(v[i], u, tau);
-    float g = odds < 1 ? 1f : 0f;
+  private void draw(Step s, int i, double u, double e) {
+    double m = mu[i];
+    double r = rho[i];
+    double vi = v[i];
+    double er = Math.exp(Math.min(r, 30));
+    double sigma = SlabMath.softplusOfExp(r, er);
+    double logSigma = SlabMath.logSoftplusOfExp(r, er, sigma);
+    double sigmoidRho = er / (1 + er);
+    // phi, 1 - phi and the relaxed gate from one exp(-|v|): with exp(-v) (1 - u) / u = B / A,
+    // s = A^(1/tau) / (A^(1/tau) + B^(1/tau)) and the hard gate is A > B.
+    double ea = Math.exp(-Math.abs(vi));
+    double inv = 1 / (1 + ea);
+    boolean positive = vi >= 0;
+    double phi = positive ? inv : ea * inv;
+    double phic = positive ? ea * inv : inv;
+    double a = positive ? u : u * ea;
+    double b = positive ? ea * (1 - u) : 1 - u;
+    double slope;
+    if (s.tau == 0.5) {
+      double a2 = a * a;
+      double b2 = b * b;
+      double d = a2 + b2;
+      slope = 2 * (a2 * b2) / (d * d);
+    } else {
+      slope = SlabMath.relaxedSlope(Math.pow(b / a, 1 / s.tau), s.tau);
+    }
+    double w = m + sigma * e;
+    float g = a > b ? 1f : 0f;
     gate[i] = g;
-    slab[i] = (float) w;
-    eps[i] = (float) e;
-    slope[i] = (float) SlabMath.relaxedSlope(odds, tau);
+    gateEpsSig[i] = (float) (g * e * sigmoidRho);
+    slabSlope[i] = (float) (w * slope);
     theta[i] = g * (float) w;
+    double invVar0 = s.invVar0;
+    double gaussKl = s.logSigma0 - logSigma + 0.5 * (sigma * sigma + m * m) * invVar0 - 0.5;
+    double phiN = s.invN * phi;
+    klMu[i] = (float) (phiN * m * invVar0);
+    klRho[i] = (float) (phiN * (sigma * invVar0 - 1 / sigma) * sigmoidRho);
+    klV[i] = (float) (phiN * phic * (vi - s.logitLambda + gaussKl));
   }
 
   /**
    * The fused pass: gradient of {@code mean NLL + KL / n} for mu, rho and v, Adam, and then (when
    * {@code rng != null}) the next sample. When {@code gradientsOut} is given, the three gradients
-   * are written there ({@code [mu | rho | v]}) and no update happens.
+   * are written there ({@code [mu | rho | v]}) and nothing is updated.
    */
   void update(Step s, Rng rng, float[] gradientsOut) {
-    double stepSize = s.stepSize();
-    double invSqrtBias2 = s.invSqrtBias2();
-    double invN = s.invN;
-    double sigma0 = s.sigma0;
-    double invVar0 = 1 / (sigma0 * sigma0);
-    double logitLambda = s.logitLambda;
-    double tau = s.tau;
+    float stepSize = (float) s.stepSize();
+    float invSqrtBias2 = (float) s.invSqrtBias2();
     for (int i = 0; i < size; i++) {
-      double g = grad[i];
-      double m = mu[i];
-      double r = rho[i];
-      double vi = v[i];
-      double er = Math.exp(Math.min(r, 30));
-      double sigma = r > 30 ? r : er < 1e-5 ? er * (1 - 0.5 * er) : Math.log(1 + er);
-      double sigmoidRho = er / (1 + er);
-      double ev = Math.exp(-Math.abs(vi));
-      double phi = vi >= 0 ? 1 / (1 + ev) : ev / (1 + ev);
-      double phic = vi >= 0 ? ev / (1 + ev) : 1 / (1 + ev);
-      double gaussKl = Math.log(sigma0 / sigma) + 0.5 * (sigma * sigma + m * m) * invVar0 - 0.5;
-      double gg = g * gate[i];
-      double dMu = gg + invN * phi * m * invVar0;
-      double dRho =
-          gg * eps[i] * sigmoidRho + invN * phi * (sigma * invVar0 - 1 / sigma) * sigmoidRho;
-      double dV = g * slab[i] * slope[i] + invN * phi * phic * (vi - logitLambda + gaussKl);
+      float g = grad[i];
+      float dMu = g * gate[i] + klMu[i];
+      float dRho = g * gateEpsSig[i] + klRho[i];
+      float dV = g * slabSlope[i] + klV[i];
       if (gradientsOut != null) {
-        gradientsOut[i] = (float) dMu;
-        gradientsOut[size + i] = (float) dRho;
-        gradientsOut[2 * size + i] = (float) dV;
+        gradientsOut[i] = dMu;
+        gradientsOut[size + i] = dRho;
+        gradientsOut[2 * size + i] = dV;
         continue;
       }
-      m -= adam(mMu, vMu, i, dMu, stepSize, invSqrtBias2);
-      r -= adam(mRho, vRho, i, dRho, stepSize, invSqrtBias2);
-      vi -= adam(mV, vV, i, dV, stepSize, invSqrtBias2);
-      mu[i] = (float) m;
-      rho[i] = (float) r;
-      v[i] = (float) vi;
+      mu[i] -= adam(mMu, vMu, i, dMu, stepSize, invSqrtBias2);
+      rho[i] -= adam(mRho, vRho, i, dRho, stepSize, invSqrtBias2);
+      v[i] -= adam(mV, vV, i, dV, stepSize, invSqrtBias2);
       if (rng != null) {
-        draw(i, rng.nextOpenUniform(), rng.nextGaussian(), tau);
+        draw(s, i, rng.nextOpenUniform(), rng.nextGaussian());
       }
     }
   }
 
-  private static double adam(
-      float[] m1, float[] m2, int i, double g, double stepSize, double invSqrtBias2) {
-    double a = BETA1 * m1[i] + (1 - BETA1) * g;
-    double b = BETA2 * m2[i] + (1 - BETA2) * g * g;
-    m1[i] = (float) a;
-    m2[i] = (float) b;
-    return stepSize * a / (Math.sqrt(b) * invSqrtBias2 + ADAM_EPS);
+  /**
+   * Adam in float: the moments are stored in float anyway, and float sqrt and divide are faster.
+   */
+  private static float adam(
+      float[] m1, float[] m2, int i, float g, float stepSize, float invSqrtBias2) {
+    float a = B1 * m1[i] + (1 - B1) * g;
+    float b = B2 * m2[i] + (1 - B2) * g * g;
+    m1[i] = a;
+    m2[i] = b;
+    return stepSize * a / ((float) Math.sqrt(b) * invSqrtBias2 + EPS);
   }
 
   /** The exact KL of this layer's parameters, in double. */
   double kl(double logLambda, double log1mLambda, double sigma0) {
     double sum = 0;
     for (int i = 0; i < size; i++) {
-      sum += SlabMath.kl(mu[i], SlabMath.softplus(rho[i]), v[i], logLambda, log1mLambda, sigma0);
+      sum += SlabMath.kl(mu[i], rho[i], v[i], logLambda, log1mLambda, sigma0);
     }
     return sum;
   }

@@ -9,13 +9,34 @@ final class SlabMath {
 
   private SlabMath() {}
 
-  /** exp(x) for x &lt; -20 is below 2e-9; the series then beats log(1 + e) on accuracy. */
+  /** softplus(x) = log(1 + exp(x)), accurate and cheap for the very negative rho of the slab. */
   static double softplus(double x) {
+    return softplusOfExp(x, Math.exp(Math.min(x, 30)));
+  }
+
+  /**
+   * softplus(x) given {@code e = exp(x)}: a five-term series for e &lt;= 0.01 (relative error below
+   * 2e-11, and no log), else log(1 + e).
+   */
+  static double softplusOfExp(double x, double e) {
     if (x > 30) {
       return x;
     }
-    double e = Math.exp(x);
-    return e < 1e-5 ? e * (1 - 0.5 * e) : Math.log(1 + e);
+    if (e <= 0.01) {
+      return e * (1 - e * (0.5 - e * (1.0 / 3 - e * (0.25 - e * 0.2))));
+    }
+    return Math.log(1 + e);
+  }
+
+  /**
+   * log(softplus(x)) given {@code e = exp(x)} and {@code sp = softplus(x)}: for e &lt;= 0.01 the
+   * series {@code x + log(log1p(e) / e)} to fourth order, else log(sp).
+   */
+  static double logSoftplusOfExp(double x, double e, double sp) {
+    if (x <= 30 && e <= 0.01) {
+      return x + e * (-0.5 + e * (5.0 / 24 + e * (-0.125 + e * (251.0 / 2880))));
+    }
+    return Math.log(sp);
   }
 
   static double sigmoid(double x) {
@@ -90,13 +111,7 @@ final class SlabMath {
    * dKL/dv = phi (1 - phi) (logit(phi) - logit(lambda) + KL_gauss), where logit(phi) = v exactly.
    */
   static double klGradV(
-      double mu,
-      double sigma,
-      double v,
-      double phi,
-      double oneMinusPhi,
-      double logitLambda,
-      double sigma0) {
-    return phi * oneMinusPhi * (v - logitLambda + gaussianKl(mu, sigma, sigma0));
+      double v, double phi, double oneMinusPhi, double logitLambda, double gaussianKl) {
+    return phi * oneMinusPhi * (v - logitLambda + gaussianKl);
   }
 }

@@ -194,8 +194,9 @@ public final class VariationalTrainer {
       order[i] = i;
     }
     shuffle.shuffle(order);
+    stepConstants();
     for (SlabLayer layer : layers) {
-      layer.sample(noise, config.temperature());
+      layer.sample(step, noise);
     }
     int batch = config.batchSize();
     int stepsPerEpoch = (n + batch - 1) / batch;
@@ -224,11 +225,7 @@ public final class VariationalTrainer {
   /** One variational step on rows {@code order[from .. from + m)}; returns the batch-mean NLL. */
   double step(int from, int m, Rng next) {
     double nll = forwardBackward(from, m);
-    step.tau = config.temperature();
-    step.sigma0 = config.slabSd();
-    step.logitLambda = Math.log(lambda) - Math.log1p(-lambda);
-    step.invN = 1.0 / train.rows();
-    step.learningRate = config.learningRate();
+    stepConstants();
     step.t++;
     for (SlabLayer layer : layers) {
       layer.update(step, next, null);
@@ -516,6 +513,8 @@ public final class VariationalTrainer {
   SlabLayer.Step stepConstants() {
     step.tau = config.temperature();
     step.sigma0 = config.slabSd();
+    step.logSigma0 = Math.log(config.slabSd());
+    step.invVar0 = 1 / (config.slabSd() * config.slabSd());
     step.logitLambda = Math.log(lambda) - Math.log1p(-lambda);
     step.invN = 1.0 / train.rows();
     step.learningRate = config.learningRate();
