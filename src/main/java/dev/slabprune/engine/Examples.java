@@ -68,4 +68,15 @@ public record Examples(
   public int outputs() {
     return labels != null ? classes : targets.length / rows;
   }
+
+  /** The same examples restricted to the given feature columns, in that order. */
+  public Examples selectColumns(int[] columns) {
+    float[] f = new float[rows * columns.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns.length; c++) {
+        f[r * columns.length + c] = features[r * cols + columns[c]];
+      }
+    }
+    return new Examples(f, rows, columns.length, labels, targets, classes);
+  }
 }

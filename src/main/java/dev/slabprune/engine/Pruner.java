@@ -198,9 +198,14 @@ public final class Pruner {
     for (int l = 0; l < layers; l++) {
       total += (long) widths[l] * widths[l + 1];
     }
+    List<int[]> keptNodes = new ArrayList<>();
+    for (int l = 1; l < layers; l++) {
+      keptNodes.add(keptIndex[l]);
+    }
     return new PruningResult(
         network,
         keptIndex[0],
+        keptNodes,
         maskedNetwork,
         keptWeights,
         total,

@@ -9,6 +9,7 @@ import java.util.List;
  * @param network the physically smaller network: kept weights = mu, removed nodes gone, constant
  *     nodes folded into the next biases
  * @param keptInputs indices (into the original inputs) of the inputs {@code network} takes
+ * @param keptNodes per hidden layer, indices (into the original layer) of the nodes kept
  * @param maskedNetwork the original architecture with every removed weight set to 0; computes the
  *     same function as {@code network} on the kept inputs
  * @param keptWeights non-zero weights of {@code network} (biases excluded)
@@ -23,6 +24,7 @@ import java.util.List;
 public record PruningResult(
     DenseNetwork network,
     int[] keptInputs,
+    List<int[]> keptNodes,
     DenseNetwork maskedNetwork,
     long keptWeights,
     long totalWeights,
