@@ -86,15 +86,17 @@ final class SlabMath {
 
   /** The KL of one parameter, {@code KL(q(gamma, theta) || prior)}, ALGORITHM.md §3. */
   static double kl(
-      double mu, double sigma, double v, double logLambda, double log1mLambda, double sigma0) {
-    double phi = sigmoid(v);
-    double bern = phi * (logPhi(v) - logLambda) + (1 - phi) * (logOneMinusPhi(v) - log1mLambda);
-    return bern + phi * gaussianKl(mu, sigma, sigma0);
+      double mu, double rho, double v, double logLambda, double log1mLambda, double sigma0) {
+    double bern =
+        sigmoid(v) * (logPhi(v) - logLambda) + sigmoid(-v) * (logOneMinusPhi(v) - log1mLambda);
+    double e = Math.exp(Math.min(rho, 30));
+    double sigma = softplusOfExp(rho, e);
+    return bern + sigmoid(v) * gaussianKl(mu, sigma, logSoftplusOfExp(rho, e, sigma), sigma0);
   }
 
-  /** KL(N(mu, sigma^2) || N(0, sigma0^2)). */
-  static double gaussianKl(double mu, double sigma, double sigma0) {
-    return Math.log(sigma0 / sigma) + (sigma * sigma + mu * mu) / (2 * sigma0 * sigma0) - 0.5;
+  /** KL(N(mu, sigma^2) || N(0, sigma0^2)), given log(sigma). */
+  static double gaussianKl(double mu, double sigma, double logSigma, double sigma0) {
+    return Math.log(sigma0) - logSigma + (sigma * sigma + mu * mu) / (2 * sigma0 * sigma0) - 0.5;
   }
 
   /** dKL/dmu. */
