@@ -116,15 +116,15 @@ final class SlabLayer {
     double sigma = SlabMath.softplusOfExp(r, er);
     double logSigma = SlabMath.logSoftplusOfExp(r, er, sigma);
     double sigmoidRho = er / (1 + er);
-    // phi, 1 - phi and the relaxed gate from one exp(-|v|): with exp(-v) (1 - u) / u = B / A,
-    // s = A^(1/tau) / (A^(1/tau) + B^(1/tau)) and the hard gate is A > B.
-    double ea = Math.exp(-Math.abs(vi));
-    double inv = 1 / (1 + ea);
-    boolean positive = vi >= 0;
-    double phi = positive ? inv : ea * inv;
-    double phic = positive ? ea * inv : inv;
-    double a = positive ? u : u * ea;
-    double b = positive ? ea * (1 - u) : 1 - u;
+    // phi, 1 - phi and the relaxed gate from one exp(-v), without branches (signs of v are
+    // mixed, so branches would be mispredicted): with exp(-v) (1 - u) / u = B / A,
+    // s = A^(1/tau) / (A^(1/tau) + B^(1/tau)) and the hard gate is A > B. Beyond |v| = 80 the
+    // change of phi is below 1e-34, and the clamp keeps B^2 finite.
+    double ev = Math.exp(-Math.max(-80.0, Math.min(80.0, vi)));
+    double phi = 1 / (1 + ev);
+    double phic = ev * phi;
+    double a = u;
+    double b = ev * (1 - u);
     double slope;
     if (s.tau == 0.5) {
       double a2 = a * a;
