@@ -87,7 +87,7 @@ public record CompressionConfig(
    */
   public static CompressionConfig defaults() {
     return new CompressionConfig(
-        10,
+        20,
         128,
         1e-3,
         PriorInclusion.automatic(),

@@ -32,6 +32,8 @@ public final class VariationalTrainer {
   private final SlabLayer[] layers;
   private final INDArray[] weightBuffers;
   private final INDArray[] gradientBuffers;
+  private final java.nio.FloatBuffer[] weightViews;
+  private final java.nio.FloatBuffer[] gradientViews;
   private final float[][] thetas;
   private final float[][] grads;
   private final int[] biasOffsets;
@@ -89,6 +91,12 @@ public final class VariationalTrainer {
     }
     weightBuffers = mlp.newWeightBuffers();
     gradientBuffers = mlp.newWeightBuffers();
+    weightViews = new java.nio.FloatBuffer[count];
+    gradientViews = new java.nio.FloatBuffer[count];
+    for (int l = 0; l < count; l++) {
+      weightViews[l] = weightBuffers[l].data().asNioFloat();
+      gradientViews[l] = gradientBuffers[l].data().asNioFloat();
+    }
     int k = start.outputs();
     targetMean = new double[output.isClassification() ? 0 : k];
     targetSd = new double[output.isClassification() ? 0 : k];
@@ -238,13 +246,13 @@ public final class VariationalTrainer {
     Mlp.Workspace ws = mlp.workspace(m);
     ws.loadRows(train.features(), order, from);
     for (int l = 0; l < layers.length; l++) {
-      Mlp.put(weightBuffers[l], layers[l].theta, 0, layers[l].weightCount);
+      weightViews[l].put(0, layers[l].theta, 0, layers[l].weightCount);
     }
     ws.forward(weightBuffers, thetas, biasOffsets);
     double nll = outputGradient(ws, m, from);
     ws.backward(weightBuffers, gradientBuffers, grads, biasOffsets);
     for (int l = 0; l < layers.length; l++) {
-      Mlp.get(gradientBuffers[l], layers[l].grad, 0, layers[l].weightCount);
+      gradientViews[l].get(0, layers[l].grad, 0, layers[l].weightCount);
     }
     return nll;
   }

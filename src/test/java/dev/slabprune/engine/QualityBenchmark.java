@@ -26,7 +26,7 @@ public final class QualityBenchmark {
       int eq = args[i].indexOf('=');
       opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
-    int epochs = Integer.parseInt(opt.getOrDefault("epochs", "10"));
+    int epochs = Integer.parseInt(opt.getOrDefault("epochs", "20"));
     int pretrain = Integer.parseInt(opt.getOrDefault("pretrain", "5"));
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     CompressionConfig defaults = CompressionConfig.defaults();
@@ -83,6 +83,14 @@ public final class QualityBenchmark {
               e.seconds()));
     }
     history.append(']');
+    StringBuilder histograms = new StringBuilder("[");
+    for (LayerSummary ls : r.pruning().layers()) {
+      if (histograms.length() > 1) {
+        histograms.append(',');
+      }
+      histograms.append(java.util.Arrays.toString(ls.pipHistogram()).replace(" ", ""));
+    }
+    histograms.append(']');
     String peer = opt.getOrDefault("peer", "null");
     String peerAcc = "null";
     if (!peer.equals("null")) {
@@ -109,7 +117,8 @@ public final class QualityBenchmark {
                 + "\"uploaded_parameters\":%d,\"pruned_parameters\":%d,\"uploaded_flops\":%d,"
                 + "\"pruned_flops\":%d,\"pruned_sparse_flops\":%d,\"uploaded_latency_us\":%.2f,"
                 + "\"pruned_latency_us\":%.2f,\"reprune_ms\":%.1f,\"reprune_0.9_density\":%.5f,"
-                + "\"pretrain_seconds\":%.1f,\"compression_seconds\":%.1f,\"history\":%s,"
+                + "\"pretrain_seconds\":%.1f,\"compression_seconds\":%.1f,\"pip_histograms\":%s,"
+                + "\"history\":%s,"
                 + "\"peer\":%s}",
             dir.getFileName(),
             epochs,
@@ -142,6 +151,7 @@ public final class QualityBenchmark {
             again.pruning().weightDensity(),
             pretrainSeconds,
             seconds,
+            histograms,
             history,
             peer));
   }
