@@ -16,4 +16,14 @@ public enum Activation {
       case IDENTITY -> z;
     };
   }
+
+  /** The derivative at the pre-activation, expressed through the output {@code a = apply(z)}. */
+  public double derivativeFromOutput(double a) {
+    return switch (this) {
+      case RELU -> a > 0 ? 1 : 0;
+      case TANH -> 1 - a * a;
+      case SIGMOID -> a * (1 - a);
+      case IDENTITY -> 1;
+    };
+  }
 }

@@ -1,0 +1,308 @@
+package dev.slabprune.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The engine's entry points: train the spike-and-slab variational posterior (Bai, Song &amp; Cheng,
+ * NeurIPS 2020) from an uploaded network, prune it by inclusion probabilities (Saha, Liu &amp;
+ * Liang, arXiv 2411.00273), fine-tune, and report; or re-prune a finished posterior with another
+ * rule, without training.
+ */
+public final class Compression {
+
+  private Compression() {}
+
+  /** A finished run: the posterior (keep it for re-pruning) and the report. */
+  public record Result(Posterior posterior, CompressionReport report) {}
+
+  /** A re-pruned posterior: the new network and its scores on the given examples. */
+  public record Repruned(PruningResult pruning, Scores scores) {}
+
+  /**
+   * Trains, prunes, fine-tunes and reports.
+   *
+   * @param start the uploaded network: the warm start, and the magnitude baseline's source
+   * @param validation for the per-epoch metric and early stopping; may be null
+   * @param test held-out examples for the report
+   * @param cancelled polled between steps
+   */
+  public static Result run(
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled) {
+    VariationalTrainer trainer = new VariationalTrainer(start, train, validation, config);
+    return finish(trainer, start, train, test, config, listeners, cancelled);
+  }
+
+  /** Continues a run from a checkpoint handed to a listener; same arguments as the first call. */
+  public static Result resume(
+      byte[] checkpoint,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled) {
+    VariationalTrainer trainer =
+        VariationalTrainer.resume(checkpoint, start, train, validation, config);
+    return finish(trainer, start, train, test, config, listeners, cancelled);
+  }
+
+  private static Result finish(
+      VariationalTrainer trainer,
+      DenseNetwork start,
+      Examples train,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled) {
+    if (test == null) {
+      throw new InvalidInputException("the report needs test examples");
+    }
+    for (TrainingListener l : listeners) {
+      trainer.addListener(l);
+    }
+    Posterior posterior = trainer.train(cancelled);
+    return new Result(posterior, report(posterior, start, train, test, config));
+  }
+
+  /** Prunes {@code posterior} by {@code config}'s rule, fine-tunes, scores and compares. */
+  public static CompressionReport report(
+      Posterior posterior,
+      DenseNetwork start,
+      Examples train,
+      Examples test,
+      CompressionConfig config) {
+    PruningResult pruning =
+        Pruner.prune(
+            posterior, config.pruning(), config.pruneNodes(), config.selectInputs(), config.seed());
+    double[] sd = posterior.targetSd;
+    Examples prunedTrain = train.selectColumns(pruning.keptInputs());
+    Examples prunedTest = test.selectColumns(pruning.keptInputs());
+    Scores before = Evaluator.score(pruning.network(), prunedTest, config.noiseSd(), sd);
+    DenseNetwork deployed = fineTune(pruning.network(), prunedTrain, config);
+    Scores after =
+        config.fineTuneEpochs() > 0
+            ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
+            : before;
+    DenseNetwork magnitude = magnitudeBaseline(start, pruning);
+    Scores magnitudeScores =
+        Evaluator.score(fineTune(magnitude, prunedTrain, config), prunedTest, config.noiseSd(), sd);
+    Scores average =
+        Evaluator.modelAverage(
+            posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd());
+    Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
+    return new CompressionReport(
+        deployed,
+        pruning,
+        uploaded,
+        before,
+        after,
+        average,
+        magnitudeScores,
+        start.parameterCount(),
+        Evaluator.nonZeroParameters(deployed),
+        Evaluator.denseFlops(start),
+        Evaluator.denseFlops(deployed),
+        Evaluator.sparseFlops(deployed),
+        Evaluator.latencyMicros(start, test.features(), test.cols()),
+        Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols()),
+        posterior.lambda(),
+        posterior.history(),
+        provenance(config, train));
+  }
+
+  /** A new rule on a finished posterior: no training, no fine-tuning. */
+  public static Repruned reprune(
+      Posterior posterior,
+      PruningRule rule,
+      boolean pruneNodes,
+      boolean selectInputs,
+      Examples test,
+      long seed) {
+    PruningResult pruning = Pruner.prune(posterior, rule, pruneNodes, selectInputs, seed);
+    Scores scores =
+        test == null
+            ? null
+            : Evaluator.score(
+                pruning.network(),
+                test.selectColumns(pruning.keptInputs()),
+                1.0,
+                posterior.targetSd);
+    return new Repruned(pruning, scores);
+  }
+
+  static DenseNetwork fineTune(DenseNetwork net, Examples train, CompressionConfig config) {
+    if (config.fineTuneEpochs() == 0) {
+      return net;
+    }
+    DenseTrainer t =
+        new DenseTrainer(net, train, config.learningRate(), false, config.noiseSd(), config.seed());
+    t.epochs(config.fineTuneEpochs(), config.batchSize());
+    return t.network();
+  }
+
+  /**
+   * The uploaded network restricted to the pruned network's inputs and nodes, keeping the {@code
+   * pruning.keptWeights()} weights of largest magnitude over all layers; biases kept.
+   */
+  static DenseNetwork magnitudeBaseline(DenseNetwork start, PruningResult pruning) {
+    int layers = start.layers().size();
+    List<int[]> index = new ArrayList<>();
+    index.add(pruning.keptInputs());
+    index.addAll(pruning.keptNodes());
+    int[] outputs = new int[start.outputs()];
+    for (int j = 0; j < outputs.length; j++) {
+      outputs[j] = j;
+    }
+    index.add(outputs);
+    List<float[]> weights = new ArrayList<>();
+    List<float[]> biases = new ArrayList<>();
+    int total = 0;
+    for (int l = 0; l < layers; l++) {
+      DenseLayer d = start.layers().get(l);
+      int[] rows = index.get(l);
+      int[] cols = index.get(l + 1);
+      float[] w = new float[rows.length * cols.length];
+      for (int r = 0; r < rows.length; r++) {
+        for (int c = 0; c < cols.length; c++) {
+          w[r * cols.length + c] = d.weights()[rows[r] * d.outputs() + cols[c]];
+        }
+      }
+      float[] b = new float[cols.length];
+      for (int c = 0; c < cols.length; c++) {
+        b[c] = d.bias()[cols[c]];
+      }
+      weights.add(w);
+      biases.add(b);
+      total += w.length;
+    }
+    float[] magnitudes = new float[total];
+    int p = 0;
+    for (float[] w : weights) {
+      for (float x : w) {
+        magnitudes[p++] = Math.abs(x);
+      }
+    }
+    long keep = Math.min(pruning.keptWeights(), total);
+    float[] sorted = magnitudes.clone();
+    Arrays.sort(sorted);
+    float cut = keep == 0 ? Float.POSITIVE_INFINITY : sorted[(int) (total - keep)];
+    long budget = keep;
+    // strictly larger first, then ties at the cut in order, so exactly `keep` survive
+    long above = 0;
+    for (float m : magnitudes) {
+      if (m > cut) {
+        above++;
+      }
+    }
+    long tiesAllowed = budget - above;
+    List<DenseLayer> result = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      float[] w = weights.get(l);
+      for (int i = 0; i < w.length; i++) {
+        float m = Math.abs(w[i]);
+        if (m > cut) {
+          continue;
+        }
+        if (m == cut && tiesAllowed > 0 && m > 0) {
+          tiesAllowed--;
+          continue;
+        }
+        w[i] = 0f;
+      }
+      DenseLayer d = start.layers().get(l);
+      result.add(
+          new DenseLayer(
+              index.get(l).length, index.get(l + 1).length, w, biases.get(l), d.activation()));
+    }
+    return new DenseNetwork(result, start.output());
+  }
+
+  static Provenance provenance(CompressionConfig config, Examples train) {
+    return new Provenance(
+        config,
+        sha256(train),
+        nd4jVersion(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        cpu());
+  }
+
+  private static String sha256(Examples e) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      ByteBuffer buf = ByteBuffer.allocate(4 * 1024);
+      float[] f = e.features();
+      for (int i = 0; i < f.length; ) {
+        buf.clear();
+        while (buf.remaining() >= 4 && i < f.length) {
+          buf.putFloat(f[i++]);
+        }
+        md.update(buf.array(), 0, buf.position());
+      }
+      if (e.labels() != null) {
+        for (int y : e.labels()) {
+          md.update(ByteBuffer.allocate(4).putInt(y).array());
+        }
+      } else {
+        for (float y : e.targets()) {
+          md.update(ByteBuffer.allocate(4).putFloat(y).array());
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException ex) {
+      throw new EngineException("SHA-256 unavailable", ex);
+    }
+  }
+
+  private static String nd4jVersion() {
+    try (var in =
+        org.nd4j.linalg.factory.Nd4j.class.getResourceAsStream(
+            "/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      }
+    } catch (java.io.IOException ignored) {
+      // fall through to the manifest
+    }
+    String v = org.nd4j.linalg.factory.Nd4j.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown" : v;
+  }
+
+  private static String cpu() {
+    String model = System.getProperty("os.arch");
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(
+              java.nio.file.Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("model name")) {
+          model = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // not Linux: the architecture name will do
+    }
+    return model + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+  }
+}

@@ -1,0 +1,203 @@
+package dev.slabprune.engine;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Predictions and scores of dense networks and of the posterior's model average. */
+final class Evaluator {
+
+  private Evaluator() {}
+
+  /** Raw last-layer outputs of {@code net} for every row. */
+  static float[] outputs(DenseNetwork net, float[] features) {
+    Mlp mlp = Mlp.of(net);
+    int layers = net.layers().size();
+    INDArray[] w = mlp.newWeightBuffers();
+    float[][] b = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      DenseLayer d = net.layers().get(l);
+      Mlp.put(w[l], d.weights(), 0, d.weights().length);
+      b[l] = d.bias();
+    }
+    return mlp.predict(w, b, new int[layers], features);
+  }
+
+  static Scores score(DenseNetwork net, Examples ex, double noiseSd, double[] targetSd) {
+    float[] out = outputs(net, ex.features());
+    int k = net.outputs();
+    if (ex.isClassification()) {
+      double[] p = Metrics.softmax(out, k);
+      return classificationScores(p, k, ex.labels());
+    }
+    double se = 0;
+    double nll = 0;
+    for (int i = 0; i < out.length; i++) {
+      double sd = noiseSd * targetSd[i % k];
+      double d = out[i] - ex.targets()[i];
+      se += d * d;
+      nll += Likelihood.gaussianNll(d, sd);
+    }
+    double meanSd = 0;
+    for (int i = 0; i < out.length; i++) {
+      meanSd += noiseSd * targetSd[i % k];
+    }
+    return new Scores(
+        Double.NaN, nll / ex.rows(), Double.NaN, Math.sqrt(se / out.length), meanSd / out.length);
+  }
+
+  private static Scores classificationScores(double[] p, int k, int[] labels) {
+    double entropy = 0;
+    for (double q : p) {
+      if (q > 0) {
+        entropy -= q * Math.log(q);
+      }
+    }
+    return new Scores(
+        Metrics.accuracy(p, k, labels),
+        Metrics.nll(p, k, labels),
+        Metrics.ece(p, k, labels),
+        Double.NaN,
+        entropy / labels.length);
+  }
+
+  /**
+   * The model average over {@code samples} networks drawn from q: every gate Bernoulli(phi), every
+   * kept value N(mu, sigma^2).
+   */
+  static Scores modelAverage(Posterior post, Examples ex, int samples, long seed, double noiseSd) {
+    int layers = post.layers();
+    Mlp mlp = new Mlp(post.widths, post.activations);
+    INDArray[] w = mlp.newWeightBuffers();
+    float[][] theta = new float[layers][];
+    int[] offsets = new int[layers];
+    for (int l = 0; l < layers; l++) {
+      theta[l] = new float[post.mu[l].length];
+      offsets[l] = post.widths[l] * post.widths[l + 1];
+    }
+    Rng rng = new Rng(seed ^ 0xBB67AE8584CAA73BL);
+    int k = post.widths[layers];
+    int rows = ex.rows();
+    double[] sum = new double[rows * k];
+    double[] sumSq = new double[rows * k];
+    double[][] logLik = ex.isClassification() ? null : new double[samples][];
+    for (int s = 0; s < samples; s++) {
+      for (int l = 0; l < layers; l++) {
+        float[] mu = post.mu[l];
+        float[] rho = post.rho[l];
+        float[] v = post.v[l];
+        for (int i = 0; i < mu.length; i++) {
+          double u = rng.nextOpenUniform();
+          double e = rng.nextGaussian();
+          boolean on = u < SlabMath.sigmoid(v[i]);
+          theta[l][i] = on ? (float) (mu[i] + SlabMath.softplus(rho[i]) * e) : 0f;
+        }
+        Mlp.put(w[l], theta[l], 0, offsets[l]);
+      }
+      float[] out = mlp.predict(w, theta, offsets, ex.features());
+      if (ex.isClassification()) {
+        double[] p = Metrics.softmax(out, k);
+        for (int i = 0; i < p.length; i++) {
+          sum[i] += p[i];
+        }
+      } else {
+        logLik[s] = new double[rows];
+        for (int i = 0; i < out.length; i++) {
+          double y = out[i] * post.targetSd[i % k] + post.targetMean[i % k];
+          sum[i] += y;
+          sumSq[i] += y * y;
+          logLik[s][i / k] +=
+              -Likelihood.gaussianNll(y - ex.targets()[i], noiseSd * post.targetSd[i % k]);
+        }
+      }
+    }
+    if (ex.isClassification()) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] /= samples;
+      }
+      return classificationScores(sum, k, ex.labels());
+    }
+    double se = 0;
+    double sdSum = 0;
+    for (int i = 0; i < sum.length; i++) {
+      double mean = sum[i] / samples;
+      double var = Math.max(0, sumSq[i] / samples - mean * mean);
+      double noise = noiseSd * post.targetSd[i % k];
+      sdSum += Math.sqrt(var + noise * noise);
+      double d = mean - ex.targets()[i];
+      se += d * d;
+    }
+    double nll = 0;
+    double[] column = new double[samples];
+    for (int r = 0; r < rows; r++) {
+      for (int s = 0; s < samples; s++) {
+        column[s] = logLik[s][r];
+      }
+      double max = Arrays.stream(column).max().orElse(0);
+      double acc = 0;
+      for (double c : column) {
+        acc += Math.exp(c - max);
+      }
+      nll -= max + Math.log(acc / samples);
+    }
+    return new Scores(
+        Double.NaN, nll / rows, Double.NaN, Math.sqrt(se / sum.length), sdSum / sum.length);
+  }
+
+  /** Median over five timed passes of the forward time per example, in microseconds. */
+  static double latencyMicros(DenseNetwork net, float[] features, int cols) {
+    int rows = Math.min(256, features.length / cols);
+    float[] batch = Arrays.copyOf(features, rows * cols);
+    Mlp mlp = Mlp.of(net);
+    int layers = net.layers().size();
+    INDArray[] w = mlp.newWeightBuffers();
+    float[][] b = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      Mlp.put(w[l], net.layers().get(l).weights(), 0, net.layers().get(l).weights().length);
+      b[l] = net.layers().get(l).bias();
+    }
+    int[] offsets = new int[layers];
+    double[] times = new double[5];
+    mlp.predict(w, b, offsets, batch);
+    for (int r = 0; r < times.length; r++) {
+      long t0 = System.nanoTime();
+      mlp.predict(w, b, offsets, batch);
+      times[r] = (System.nanoTime() - t0) / 1e3 / rows;
+    }
+    Arrays.sort(times);
+    return times[2];
+  }
+
+  static long denseFlops(DenseNetwork net) {
+    long f = 0;
+    for (DenseLayer d : net.layers()) {
+      f += 2L * d.inputs() * d.outputs() + d.outputs();
+    }
+    return f;
+  }
+
+  static long sparseFlops(DenseNetwork net) {
+    long f = 0;
+    for (DenseLayer d : net.layers()) {
+      f += 2L * nonZero(d.weights()) + d.outputs();
+    }
+    return f;
+  }
+
+  static long nonZero(float[] a) {
+    long n = 0;
+    for (float x : a) {
+      if (x != 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static long nonZeroParameters(DenseNetwork net) {
+    long n = 0;
+    for (DenseLayer d : net.layers()) {
+      n += nonZero(d.weights()) + d.outputs();
+    }
+    return n;
+  }
+}

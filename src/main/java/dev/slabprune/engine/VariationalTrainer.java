@@ -1,0 +1,531 @@
+package dev.slabprune.engine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Spike-and-slab variational training of a dense network, the method of Bai, Song &amp; Cheng,
+ * "Efficient Variational Inference for Sparse Deep Learning with Theoretical Guarantee" (NeurIPS
+ * 2020), as used for compression by Saha, Liu &amp; Liang (arXiv 2411.00273): every weight and bias
+ * has a Bernoulli(phi) inclusion and a Gaussian slab; one Monte Carlo sample per step through a
+ * straight-through relaxed Bernoulli; loss = batch-mean NLL + KL / n; Adam. The uploaded network is
+ * the warm start (mu = its weights). A trainer serves one run; make a new one per run.
+ */
+public final class VariationalTrainer {
+
+  private static final int STATE_MAGIC = 0x534c5453; // "SLTS"
+  private static final int STATE_VERSION = 1;
+
+  private final CompressionConfig config;
+  private final Examples train;
+  private final Examples validation;
+  private final OutputKind output;
+  private final Mlp mlp;
+  private final SlabLayer[] layers;
+  private final INDArray[] weightBuffers;
+  private final INDArray[] gradientBuffers;
+  private final java.nio.FloatBuffer[] weightViews;
+  private final java.nio.FloatBuffer[] gradientViews;
+  private final float[][] thetas;
+  private final float[][] grads;
+  private final int[] biasOffsets;
+  private final float[] trainTargets;
+  private final float[] validationTargets;
+  private final double[] targetMean;
+  private final double[] targetSd;
+  private final double lambda;
+  private final SlabLayer.Step step = new SlabLayer.Step();
+  private final int[] order;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+
+  private Rng noise;
+  private Rng shuffle;
+  private int epoch;
+  private final List<EpochSummary> history = new ArrayList<>();
+  private double bestMetric = Double.NaN;
+  private int bestEpoch;
+  private int epochsWithoutImprovement;
+  private float[][] bestMu;
+  private float[][] bestRho;
+  private float[][] bestV;
+
+  /**
+   * @param start the uploaded network, the warm start: mu = its weights and biases
+   * @param train training examples (n = their number sets the KL scale)
+   * @param validation validation examples for the per-epoch metric and early stopping, or null
+   */
+  public VariationalTrainer(
+      DenseNetwork start, Examples train, Examples validation, CompressionConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.train = Objects.requireNonNull(train, "train");
+    this.validation = validation;
+    this.output = start.output();
+    checkCompatible(start, train, "training");
+    if (validation != null) {
+      checkCompatible(start, validation, "validation");
+    }
+    if (config.earlyStoppingPatience() > 0 && validation == null) {
+      throw new InvalidInputException("early stopping needs validation examples");
+    }
+    this.mlp = Mlp.of(start);
+    int count = start.layers().size();
+    layers = new SlabLayer[count];
+    thetas = new float[count][];
+    grads = new float[count][];
+    biasOffsets = new int[count];
+    for (int l = 0; l < count; l++) {
+      DenseLayer d = start.layers().get(l);
+      SlabLayer s = new SlabLayer(d.inputs(), d.outputs());
+      layers[l] = s;
+      thetas[l] = s.theta;
+      grads[l] = s.grad;
+      biasOffsets[l] = s.weightCount;
+    }
+    weightBuffers = mlp.newWeightBuffers();
+    gradientBuffers = mlp.newWeightBuffers();
+    weightViews = new java.nio.FloatBuffer[count];
+    gradientViews = new java.nio.FloatBuffer[count];
+    for (int l = 0; l < count; l++) {
+      weightViews[l] = weightBuffers[l].data().asNioFloat();
+      gradientViews[l] = gradientBuffers[l].data().asNioFloat();
+    }
+    int k = start.outputs();
+    targetMean = new double[output.isClassification() ? 0 : k];
+    targetSd = new double[output.isClassification() ? 0 : k];
+    boolean standardise =
+        !output.isClassification()
+            && start.layers().get(count - 1).activation() == Activation.IDENTITY;
+    if (!output.isClassification()) {
+      for (int j = 0; j < k; j++) {
+        targetSd[j] = 1;
+      }
+      if (standardise) {
+        standardisation(train.targets(), k, targetMean, targetSd);
+      }
+    }
+    trainTargets = standardised(train);
+    validationTargets = validation == null ? null : standardised(validation);
+    initialise(start);
+    lambda = config.priorInclusion().resolve(start.architecture(), train.rows());
+    order = new int[train.rows()];
+    noise = new Rng(config.seed());
+    shuffle = new Rng(config.seed() ^ 0x5DEECE66DL);
+  }
+
+  /** Continues a run from {@code state}, a checkpoint of a run with the same inputs and config. */
+  public static VariationalTrainer resume(
+      byte[] state,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      CompressionConfig config) {
+    VariationalTrainer t = new VariationalTrainer(start, train, validation, config);
+    t.restore(state);
+    return t;
+  }
+
+  public void addListener(TrainingListener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+  }
+
+  /** The prior inclusion probability in use (resolved when automatic). */
+  public double lambda() {
+    return lambda;
+  }
+
+  /** Completed epochs. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /**
+   * Trains the remaining epochs and returns the posterior.
+   *
+   * @param cancelled polled between steps; when it answers true the run ends with {@link
+   *     TrainingCancelledException} (resume from the last epoch's checkpoint)
+   */
+  public Posterior train(BooleanSupplier cancelled) {
+    while (epoch < config.epochs() && !earlyStopped()) {
+      runEpoch(cancelled);
+    }
+    if (config.earlyStoppingPatience() > 0 && bestMu != null) {
+      for (int l = 0; l < layers.length; l++) {
+        System.arraycopy(bestMu[l], 0, layers[l].mu, 0, layers[l].size);
+        System.arraycopy(bestRho[l], 0, layers[l].rho, 0, layers[l].size);
+        System.arraycopy(bestV[l], 0, layers[l].v, 0, layers[l].size);
+      }
+    }
+    return posterior();
+  }
+
+  private boolean earlyStopped() {
+    return config.earlyStoppingPatience() > 0
+        && epochsWithoutImprovement >= config.earlyStoppingPatience();
+  }
+
+  Posterior posterior() {
+    int count = layers.length;
+    float[][] mu = new float[count][];
+    float[][] rho = new float[count][];
+    float[][] v = new float[count][];
+    for (int l = 0; l < count; l++) {
+      mu[l] = layers[l].mu.clone();
+      rho[l] = layers[l].rho.clone();
+      v[l] = layers[l].v.clone();
+    }
+    return new Posterior(
+        mlp.widths.clone(),
+        mlp.activations.clone(),
+        output,
+        lambda,
+        config.slabSd(),
+        mu,
+        rho,
+        v,
+        targetMean.clone(),
+        targetSd.clone(),
+        history);
+  }
+
+  private void runEpoch(BooleanSupplier cancelled) {
+    long started = System.nanoTime();
+    int n = train.rows();
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    shuffle.shuffle(order);
+    stepConstants();
+    for (SlabLayer layer : layers) {
+      layer.sample(step, noise);
+    }
+    int batch = config.batchSize();
+    int stepsPerEpoch = (n + batch - 1) / batch;
+    double nllSum = 0;
+    int stepIndex = 0;
+    for (int from = 0; from < n; from += batch) {
+      if (cancelled != null && cancelled.getAsBoolean()) {
+        throw new TrainingCancelledException(epoch);
+      }
+      int m = Math.min(batch, n - from);
+      boolean last = from + m >= n;
+      double nll = step(from, m, last ? null : noise);
+      nllSum += nll * m;
+      stepIndex++;
+      if (stepIndex % config.stepEventInterval() == 0 || !Double.isFinite(nll)) {
+        StepProgress p = new StepProgress(epoch + 1, stepIndex, stepsPerEpoch, nll);
+        for (TrainingListener listener : listeners) {
+          listener.onSteps(p);
+        }
+      }
+    }
+    epoch++;
+    endEpoch(nllSum / n, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** One variational step on rows {@code order[from .. from + m)}; returns the batch-mean NLL. */
+  double step(int from, int m, Rng next) {
+    double nll = forwardBackward(from, m);
+    stepConstants();
+    step.t++;
+    for (SlabLayer layer : layers) {
+      layer.update(step, next, null);
+    }
+    return nll;
+  }
+
+  /** Forward and backward with the current sample; fills every layer's {@code grad}. */
+  double forwardBackward(int from, int m) {
+    Mlp.Workspace ws = mlp.workspace(m);
+    ws.loadRows(train.features(), order, from);
+    for (int l = 0; l < layers.length; l++) {
+      weightViews[l].put(0, layers[l].theta, 0, layers[l].weightCount);
+    }
+    ws.forward(weightBuffers, thetas, biasOffsets);
+    double nll = outputGradient(ws, m, from);
+    ws.backward(weightBuffers, gradientBuffers, grads, biasOffsets);
+    for (int l = 0; l < layers.length; l++) {
+      gradientViews[l].get(0, layers[l].grad, 0, layers[l].weightCount);
+    }
+    return nll;
+  }
+
+  private double outputGradient(Mlp.Workspace ws, int m, int from) {
+    int k = mlp.widths[mlp.layers];
+    if (output.isClassification()) {
+      return Likelihood.softmaxCrossEntropy(
+          ws.output(), m, k, train.labels(), order, from, ws.outputDelta());
+    }
+    return Likelihood.gaussian(
+        ws.output(), m, k, trainTargets, order, from, config.noiseSd(), ws.outputDelta());
+  }
+
+  private void endEpoch(double nll, double seconds) {
+    double logLambda = Math.log(lambda);
+    double log1mLambda = Math.log1p(-lambda);
+    double kl = 0;
+    long kept = 0;
+    long weights = 0;
+    for (SlabLayer layer : layers) {
+      kl += layer.kl(logLambda, log1mLambda, config.slabSd());
+      kept += layer.keptWeights();
+      weights += layer.weightCount;
+    }
+    double metric = validation == null ? Double.NaN : validationMetric();
+    EpochSummary summary =
+        new EpochSummary(
+            epoch, -(nll * train.rows() + kl), kl, nll, (double) kept / weights, metric, seconds);
+    history.add(summary);
+    if (config.earlyStoppingPatience() > 0) {
+      boolean better =
+          Double.isNaN(bestMetric)
+              || (output.isClassification() ? metric > bestMetric : metric < bestMetric);
+      if (better) {
+        bestMetric = metric;
+        bestEpoch = epoch;
+        epochsWithoutImprovement = 0;
+        snapshotBest();
+      } else {
+        epochsWithoutImprovement++;
+      }
+    }
+    for (TrainingListener listener : listeners) {
+      listener.onEpochEnd(summary, this::checkpoint);
+    }
+  }
+
+  private void snapshotBest() {
+    if (bestMu == null) {
+      bestMu = new float[layers.length][];
+      bestRho = new float[layers.length][];
+      bestV = new float[layers.length][];
+    }
+    for (int l = 0; l < layers.length; l++) {
+      bestMu[l] = layers[l].mu.clone();
+      bestRho[l] = layers[l].rho.clone();
+      bestV[l] = layers[l].v.clone();
+    }
+  }
+
+  /** Accuracy or RMSE (standardised units times sd) of the median model on validation. */
+  private double validationMetric() {
+    float[][] w = new float[layers.length][];
+    for (int l = 0; l < layers.length; l++) {
+      SlabLayer s = layers[l];
+      w[l] = new float[s.size];
+      for (int i = 0; i < s.size; i++) {
+        w[l][i] = s.v[i] > 0 ? s.mu[i] : 0f;
+      }
+      Mlp.put(weightBuffers[l], w[l], 0, s.weightCount);
+    }
+    float[] out = mlp.predict(weightBuffers, w, biasOffsets, validation.features());
+    int k = mlp.widths[mlp.layers];
+    if (output.isClassification()) {
+      return Metrics.accuracy(out, k, validation.labels());
+    }
+    return Metrics.rmse(out, k, validationTargets, targetSd);
+  }
+
+  private float[] standardised(Examples e) {
+    if (output.isClassification()) {
+      return null;
+    }
+    int k = targetMean.length;
+    float[] t = new float[e.targets().length];
+    for (int i = 0; i < t.length; i++) {
+      int j = i % k;
+      t[i] = (float) ((e.targets()[i] - targetMean[j]) / targetSd[j]);
+    }
+    return t;
+  }
+
+  private static void standardisation(float[] targets, int k, double[] mean, double[] sd) {
+    int rows = targets.length / k;
+    for (int j = 0; j < k; j++) {
+      double s = 0;
+      for (int r = 0; r < rows; r++) {
+        s += targets[r * k + j];
+      }
+      double m = s / rows;
+      double ss = 0;
+      for (int r = 0; r < rows; r++) {
+        double d = targets[r * k + j] - m;
+        ss += d * d;
+      }
+      mean[j] = m;
+      sd[j] = rows > 1 && ss > 0 ? Math.sqrt(ss / (rows - 1)) : 1;
+    }
+  }
+
+  private void initialise(DenseNetwork start) {
+    float phi0 = (float) Math.log(0.99 / 0.01);
+    int last = layers.length - 1;
+    for (int l = 0; l < layers.length; l++) {
+      DenseLayer d = start.layers().get(l);
+      SlabLayer s = layers[l];
+      System.arraycopy(d.weights(), 0, s.mu, 0, s.weightCount);
+      System.arraycopy(d.bias(), 0, s.mu, s.weightCount, d.outputs());
+      if (l == last && targetSd.length > 0) {
+        // the last layer now predicts the standardised target
+        for (int i = 0; i < s.weightCount; i++) {
+          s.mu[i] = (float) (s.mu[i] / targetSd[i % d.outputs()]);
+        }
+        for (int j = 0; j < d.outputs(); j++) {
+          s.mu[s.weightCount + j] =
+              (float) ((s.mu[s.weightCount + j] - targetMean[j]) / targetSd[j]);
+        }
+      }
+      java.util.Arrays.fill(s.rho, -6f);
+      java.util.Arrays.fill(s.v, phi0);
+    }
+  }
+
+  private static void checkCompatible(DenseNetwork net, Examples e, String what) {
+    if (e.cols() != net.inputs()) {
+      throw new InvalidInputException(
+          "the "
+              + what
+              + " examples have "
+              + e.cols()
+              + " features but the network takes "
+              + net.inputs());
+    }
+    if (e.isClassification() != net.output().isClassification()) {
+      throw new InvalidInputException(
+          "the "
+              + what
+              + " examples are for "
+              + (e.isClassification() ? "classification" : "regression")
+              + " but the network's output is "
+              + net.output());
+    }
+    if (e.outputs() != net.outputs()) {
+      throw new InvalidInputException(
+          "the "
+              + what
+              + " examples have "
+              + e.outputs()
+              + " outputs (classes or targets) but"
+              + " the network gives "
+              + net.outputs());
+    }
+  }
+
+  /** The complete training state after the last completed epoch, versioned binary. */
+  public byte[] checkpoint() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(STATE_MAGIC);
+      out.writeInt(STATE_VERSION);
+      Posterior.Codec.writeInts(out, mlp.widths);
+      out.writeInt(train.rows());
+      out.writeLong(config.seed());
+      out.writeInt(epoch);
+      out.writeLong(step.t);
+      for (SlabLayer s : layers) {
+        for (float[] a :
+            new float[][] {s.mu, s.rho, s.v, s.mMu, s.vMu, s.mRho, s.vRho, s.mV, s.vV}) {
+          Posterior.Codec.writeFloats(out, a);
+        }
+      }
+      noise.write(out);
+      shuffle.write(out);
+      Posterior.Codec.writeHistory(out, history);
+      out.writeDouble(bestMetric);
+      out.writeInt(bestEpoch);
+      out.writeInt(epochsWithoutImprovement);
+      out.writeBoolean(bestMu != null);
+      if (bestMu != null) {
+        for (int l = 0; l < layers.length; l++) {
+          Posterior.Codec.writeFloats(out, bestMu[l]);
+          Posterior.Codec.writeFloats(out, bestRho[l]);
+          Posterior.Codec.writeFloats(out, bestV[l]);
+        }
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new EngineException("could not serialise the training state", e);
+    }
+  }
+
+  private void restore(byte[] state) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+      if (in.readInt() != STATE_MAGIC) {
+        throw new InvalidInputException("not a training checkpoint");
+      }
+      int version = in.readInt();
+      if (version != STATE_VERSION) {
+        throw new InvalidInputException("unsupported checkpoint format version " + version);
+      }
+      int[] widths = Posterior.Codec.readInts(in);
+      if (!java.util.Arrays.equals(widths, mlp.widths)) {
+        throw new InvalidInputException("the checkpoint is for another architecture");
+      }
+      if (in.readInt() != train.rows() || in.readLong() != config.seed()) {
+        throw new InvalidInputException("the checkpoint is for other training data or seed");
+      }
+      epoch = in.readInt();
+      step.t = in.readLong();
+      for (SlabLayer s : layers) {
+        for (float[] a :
+            new float[][] {s.mu, s.rho, s.v, s.mMu, s.vMu, s.mRho, s.vRho, s.mV, s.vV}) {
+          float[] read = Posterior.Codec.readFloats(in);
+          if (read.length != a.length) {
+            throw new InvalidInputException("the checkpoint's parameter sizes do not match");
+          }
+          System.arraycopy(read, 0, a, 0, a.length);
+        }
+      }
+      noise = Rng.read(in);
+      shuffle = Rng.read(in);
+      history.clear();
+      history.addAll(Posterior.Codec.readHistory(in));
+      bestMetric = in.readDouble();
+      bestEpoch = in.readInt();
+      epochsWithoutImprovement = in.readInt();
+      if (in.readBoolean()) {
+        bestMu = new float[layers.length][];
+        bestRho = new float[layers.length][];
+        bestV = new float[layers.length][];
+        for (int l = 0; l < layers.length; l++) {
+          bestMu[l] = Posterior.Codec.readFloats(in);
+          bestRho[l] = Posterior.Codec.readFloats(in);
+          bestV[l] = Posterior.Codec.readFloats(in);
+        }
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("truncated or corrupt checkpoint: " + e.getMessage());
+    }
+  }
+
+  // Package-private hooks for the checks against the double-precision reference.
+
+  SlabLayer layer(int l) {
+    return layers[l];
+  }
+
+  int[] order() {
+    return order;
+  }
+
+  SlabLayer.Step stepConstants() {
+    step.tau = config.temperature();
+    step.sigma0 = config.slabSd();
+    step.logSigma0 = Math.log(config.slabSd());
+    step.invVar0 = 1 / (config.slabSd() * config.slabSd());
+    step.logitLambda = Math.log(lambda) - Math.log1p(-lambda);
+    step.invN = 1.0 / train.rows();
+    step.learningRate = config.learningRate();
+    return step;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.slabprune.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigAndListenerTest {
+
+  @Test
+  void theDefaultsAreTheDocumentedOnes() {
+    CompressionConfig c = CompressionConfig.defaults();
+    assertThat(c.batchSize()).isEqualTo(128);
+    assertThat(c.learningRate()).isEqualTo(1e-3);
+    assertThat(c.slabSd()).isEqualTo(1.0);
+    assertThat(c.temperature()).isEqualTo(0.5);
+    assertThat(c.evaluationSamples()).isEqualTo(30);
+    assertThat(c.priorInclusion().auto()).isTrue();
+    assertThat(c.pruning()).isEqualTo(new PruningRule.Threshold(0.5));
+  }
+
+  @Test
+  void outOfRangeSettingsAreRejectedWithAMessageNamingTheField() {
+    CompressionConfig c = CompressionConfig.defaults();
+    assertThatThrownBy(() -> c.withBatchSize(0))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("batchSize");
+    assertThatThrownBy(() -> c.withLearningRate(-1)).hasMessageContaining("learningRate");
+    assertThatThrownBy(() -> c.withTemperature(0)).hasMessageContaining("temperature");
+    assertThatThrownBy(() -> c.withSlabSd(Double.NaN)).hasMessageContaining("slabSd");
+    assertThatThrownBy(() -> PriorInclusion.of(1.5)).hasMessageContaining("(0, 1)");
+    assertThatThrownBy(() -> new PruningRule.Threshold(1)).hasMessageContaining("[0, 1)");
+    assertThatThrownBy(() -> new PruningRule.TargetWeights(0)).hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void theAutomaticPriorInclusionFollowsTheFormulaOfBaiSongAndCheng() {
+    // about 1e-4 for 200-7-7-7-1 on 3000 examples (ALGORITHM.md §5)
+    double lambda = PriorInclusion.automatic().resolve(new int[] {200, 7, 7, 7, 1}, 3000);
+    long t = 201 * 7 + 8 * 7 + 8 * 7 + 8;
+    double expected =
+        Math.exp(-(Math.log(t) + 0.1 * (4 * Math.log(7) + Math.log(Math.sqrt(3000) * 200))));
+    assertThat(lambda).isEqualTo(expected);
+    assertThat(lambda).isBetween(5e-5, 2e-4);
+  }
+
+  @Test
+  void theNanListenerFailsTheRunOnANonFiniteLoss() {
+    TrainingListener guard = TrainingListener.failOnNaN();
+    guard.onSteps(new StepProgress(1, 10, 20, 0.3));
+    assertThatThrownBy(() -> guard.onSteps(new StepProgress(1, 10, 20, Double.NaN)))
+        .isInstanceOf(TrainingDivergedException.class)
+        .hasMessageContaining("epoch 1");
+  }
+
+  @Test
+  void listenersHearEveryEpochAndTheRequestedSteps() {
+    Examples train = TestNetworks.blobs(256, 4, 2, 1);
+    DenseNetwork start =
+        Initialisation.kaimingUniform(new int[] {4, 6, 2}, Activation.TANH, OutputKind.LOGITS, 1);
+    List<EpochSummary> epochs = new java.util.ArrayList<>();
+    List<StepProgress> steps = new java.util.ArrayList<>();
+    VariationalTrainer trainer =
+        new VariationalTrainer(
+            start,
+            train,
+            train,
+            CompressionConfig.defaults().withEpochs(3).withBatchSize(32).withStepEventInterval(4));
+    trainer.addListener(
+        new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochSummary s, java.util.function.Supplier<byte[]> checkpoint) {
+            epochs.add(s);
+          }
+
+          @Override
+          public void onSteps(StepProgress p) {
+            steps.add(p);
+          }
+        });
+    trainer.train(() -> false);
+    assertThat(epochs).extracting(EpochSummary::epoch).containsExactly(1, 2, 3);
+    assertThat(steps).hasSize(3 * 2);
+    assertThat(epochs.get(2).validationMetric()).isBetween(0.0, 1.0);
+    assertThat(epochs.get(2).kl()).isPositive();
+  }
+
+  @Test
+  void cancellingEndsTheRunWithTheNumberOfCompletedEpochs() {
+    Examples train = TestNetworks.blobs(256, 4, 2, 1);
+    DenseNetwork start =
+        Initialisation.kaimingUniform(new int[] {4, 6, 2}, Activation.RELU, OutputKind.LOGITS, 1);
+    VariationalTrainer trainer =
+        new VariationalTrainer(
+            start, train, null, CompressionConfig.defaults().withEpochs(5).withBatchSize(32));
+    int[] polls = {0};
+    assertThatThrownBy(() -> trainer.train(() -> ++polls[0] > 8 * 2 + 1))
+        .isInstanceOfSatisfying(
+            TrainingCancelledException.class, e -> assertThat(e.epoch()).isEqualTo(2));
+  }
+}

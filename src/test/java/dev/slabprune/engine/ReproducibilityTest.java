@@ -1,0 +1,129 @@
+package dev.slabprune.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ReproducibilityTest {
+
+  private static final Examples TRAIN = TestNetworks.blobs(600, 10, 3, 1);
+  private static final Examples VALID = TestNetworks.blobs(200, 10, 3, 2);
+  private static final Examples TEST = TestNetworks.blobs(300, 10, 3, 3);
+  private static final DenseNetwork START =
+      Initialisation.kaimingUniform(
+          new int[] {10, 16, 8, 3}, Activation.RELU, OutputKind.LOGITS, 5);
+  private static final CompressionConfig CONFIG =
+      CompressionConfig.defaults()
+          .withEpochs(8)
+          .withBatchSize(64)
+          .withLearningRate(5e-2)
+          .withFineTuneEpochs(1)
+          .withEvaluationSamples(5)
+          .withSeed(99);
+
+  @Test
+  void theSameSeedGivesTheSamePosteriorAndReportBitForBit() {
+    Compression.Result a =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+    Compression.Result b =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+
+    assertSamePosterior(a.posterior(), b.posterior());
+    assertSameReport(a.report(), b.report());
+    // and the run did something: some inclusion probabilities moved away from the start
+    assertThat(java.util.Arrays.stream(a.posterior().weightPips(0)).min().orElseThrow())
+        .isLessThan(0.9);
+  }
+
+  @Test
+  void aDifferentSeedGivesADifferentPosterior() {
+    Compression.Result a =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+    Compression.Result b =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG.withSeed(100), List.of(), () -> false);
+    assertThat(a.posterior().mu[0]).isNotEqualTo(b.posterior().mu[0]);
+  }
+
+  @Test
+  void resumingFromAMidRunCheckpointEqualsTheUninterruptedRun() {
+    Compression.Result full =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+
+    AtomicReference<byte[]> saved = new AtomicReference<>();
+    TrainingListener saver =
+        new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochSummary s, java.util.function.Supplier<byte[]> checkpoint) {
+            if (s.epoch() == 3) {
+              saved.set(checkpoint.get());
+            }
+          }
+        };
+    // cancel in the middle of epoch 5, after the checkpoint of epoch 3 was taken
+    int[] steps = {0};
+    assertThatThrownBy(
+            () ->
+                Compression.run(
+                    START,
+                    TRAIN,
+                    VALID,
+                    TEST,
+                    CONFIG,
+                    List.of(saver),
+                    () -> ++steps[0] > 4 * 10 + 3))
+        .isInstanceOf(TrainingCancelledException.class);
+    assertThat(saved.get()).isNotNull();
+
+    Compression.Result resumed =
+        Compression.resume(saved.get(), START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+
+    assertSamePosterior(resumed.posterior(), full.posterior());
+    assertSameReport(resumed.report(), full.report());
+  }
+
+  @Test
+  void aPosteriorSurvivesSerialisation() {
+    Compression.Result a =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+    Posterior copy = Posterior.fromBytes(a.posterior().toBytes());
+    assertThat(copy.toBytes()).isEqualTo(a.posterior().toBytes());
+    assertThat(copy.history()).isEqualTo(a.posterior().history());
+  }
+
+  /** Parameters bit for bit, the epoch wall times aside. */
+  private static void assertSamePosterior(Posterior a, Posterior b) {
+    assertThat(a.lambda()).isEqualTo(b.lambda());
+    for (int l = 0; l < a.layers(); l++) {
+      assertThat(Arrays.equals(a.mu[l], b.mu[l])).as("mu of layer %d", l).isTrue();
+      assertThat(Arrays.equals(a.rho[l], b.rho[l])).as("rho of layer %d", l).isTrue();
+      assertThat(Arrays.equals(a.v[l], b.v[l])).as("vartheta of layer %d", l).isTrue();
+    }
+  }
+
+  /** Everything but the measured latencies and epoch wall times. */
+  private static void assertSameReport(CompressionReport a, CompressionReport b) {
+    assertThat(a.network()).usingRecursiveComparison().isEqualTo(b.network());
+    assertThat(a.pruning().keptInputs()).isEqualTo(b.pruning().keptInputs());
+    assertThat(a.pruning().nodePips()).usingRecursiveComparison().isEqualTo(b.pruning().nodePips());
+    assertThat(a.pruning().nodePipsMonteCarlo())
+        .usingRecursiveComparison()
+        .isEqualTo(b.pruning().nodePipsMonteCarlo());
+    assertThat(a.pruning().inputPips()).isEqualTo(b.pruning().inputPips());
+    assertThat(a.pruned()).isEqualTo(b.pruned());
+    assertThat(a.prunedBeforeFineTuning()).isEqualTo(b.prunedBeforeFineTuning());
+    assertThat(a.modelAverage()).isEqualTo(b.modelAverage());
+    assertThat(a.magnitude()).isEqualTo(b.magnitude());
+    assertThat(a.prunedParameters()).isEqualTo(b.prunedParameters());
+    assertThat(a.history().size()).isEqualTo(b.history().size());
+    for (int i = 0; i < a.history().size(); i++) {
+      EpochSummary x = a.history().get(i);
+      EpochSummary y = b.history().get(i);
+      assertThat(new double[] {x.elbo(), x.kl(), x.nll(), x.density(), x.validationMetric()})
+          .isEqualTo(new double[] {y.elbo(), y.kl(), y.nll(), y.density(), y.validationMetric()});
+    }
+  }
+}
