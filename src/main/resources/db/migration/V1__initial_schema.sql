@@ -106,10 +106,15 @@ create table job_checkpoint (
 );
 
 -- What a finished job produced: the pruned model, the posterior and the report.
+-- Re-pruning replaces the pruned model, the report and the inclusion probabilities; the
+-- posterior stays.
 create table job_result (
-    job_id            uuid        primary key references job (id),
-    pruned_sha256     text        not null references artifact (sha256),
-    posterior_sha256  text        not null references artifact (sha256),
-    report            jsonb       not null,
-    created_at        timestamptz not null
+    job_id                  uuid        primary key references job (id),
+    pruned_sha256           text        not null references artifact (sha256),
+    posterior_sha256        text        not null references artifact (sha256),
+    report                  jsonb       not null,
+    inclusion_probabilities jsonb       not null,
+    prunings                integer     not null default 1,
+    created_at              timestamptz not null,
+    updated_at              timestamptz not null
 );

@@ -133,6 +133,15 @@ public class ModelService {
     return reader.read(artifacts.readAllBytes(entity.getArtifactSha256()));
   }
 
+  /** Bytes of the uploaded ONNX file, for size comparisons in reports. */
+  @Transactional(readOnly = true)
+  public long uploadedSize(UUID id) {
+    return models
+        .findById(id)
+        .map(entity -> artifacts.get(entity.getArtifactSha256()).sizeBytes())
+        .orElse(0L);
+  }
+
   private ModelEntity find(Owner owner, UUID id) {
     return models
         .findByIdAndOwner(id, owner.name())

@@ -37,6 +37,13 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
                       "spring.datasource.url", database.jdbcUrl(),
                       "spring.datasource.username", database.user(),
                       "spring.datasource.password", database.password())));
+      // Contexts are cached and outlive their test class: a worker pool left running would
+      // claim other tests' jobs. A test that needs workers turns them on and dirties its context.
+      context
+          .getEnvironment()
+          .getPropertySources()
+          .addLast(
+              new MapPropertySource("testWorkersOff", Map.of("slabprune.worker.enabled", "false")));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slabprune.engine.DenseLayer;
 import dev.slabprune.engine.DenseNetwork;
+import dev.slabprune.support.OnnxRuntimeRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import dev.slabprune.engine.Activation;
 import dev.slabprune.engine.DenseLayer;
 import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.engine.OutputKind;
+import dev.slabprune.support.OnnxRuntimeRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

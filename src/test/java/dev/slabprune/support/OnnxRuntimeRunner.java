@@ -1,4 +1,4 @@
-package dev.slabprune.model.format;
+package dev.slabprune.support;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -12,12 +12,12 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /** Runs an ONNX model in ONNX Runtime on a row-major float batch. */
-final class OnnxRuntimeRunner {
+public final class OnnxRuntimeRunner {
 
   private OnnxRuntimeRunner() {}
 
   /** The model's output for {@code x} ({@code rows x width}), row-major, as doubles. */
-  static double[] run(byte[] model, float[] x, int rows, int width) {
+  public static double[] run(byte[] model, float[] x, int rows, int width) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
@@ -67,7 +67,7 @@ final class OnnxRuntimeRunner {
     }
   }
 
-  static double maxAbsDiff(double[] a, double[] b) {
+  public static double maxAbsDiff(double[] a, double[] b) {
     if (a.length != b.length) {
       throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
     }

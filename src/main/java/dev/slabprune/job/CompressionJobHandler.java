@@ -1,0 +1,214 @@
+package dev.slabprune.job;
+
+import dev.slabprune.api.BadInputException;
+import dev.slabprune.dataset.DatasetService;
+import dev.slabprune.dataset.format.ParsedDataset;
+import dev.slabprune.engine.Compression;
+import dev.slabprune.engine.CompressionConfig;
+import dev.slabprune.engine.EpochSummary;
+import dev.slabprune.engine.InvalidInputException;
+import dev.slabprune.engine.StepProgress;
+import dev.slabprune.engine.TrainingCancelledException;
+import dev.slabprune.engine.TrainingDivergedException;
+import dev.slabprune.engine.TrainingListener;
+import dev.slabprune.job.queue.ClaimedJob;
+import dev.slabprune.job.queue.JobContext;
+import dev.slabprune.job.queue.JobFailedException;
+import dev.slabprune.job.queue.JobHandler;
+import dev.slabprune.job.queue.JobStoppedException;
+import dev.slabprune.model.ModelService;
+import dev.slabprune.model.format.OnnxModel;
+import dev.slabprune.storage.Artifact;
+import dev.slabprune.storage.ArtifactStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs one compression job: reads the model and dataset, trains the spike-and-slab posterior
+ * (resuming from the job's last checkpoint), prunes, writes the smaller ONNX model, and hands back
+ * what stores the result.
+ */
+@Component
+public class CompressionJobHandler implements JobHandler {
+
+  private final ModelService models;
+  private final DatasetService datasets;
+  private final ArtifactStore artifacts;
+  private final JobResults results;
+  private final JobProperties properties;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  public CompressionJobHandler(
+      ModelService models,
+      DatasetService datasets,
+      ArtifactStore artifacts,
+      JobResults results,
+      JobProperties properties,
+      JsonMapper json,
+      Clock clock) {
+    this.models = models;
+    this.datasets = datasets;
+    this.artifacts = artifacts;
+    this.results = results;
+    this.properties = properties;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  @Override
+  public Runnable run(ClaimedJob job, JobContext context) {
+    JobParameters parameters = json.readValue(job.parameters(), JobParameters.class);
+    if (job.modelId() == null || job.datasetId() == null) {
+      throw new BadInputException(
+          "job-input-deleted",
+          "Input deleted",
+          "The job's model or dataset was deleted before the job could run.");
+    }
+    context.progress(progress("loading", 0, 0, 0, null, null));
+    OnnxModel model = models.network(job.modelId());
+    ParsedDataset data = datasets.parse(job.datasetId());
+    Splits splits =
+        Splits.of(
+            data, parameters.validationFraction(), parameters.testFraction(), parameters.seed());
+    CompressionConfig config =
+        parameters.settings().toConfig(parameters.seed(), properties.maxEpochs());
+    context.checkStop();
+
+    Progress listener = new Progress(job, context, config.epochs());
+    byte[] checkpoint = results.checkpoint(job.id()).orElse(null);
+    Compression.Result result;
+    try {
+      result =
+          checkpoint == null
+              ? Compression.run(
+                  model.network(),
+                  splits.train(),
+                  splits.validation(),
+                  splits.test(),
+                  config,
+                  List.of(TrainingListener.failOnNaN(), listener),
+                  context::stopRequested)
+              : Compression.resume(
+                  checkpoint,
+                  model.network(),
+                  splits.train(),
+                  splits.validation(),
+                  splits.test(),
+                  config,
+                  List.of(TrainingListener.failOnNaN(), listener),
+                  context::stopRequested);
+    } catch (TrainingCancelledException e) {
+      throw new JobStoppedException(context.stopReason());
+    } catch (TrainingDivergedException e) {
+      throw new JobFailedException(
+          "training-diverged",
+          "Training diverged",
+          e.getMessage() + " Lower settings.learningRate and start the job again.",
+          false,
+          e);
+    } catch (InvalidInputException e) {
+      throw new BadInputException("engine-refused-input", "Input refused", e.getMessage());
+    }
+    context.checkStop();
+    context.progress(progress("writing", config.epochs(), config.epochs(), 1, null, null));
+
+    Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
+    JobResults.Pruned pruned =
+        results.writePruned(
+            job.id(),
+            model,
+            result.report().network(),
+            result.report().pruning(),
+            parameters,
+            data);
+    Map<String, Object> report =
+        JobReports.report(
+            job.id(),
+            result.report(),
+            data.task() == dev.slabprune.dataset.format.Task.CLASSIFICATION,
+            pruned.artifact().sizeBytes(),
+            models.uploadedSize(job.modelId()),
+            pruned.artifact().sha256());
+    Map<String, Object> pips =
+        JobReports.inclusionProbabilities(
+            job.id(),
+            result.report().pruning(),
+            result.posterior().architecture(),
+            data.featureNames());
+    return () -> results.store(job.id(), pruned.artifact(), posterior, report, pips);
+  }
+
+  /** Carries progress to the heartbeat and checkpoints to the database. */
+  private final class Progress implements TrainingListener {
+    private final ClaimedJob job;
+    private final JobContext context;
+    private final int epochs;
+    private final Instant started = clock.instant();
+    private volatile EpochSummary last;
+    private int startEpoch = -1;
+
+    Progress(ClaimedJob job, JobContext context, int epochs) {
+      this.job = job;
+      this.context = context;
+      this.epochs = epochs;
+    }
+
+    @Override
+    public void onSteps(StepProgress step) {
+      double fraction = ((step.epoch() - 1) + (double) step.step() / step.stepsPerEpoch()) / epochs;
+      context.progress(progress("training", step.epoch(), epochs, fraction, eta(fraction), last));
+      context.checkStop();
+    }
+
+    @Override
+    public void onEpochEnd(EpochSummary summary, Supplier<byte[]> checkpoint) {
+      last = summary;
+      if (startEpoch < 0) {
+        startEpoch = summary.epoch() - 1;
+      }
+      double fraction = (double) summary.epoch() / epochs;
+      context.progress(
+          progress("training", summary.epoch(), epochs, fraction, eta(fraction), summary));
+      if (summary.epoch() < epochs && summary.epoch() % properties.checkpointEvery() == 0) {
+        results.saveCheckpoint(job, summary.epoch(), checkpoint.get());
+      }
+    }
+
+    private Double eta(double fraction) {
+      double done = fraction - (double) Math.max(startEpoch, 0) / epochs;
+      if (done <= 0) {
+        return null;
+      }
+      double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
+      return seconds / done * (1 - fraction);
+    }
+  }
+
+  private String progress(
+      String phase, int epoch, int total, double fraction, Double eta, EpochSummary last) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("phase", phase);
+    doc.put("epoch", epoch);
+    doc.put("totalEpochs", total);
+    doc.put("fraction", fraction);
+    if (last != null) {
+      doc.put("elbo", finite(last.elbo()));
+      doc.put("density", finite(last.density()));
+      doc.put("validationMetric", finite(last.validationMetric()));
+    }
+    doc.put("etaSeconds", eta);
+    return json.writeValueAsString(doc);
+  }
+
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+}

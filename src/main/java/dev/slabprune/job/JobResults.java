@@ -1,0 +1,385 @@
+package dev.slabprune.job;
+
+import dev.slabprune.api.ConflictException;
+import dev.slabprune.api.NotFoundException;
+import dev.slabprune.api.Owner;
+import dev.slabprune.dataset.DatasetService;
+import dev.slabprune.dataset.format.ParsedDataset;
+import dev.slabprune.dataset.format.Task;
+import dev.slabprune.engine.Compression;
+import dev.slabprune.engine.DenseLayer;
+import dev.slabprune.engine.DenseNetwork;
+import dev.slabprune.engine.Posterior;
+import dev.slabprune.engine.PruningResult;
+import dev.slabprune.engine.PruningRule;
+import dev.slabprune.job.queue.ClaimedJob;
+import dev.slabprune.model.ModelService;
+import dev.slabprune.model.format.OnnxExportOptions;
+import dev.slabprune.model.format.OnnxModel;
+import dev.slabprune.model.format.OnnxModelWriter;
+import dev.slabprune.storage.Artifact;
+import dev.slabprune.storage.ArtifactStore;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What jobs produce and keep: checkpoints while they run; then the posterior, the pruned ONNX
+ * model, the report and the inclusion probabilities; and re-prunings of the posterior.
+ */
+@Service
+public class JobResults {
+
+  /** The pruned model as written. */
+  record Pruned(Artifact artifact) {}
+
+  /** The stored result of a finished job, as read back. */
+  record Stored(
+      String prunedSha256,
+      String posteriorSha256,
+      Map<String, Object> report,
+      Map<String, Object> pips,
+      int prunings) {}
+
+  private final JdbcClient jdbc;
+  private final ArtifactStore artifacts;
+  private final ModelService models;
+  private final DatasetService datasets;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final OnnxModelWriter writer = new OnnxModelWriter();
+
+  public JobResults(
+      JdbcClient jdbc,
+      ArtifactStore artifacts,
+      ModelService models,
+      DatasetService datasets,
+      JsonMapper json,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.artifacts = artifacts;
+    this.models = models;
+    this.datasets = datasets;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** The training state saved by the job's last run, if any. */
+  Optional<byte[]> checkpoint(UUID jobId) {
+    return jdbc.sql("select artifact_sha256 from job_checkpoint where job_id = ?")
+        .param(jobId)
+        .query(String.class)
+        .optional()
+        .map(artifacts::readAllBytes);
+  }
+
+  /**
+   * Saves the training state after {@code epoch}, replacing the previous one; nothing is saved when
+   * the worker no longer holds the job.
+   */
+  void saveCheckpoint(ClaimedJob job, int epoch, byte[] state) {
+    Artifact artifact = artifacts.store(state, "application/octet-stream");
+    Optional<String> previous =
+        jdbc.sql("select artifact_sha256 from job_checkpoint where job_id = ?")
+            .param(job.id())
+            .query(String.class)
+            .optional();
+    int saved =
+        jdbc.sql(
+                """
+                insert into job_checkpoint (job_id, epoch, artifact_sha256, created_at)
+                select :id, :epoch, :sha, :now
+                where exists (select 1 from job
+                              where id = :id and version = :version and state = 'RUNNING')
+                on conflict (job_id) do update
+                    set epoch = excluded.epoch, artifact_sha256 = excluded.artifact_sha256,
+                        created_at = excluded.created_at
+                """)
+            .param("id", job.id())
+            .param("epoch", epoch)
+            .param("sha", artifact.sha256())
+            .param("now", now())
+            .param("version", job.version())
+            .update();
+    previous.filter(sha -> !sha.equals(artifact.sha256())).ifPresent(this::deleteIfUnused);
+    if (saved == 0) {
+      deleteIfUnused(artifact.sha256());
+    }
+  }
+
+  /** Writes the pruned network as ONNX, with the uploaded model's names and provenance. */
+  Pruned writePruned(
+      UUID jobId,
+      OnnxModel model,
+      DenseNetwork deployed,
+      PruningResult pruning,
+      JobParameters parameters,
+      ParsedDataset data) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put(
+        "slabprune.method", "spike-and-slab variational inference, median probability model");
+    metadata.put("slabprune.rule", describe(pruning.rule()));
+    metadata.put("slabprune.source_sha256", parameters.modelSha256());
+    metadata.put("slabprune.seed", Long.toString(parameters.seed()));
+    metadata.put("slabprune.job", jobId.toString());
+    metadata.put("slabprune.kept_weights", Long.toString(pruning.keptWeights()));
+    metadata.put("slabprune.total_weights", Long.toString(pruning.totalWeights()));
+    DenseNetwork network =
+        data.task() == Task.REGRESSION ? destandardise(deployed, data) : deployed;
+    OnnxExportOptions options =
+        OnnxExportOptions.like(
+                model.summary(), model.network().inputs(), pruning.keptInputs(), metadata)
+            .withReducedInput(parameters.reducedInput());
+    return new Pruned(artifacts.store(writer.write(network, options), ModelService.MEDIA_TYPE));
+  }
+
+  /** Stores a finished job's result and drops its checkpoint; runs in the success transaction. */
+  void store(
+      UUID jobId,
+      Artifact pruned,
+      Artifact posterior,
+      Map<String, Object> report,
+      Map<String, Object> pips) {
+    OffsetDateTime now = now();
+    jdbc.sql(
+            """
+            insert into job_result (job_id, pruned_sha256, posterior_sha256, report,
+                                    inclusion_probabilities, created_at, updated_at)
+            values (?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?)
+            """)
+        .params(
+            jobId,
+            pruned.sha256(),
+            posterior.sha256(),
+            json.writeValueAsString(report),
+            json.writeValueAsString(pips),
+            now,
+            now)
+        .update();
+    Optional<String> checkpoint =
+        jdbc.sql("delete from job_checkpoint where job_id = ? returning artifact_sha256")
+            .param(jobId)
+            .query(String.class)
+            .optional();
+    // The checkpoint's bytes go once this transaction has committed: the artifact store works
+    // on a connection of its own, which would wait on this transaction's row locks.
+    checkpoint.ifPresent(
+        sha ->
+            TransactionSynchronizationManager.registerSynchronization(
+                new TransactionSynchronization() {
+                  @Override
+                  public void afterCommit() {
+                    deleteIfUnused(sha);
+                  }
+                }));
+  }
+
+  @Transactional(readOnly = true)
+  Stored stored(Owner owner, UUID jobId) {
+    String state =
+        jdbc.sql("select state from job where id = ? and owner = ?")
+            .params(jobId, owner.name())
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> new NotFoundException("job", jobId.toString()));
+    return jdbc.sql(
+            """
+            select pruned_sha256, posterior_sha256, report::text, inclusion_probabilities::text,
+                   prunings
+            from job_result where job_id = ?
+            """)
+        .param(jobId)
+        .query(
+            (row, i) ->
+                new Stored(
+                    row.getString(1),
+                    row.getString(2),
+                    map(row.getString(3)),
+                    map(row.getString(4)),
+                    row.getInt(5)))
+        .optional()
+        .orElseThrow(
+            () ->
+                new ConflictException(
+                    "job-not-finished",
+                    "No result yet",
+                    "Job "
+                        + jobId
+                        + " is "
+                        + state
+                        + "; results exist once it has SUCCEEDED. Follow it at /api/v1/jobs/"
+                        + jobId
+                        + "."));
+  }
+
+  /** The weight inclusion probabilities of one layer, {@code [inputs, outputs]}, as NPY. */
+  byte[] weightPipsNpy(Owner owner, UUID jobId, int layer) {
+    Posterior posterior = posterior(stored(owner, jobId));
+    int[] widths = posterior.architecture();
+    if (layer < 0 || layer >= widths.length - 1) {
+      throw new dev.slabprune.api.BadInputException(
+          "invalid-layer",
+          "No such layer",
+          "layer must be between 0 and " + (widths.length - 2) + " for this network.");
+    }
+    return Npy.float64(posterior.weightPips(layer), widths[layer], widths[layer + 1]);
+  }
+
+  /**
+   * Prunes the stored posterior again with another rule, without training: a new ONNX model, report
+   * and inclusion probabilities, which become the job's current ones.
+   */
+  Map<String, Object> reprune(
+      Owner owner, UUID jobId, PruningRule rule, Boolean pruneNodes, Boolean selectInputs) {
+    Stored stored = stored(owner, jobId);
+    JobParams job = params(jobId);
+    Posterior posterior = posterior(stored);
+    OnnxModel model = models.network(requireInput(job.modelId, "model"));
+    ParsedDataset data = datasets.parse(requireInput(job.datasetId, "dataset"));
+    JobParameters parameters = job.parameters;
+    Splits splits =
+        Splits.of(
+            data, parameters.validationFraction(), parameters.testFraction(), parameters.seed());
+    boolean nodes = pruneNodes != null ? pruneNodes : defaultSettings(parameters).pruneNodes();
+    boolean inputs =
+        selectInputs != null ? selectInputs : defaultSettings(parameters).selectInputs();
+    Compression.Repruned repruned =
+        Compression.reprune(posterior, rule, nodes, inputs, splits.test(), parameters.seed());
+    Pruned pruned =
+        writePruned(
+            jobId, model, repruned.pruning().network(), repruned.pruning(), parameters, data);
+    int number = stored.prunings() + 1;
+    Map<String, Object> report =
+        JobReports.repruned(
+            jobId,
+            number,
+            repruned.pruning(),
+            repruned.scores(),
+            stored.report(),
+            data.task() == Task.CLASSIFICATION,
+            pruned.artifact().sizeBytes(),
+            models.uploadedSize(job.modelId),
+            pruned.artifact().sha256());
+    Map<String, Object> pips =
+        JobReports.inclusionProbabilities(
+            jobId, repruned.pruning(), posterior.architecture(), data.featureNames());
+    jdbc.sql(
+            """
+            update job_result set pruned_sha256 = ?, report = cast(? as jsonb),
+                   inclusion_probabilities = cast(? as jsonb), prunings = prunings + 1,
+                   updated_at = ?
+            where job_id = ?
+            """)
+        .params(
+            pruned.artifact().sha256(),
+            json.writeValueAsString(report),
+            json.writeValueAsString(pips),
+            now(),
+            jobId)
+        .update();
+    return report;
+  }
+
+  private record JobParams(UUID modelId, UUID datasetId, JobParameters parameters) {}
+
+  private JobParams params(UUID jobId) {
+    return jdbc.sql("select model_id, dataset_id, parameters::text from job where id = ?")
+        .param(jobId)
+        .query(
+            (row, i) ->
+                new JobParams(
+                    row.getObject(1, UUID.class),
+                    row.getObject(2, UUID.class),
+                    json.readValue(row.getString(3), JobParameters.class)))
+        .single();
+  }
+
+  private dev.slabprune.engine.CompressionConfig defaultSettings(JobParameters parameters) {
+    return parameters.settings().toConfig(parameters.seed(), Integer.MAX_VALUE);
+  }
+
+  private static UUID requireInput(UUID id, String what) {
+    if (id == null) {
+      throw new ConflictException(
+          "job-input-deleted",
+          "Input deleted",
+          "The job's "
+              + what
+              + " was deleted, so it cannot be re-pruned: re-pruning scores the"
+              + " new network on the job's test split and writes it with the model's names.");
+    }
+    return id;
+  }
+
+  private Posterior posterior(Stored stored) {
+    return Posterior.fromBytes(artifacts.readAllBytes(stored.posteriorSha256()));
+  }
+
+  private void deleteIfUnused(String sha) {
+    long uses =
+        jdbc.sql(
+                """
+                select (select count(*) from job_checkpoint where artifact_sha256 = :sha)
+                     + (select count(*) from job_result
+                        where pruned_sha256 = :sha or posterior_sha256 = :sha)
+                     + (select count(*) from model where artifact_sha256 = :sha)
+                     + (select count(*) from dataset_file where artifact_sha256 = :sha)
+                """)
+            .param("sha", sha)
+            .query(Long.class)
+            .single();
+    if (uses == 0) {
+      artifacts.delete(sha);
+    }
+  }
+
+  /** Folds the target's standardisation into the last layer, so the model predicts raw units. */
+  static DenseNetwork destandardise(DenseNetwork network, ParsedDataset data) {
+    List<DenseLayer> layers = new ArrayList<>(network.layers());
+    DenseLayer last = layers.get(layers.size() - 1);
+    float sd = (float) data.targetSd();
+    float[] weights = last.weights().clone();
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] *= sd;
+    }
+    float[] bias = last.bias().clone();
+    for (int j = 0; j < bias.length; j++) {
+      bias[j] = (float) (bias[j] * data.targetSd() + data.targetMean());
+    }
+    layers.set(
+        layers.size() - 1,
+        new DenseLayer(last.inputs(), last.outputs(), weights, bias, last.activation()));
+    return new DenseNetwork(layers, network.output());
+  }
+
+  private static String describe(PruningRule rule) {
+    if (rule instanceof PruningRule.Threshold t) {
+      return "inclusion probability > " + t.threshold();
+    }
+    if (rule instanceof PruningRule.TargetWeights t) {
+      return "the " + t.weights() + " most probable weights";
+    }
+    return "none";
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> map(String value) {
+    return json.readValue(value, Map.class);
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+}
