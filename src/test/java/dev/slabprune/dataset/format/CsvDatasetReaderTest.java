@@ -83,6 +83,16 @@ class CsvDatasetReaderTest {
   }
 
   @Test
+  void utf8HeaderNamesAndLabelsAreDecoded() {
+    ParsedDataset data =
+        reader.read(Resources.text("größe;préféré\n1.5;ja\n2;nein\n"), CsvOptions.DETECT);
+
+    assertThat(data.featureNames()).containsExactly("größe");
+    assertThat(data.classes()).containsExactly("ja", "nein");
+    assertThat(data.x()).containsExactly(1.5f, 2f);
+  }
+
+  @Test
   void aGivenDelimiterAndHeaderOverrideDetection() {
     String csv = "1|2|x\n3|4|y\n";
 
