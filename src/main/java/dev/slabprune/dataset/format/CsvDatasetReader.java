@@ -72,6 +72,11 @@ public final class CsvDatasetReader {
     private int fieldLength;
     private boolean fieldQuoted;
 
+    private byte[] scanned;
+    private int scannedOffset;
+    private int scannedLength;
+    private boolean scannedQuoted;
+
     private final NumberParser numbers = new NumberParser();
     private final FloatBuilder x = new FloatBuilder();
     private List<String> names = List.of();
@@ -161,11 +166,11 @@ public final class CsvDatasetReader {
         int col = 0;
         int code;
         rowLine = line;
-        code = nextField();
+        code = scan();
         if (code == NOTHING) {
           return;
         }
-        if (code != DELIM && fieldLength == 0 && !fieldQuoted) {
+        if (code != DELIM && scannedLength == 0 && !scannedQuoted) {
           if (code == EOF) {
             return;
           }
@@ -176,12 +181,12 @@ public final class CsvDatasetReader {
           if (col >= columns) {
             throw ragged(col + 1);
           }
-          take(col, field, 0, fieldLength);
+          take(col, scanned, scannedOffset, scannedLength);
           col++;
           if (code != DELIM) {
             break;
           }
-          code = nextField();
+          code = scan();
         }
         if (col != columns) {
           throw ragged(col);
@@ -191,6 +196,58 @@ public final class CsvDatasetReader {
           return;
         }
       }
+    }
+
+    /**
+     * The next field, in {@link #scanned} from {@link #scannedOffset} for {@link #scannedLength}
+     * bytes: read in place from the buffer when it is unquoted and ends inside the buffer (the
+     * common case), else copied by {@link #nextField()}.
+     */
+    private int scan() throws IOException {
+      int code = fieldInBuffer();
+      if (code >= 0) {
+        return code;
+      }
+      code = nextField();
+      scanned = field;
+      scannedOffset = 0;
+      scannedLength = fieldLength;
+      scannedQuoted = fieldQuoted;
+      return code;
+    }
+
+    private int fieldInBuffer() {
+      int start = pos;
+      if (start >= limit || buf[start] == '"') {
+        return -1;
+      }
+      byte d = (byte) delimiter;
+      for (int i = start; i < limit; i++) {
+        byte b = buf[i];
+        if (b == d || b == '\n' || b == '\r') {
+          int code;
+          if (b == d) {
+            pos = i + 1;
+            code = DELIM;
+          } else if (b == '\n') {
+            pos = i + 1;
+            line++;
+            code = NEWLINE;
+          } else if (i + 1 < limit) {
+            pos = buf[i + 1] == '\n' ? i + 2 : i + 1;
+            line++;
+            code = NEWLINE;
+          } else {
+            return -1; // a CR at the end of the buffer: the slow path looks past it
+          }
+          scanned = buf;
+          scannedOffset = start;
+          scannedLength = i - start;
+          scannedQuoted = false;
+          return code;
+        }
+      }
+      return -1;
     }
 
     private void addRow(List<String> values) {
