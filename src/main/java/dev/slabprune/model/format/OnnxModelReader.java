@@ -365,7 +365,17 @@ public final class OnnxModelReader {
       }
       int index = users.get(0);
       NodeProto node = graph.getNode(index);
-      visited.add(index);
+      if (!visited.add(index)) {
+        throw new ModelFormatException(
+            ModelFormatException.NOT_A_CHAIN,
+            "Graph is not a chain",
+            "Node '"
+                + node.getName()
+                + "' ("
+                + node.getOpType()
+                + ") is reached twice: the graph has a cycle; only a single chain of layers is"
+                + " supported.");
+      }
       if (transform != null && !node.getOpType().equals("Identity")) {
         throw unsupportedUse(
             node, "nothing may follow the output's Softmax or LogSoftmax; make it the last node");

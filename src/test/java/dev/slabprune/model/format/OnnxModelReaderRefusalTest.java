@@ -77,6 +77,20 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
+  void aCycleIsRefusedInsteadOfWalkedForever() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 4)
+            .node("Relu", "relu", new String[] {"h"}, "a")
+            .gemm("fc2", "a", "h", 4, 4)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("cycle");
+  }
+
+  @Test
   void weightsComputedAtRunTimeAreRefused() {
     ModelProto model =
         TestGraphs.withInput("x", 4)
