@@ -227,6 +227,42 @@ class OnnxRoundTripTest {
         .isLessThan(1e-4);
   }
 
+  @Test
+  void anImageShapedInputKeepsItsShapeWithAFlattenInFrontOfTheGather() {
+    ModelProto image =
+        new TestGraphs()
+            .input("pixels", TensorProto.DataType.FLOAT_VALUE, 1, 2, 4)
+            .output("scores")
+            .node("Flatten", "flatten", new String[] {"pixels"}, "flat")
+            .gemm("fc1", "flat", "h", 8, 3)
+            .node("Relu", "relu", new String[] {"h"}, "a")
+            .gemm("fc2", "a", "scores", 3, 2)
+            .model();
+    OnnxModel original = reader.read(image);
+    DenseNetwork network = original.network();
+    int[] kept = {1, 2, 4, 6, 7};
+    DenseNetwork pruned = prune(network, kept, new int[] {0, 1, 2});
+    OnnxExportOptions options = OnnxExportOptions.like(original.summary(), 8, kept, Map.of());
+    float[] x = randomRows(ROWS, 8, 6);
+
+    byte[] written = writer.write(pruned, options);
+
+    assertThat(options.inputShape()).containsExactly(1, 2, 4);
+    ModelProto model = parse(written);
+    assertThat(model.getGraph().getInput(0).getType().getTensorType().getShape().getDimCount())
+        .isEqualTo(4);
+    assertThat(model.getGraph().getNodeList())
+        .extracting(NodeProto::getOpType)
+        .startsWith("Flatten", "Gather", "Gemm");
+    double[] runtime = OnnxRuntimeRunner.run(written, x, new long[] {ROWS, 1, 2, 4});
+    double[] expected = pruned.forward(columns(x, ROWS, 8, kept), ROWS);
+    assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, expected)).isLessThan(1e-4);
+    OnnxModel reread = reader.read(written);
+    assertThat(reread.summary().selectedInputs()).containsExactly(1, 2, 4, 6, 7);
+    assertThat(OnnxRuntimeRunner.maxAbsDiff(reread.network().forward(x, ROWS), runtime))
+        .isLessThan(1e-4);
+  }
+
   /** Keeps the given input features and first-layer units of a network with two or more layers. */
   private static DenseNetwork prune(DenseNetwork network, int[] inputs, int[] hidden) {
     DenseLayer first = network.layers().get(0);
