@@ -39,10 +39,11 @@ class OnnxRoundTripTest {
   @FieldSource("MODELS")
   void onnxRuntimeRunningAGoldenFileAgreesWithTheEngineOnRandomInputs(String name) {
     byte[] bytes = Golden.bytes(name);
-    DenseNetwork network = reader.read(bytes).network();
+    OnnxModel model = reader.read(bytes);
+    DenseNetwork network = model.network();
     float[] x = randomRows(ROWS, network.inputs(), 1);
 
-    double[] runtime = OnnxRuntimeRunner.run(bytes, x, ROWS, network.inputs());
+    double[] runtime = OnnxRuntimeRunner.run(bytes, x, inputShape(model.summary(), network));
 
     assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, network.forward(x, ROWS))).isLessThan(1e-4);
   }
@@ -59,9 +60,14 @@ class OnnxRoundTripTest {
 
     byte[] written = writer.write(network, options);
 
-    double[] runtime = OnnxRuntimeRunner.run(written, x, ROWS, network.inputs());
+    double[] runtime = OnnxRuntimeRunner.run(written, x, inputShape(original.summary(), network));
     assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, network.forward(x, ROWS))).isLessThan(1e-4);
     OnnxModel reread = reader.read(written);
+    assertThat(reread.summary().input().shape())
+        .isEqualTo(
+            original.summary().input().shape().stream()
+                .map(d -> d.matches("\\d+") ? d : "batch")
+                .toList());
     assertThat(reread.summary().input().name()).isEqualTo(original.summary().input().name());
     assertThat(reread.summary().output().name()).isEqualTo(original.summary().output().name());
     assertThat(reread.network().output()).isEqualTo(network.output());
@@ -261,6 +267,20 @@ class OnnxRoundTripTest {
     assertThat(reread.summary().selectedInputs()).containsExactly(1, 2, 4, 6, 7);
     assertThat(OnnxRuntimeRunner.maxAbsDiff(reread.network().forward(x, ROWS), runtime))
         .isLessThan(1e-4);
+  }
+
+  /** The golden's input shape for {@link #ROWS} rows: its own dimensions after the batch. */
+  private static long[] inputShape(OnnxModelSummary summary, DenseNetwork network) {
+    List<String> dims = summary.input().shape();
+    long[] shape = new long[dims.size()];
+    shape[0] = ROWS;
+    for (int d = 1; d < dims.size(); d++) {
+      if (!dims.get(d).matches("\\d+")) {
+        return new long[] {ROWS, network.inputs()};
+      }
+      shape[d] = Long.parseLong(dims.get(d));
+    }
+    return shape;
   }
 
   /** Keeps the given input features and first-layer units of a network with two or more layers. */
