@@ -64,6 +64,32 @@ def torch_model():
         write_io("torch_mlp", x.numpy(), net(x).numpy())
 
 
+def torch_image_model():
+    """An MLP on small images as torch.onnx.export writes it: input [batch, 1, 4, 4], Flatten,
+    Gemm, Sigmoid, Gemm, LogSoftmax."""
+    torch.manual_seed(5)
+    net = torch.nn.Sequential(
+        torch.nn.Flatten(),
+        torch.nn.Linear(16, H1),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(H1, OUT),
+        torch.nn.LogSoftmax(dim=1),
+    )
+    net.eval()
+    x = torch.rand(ROWS, 1, 4, 4)
+    torch.onnx.export(
+        net,
+        x,
+        "torch_image_mlp.onnx",
+        input_names=["image"],
+        output_names=["log_probs"],
+        dynamic_axes={"image": {0: "batch"}, "log_probs": {0: "batch"}},
+        opset_version=13,
+    )
+    with torch.no_grad():
+        write_io("torch_image_mlp", x.reshape(ROWS, 16).numpy(), net(x).numpy())
+
+
 def tensor(name, array, raw):
     """An initializer as raw_data (raw=True) or as float_data/double_data."""
     array = np.ascontiguousarray(array)
@@ -278,6 +304,7 @@ def sklearn_style(name, kind):
 
 
 if __name__ == "__main__":
+    torch_image_model()
     sklearn_style("sklearn_style_multiclass", "multiclass")
     sklearn_style("sklearn_style_binary", "binary")
     sklearn_style("sklearn_style_regressor", "regressor")

@@ -18,13 +18,18 @@ public final class OnnxRuntimeRunner {
 
   /** The model's output for {@code x} ({@code rows x width}), row-major, as doubles. */
   public static double[] run(byte[] model, float[] x, int rows, int width) {
+    return run(model, x, new long[] {rows, width});
+  }
+
+  /** The model's output for {@code x} of the given input shape (batch first), row-major. */
+  public static double[] run(byte[] model, float[] x, long[] shape) {
+    int rows = (int) shape[0];
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       try (OrtSession session = env.createSession(model, options)) {
         NodeInfo input = session.getInputInfo().values().iterator().next();
         boolean isDouble = ((TensorInfo) input.getInfo()).type == OnnxJavaType.DOUBLE;
-        long[] shape = {rows, width};
         OnnxTensor tensor;
         if (isDouble) {
           double[] d = new double[x.length];

@@ -2,8 +2,6 @@ package dev.slabprune.dataset.format;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,15 +14,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a CSV file in one streaming pass: characters are scanned from a buffer, numbers parsed
- * straight from the characters into a chunked float array, so the text is never held in memory.
- * Handles RFC 4180 quoting (a quoted field may hold the delimiter, doubled quotes and line breaks),
- * LF, CRLF and CR line ends, a UTF-8 byte order mark, and blank lines (skipped). Rows and columns
- * in errors are 1-based; "line" is the physical line in the file.
+ * Reads a CSV file in one streaming pass: UTF-8 bytes are scanned from a buffer (delimiters, quotes
+ * and line breaks are ASCII, which never occurs inside a multi-byte UTF-8 sequence), numbers parsed
+ * straight from the bytes into a chunked float array, so the text is never held in memory; only
+ * header names and class labels become Strings. Handles RFC 4180 quoting (a quoted field may hold
+ * the delimiter, doubled quotes and line breaks), LF, CRLF and CR line ends, a UTF-8 byte order
+ * mark, and blank lines (skipped). Rows and columns in errors are 1-based; "line" is the physical
+ * line in the file.
  */
 public final class CsvDatasetReader {
 
-  private static final char[] DELIMITERS = {',', ';', '\t', '|'};
+  private static final int[] DELIMITERS = {',', ';', '\t', '|'};
 
   private final DatasetLimits limits;
 
@@ -46,9 +46,7 @@ public final class CsvDatasetReader {
 
   /** Reads the stream to its end; does not close it. */
   public ParsedDataset read(InputStream in, CsvOptions options) {
-    Reader reader =
-        new InputStreamReader(
-            new CountingInputStream(in, limits.maxBytes(), "CSV file"), StandardCharsets.UTF_8);
+    InputStream reader = new CountingInputStream(in, limits.maxBytes(), "CSV file");
     try {
       return new Parse(reader, options).run();
     } catch (IOException e) {
@@ -62,17 +60,22 @@ public final class CsvDatasetReader {
     private static final int EOF = 2;
     private static final int NOTHING = 3;
 
-    private final Reader reader;
+    private final InputStream reader;
     private final CsvOptions options;
-    private final char[] buf = new char[1 << 16];
+    private final byte[] buf = new byte[1 << 16];
     private int pos;
     private int limit;
     private long line = 1;
-    private char delimiter;
+    private int delimiter;
 
-    private char[] field = new char[64];
+    private byte[] field = new byte[64];
     private int fieldLength;
     private boolean fieldQuoted;
+
+    private byte[] scanned;
+    private int scannedOffset;
+    private int scannedLength;
+    private boolean scannedQuoted;
 
     private final NumberParser numbers = new NumberParser();
     private final FloatBuilder x = new FloatBuilder();
@@ -91,15 +94,15 @@ public final class CsvDatasetReader {
     private int[] labelIds;
     private boolean dictionaryOverflow;
 
-    Parse(Reader reader, CsvOptions options) {
+    Parse(InputStream reader, CsvOptions options) {
       this.reader = reader;
       this.options = options;
     }
 
     ParsedDataset run() throws IOException {
       fillFirst();
-      if (limit > 0 && buf[0] == '\uFEFF') {
-        pos = 1;
+      if (limit >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
+        pos = 3;
       }
       delimiter = options.delimiter() != null ? options.delimiter() : detectDelimiter();
       List<String> first = readRowAsStrings();
@@ -163,11 +166,11 @@ public final class CsvDatasetReader {
         int col = 0;
         int code;
         rowLine = line;
-        code = nextField();
+        code = scan();
         if (code == NOTHING) {
           return;
         }
-        if (code != DELIM && fieldLength == 0 && !fieldQuoted) {
+        if (code != DELIM && scannedLength == 0 && !scannedQuoted) {
           if (code == EOF) {
             return;
           }
@@ -178,12 +181,12 @@ public final class CsvDatasetReader {
           if (col >= columns) {
             throw ragged(col + 1);
           }
-          take(col, field, 0, fieldLength);
+          take(col, scanned, scannedOffset, scannedLength);
           col++;
           if (code != DELIM) {
             break;
           }
-          code = nextField();
+          code = scan();
         }
         if (col != columns) {
           throw ragged(col);
@@ -195,14 +198,66 @@ public final class CsvDatasetReader {
       }
     }
 
+    /**
+     * The next field, in {@link #scanned} from {@link #scannedOffset} for {@link #scannedLength}
+     * bytes: read in place from the buffer when it is unquoted and ends inside the buffer (the
+     * common case), else copied by {@link #nextField()}.
+     */
+    private int scan() throws IOException {
+      int code = fieldInBuffer();
+      if (code >= 0) {
+        return code;
+      }
+      code = nextField();
+      scanned = field;
+      scannedOffset = 0;
+      scannedLength = fieldLength;
+      scannedQuoted = fieldQuoted;
+      return code;
+    }
+
+    private int fieldInBuffer() {
+      int start = pos;
+      if (start >= limit || buf[start] == '"') {
+        return -1;
+      }
+      byte d = (byte) delimiter;
+      for (int i = start; i < limit; i++) {
+        byte b = buf[i];
+        if (b == d || b == '\n' || b == '\r') {
+          int code;
+          if (b == d) {
+            pos = i + 1;
+            code = DELIM;
+          } else if (b == '\n') {
+            pos = i + 1;
+            line++;
+            code = NEWLINE;
+          } else if (i + 1 < limit) {
+            pos = buf[i + 1] == '\n' ? i + 2 : i + 1;
+            line++;
+            code = NEWLINE;
+          } else {
+            return -1; // a CR at the end of the buffer: the slow path looks past it
+          }
+          scanned = buf;
+          scannedOffset = start;
+          scannedLength = i - start;
+          scannedQuoted = false;
+          return code;
+        }
+      }
+      return -1;
+    }
+
     private void addRow(List<String> values) {
       if (values.size() != columns) {
         throw ragged(values.size());
       }
       checkRows();
       for (int col = 0; col < columns; col++) {
-        char[] chars = values.get(col).toCharArray();
-        take(col, chars, 0, chars.length);
+        byte[] bytes = values.get(col).getBytes(StandardCharsets.UTF_8);
+        take(col, bytes, 0, bytes.length);
       }
       rows++;
     }
@@ -217,20 +272,20 @@ public final class CsvDatasetReader {
       }
     }
 
-    private void take(int col, char[] chars, int off, int len) {
+    private void take(int col, byte[] chars, int off, int len) {
       if (col == target) {
         takeTarget(col, chars, off, len);
         return;
       }
       float v = numbers.parse(chars, off, len);
       if (numbers.status != NumberParser.Status.OK) {
-        throw badValue(col, new String(chars, off, len), "feature");
+        throw badValue(col, new String(chars, off, len, StandardCharsets.UTF_8), "feature");
       }
       x.add(v);
     }
 
-    private void takeTarget(int col, char[] chars, int off, int len) {
-      String label = new String(chars, off, len).trim();
+    private void takeTarget(int col, byte[] chars, int off, int len) {
+      String label = new String(chars, off, len, StandardCharsets.UTF_8).trim();
       if (numericTargets != null) {
         float v = numbers.parse(chars, off, len);
         boolean numeric = numbers.status == NumberParser.Status.OK;
@@ -401,23 +456,23 @@ public final class CsvDatasetReader {
     }
 
     private boolean isFiniteNumber(String s) {
-      char[] c = s.toCharArray();
+      byte[] c = s.getBytes(StandardCharsets.UTF_8);
       numbers.parse(c, 0, c.length);
       return numbers.status == NumberParser.Status.OK;
     }
 
     private boolean isNumber(String s) {
-      char[] c = s.toCharArray();
+      byte[] c = s.getBytes(StandardCharsets.UTF_8);
       numbers.parse(c, 0, c.length);
       return numbers.status == NumberParser.Status.OK
           || numbers.status == NumberParser.Status.NOT_FINITE;
     }
 
-    private char detectDelimiter() {
+    private int detectDelimiter() {
       int[] counts = new int[DELIMITERS.length];
       boolean quoted = false;
       for (int i = pos; i < limit; i++) {
-        char c = buf[i];
+        int c = buf[i];
         if (c == '"') {
           quoted = !quoted;
         } else if (!quoted && (c == '\n' || c == '\r')) {
@@ -454,10 +509,10 @@ public final class CsvDatasetReader {
           continue;
         }
         List<String> values = new ArrayList<>();
-        values.add(new String(field, 0, fieldLength));
+        values.add(new String(field, 0, fieldLength, StandardCharsets.UTF_8));
         while (code == DELIM) {
           code = nextField();
-          values.add(new String(field, 0, fieldLength));
+          values.add(new String(field, 0, fieldLength, StandardCharsets.UTF_8));
           if (values.size() > limits.maxFeatures() + 1) {
             throw DatasetFormatException.tooLarge(
                 "maxFeatures", -1, limits.maxFeatures(), "line " + rowLine);
@@ -498,11 +553,11 @@ public final class CsvDatasetReader {
           } else if (c == '\n') {
             line++;
           }
-          append((char) c);
+          append((byte) c);
         }
       }
       while (c >= 0 && c != delimiter && c != '\n' && c != '\r') {
-        append((char) c);
+        append((byte) c);
         c = read();
       }
       if (c == delimiter) {
@@ -521,11 +576,11 @@ public final class CsvDatasetReader {
       return NEWLINE;
     }
 
-    private void append(char c) {
+    private void append(byte c) {
       if (fieldLength == field.length) {
         if (field.length >= 1 << 24) {
           throw DatasetFormatException.tooLarge(
-              "field length (characters)", -1, 1 << 24, "line " + line);
+              "field length (bytes)", -1, 1 << 24, "line " + line);
         }
         field = Arrays.copyOf(field, field.length * 2);
       }
@@ -541,7 +596,7 @@ public final class CsvDatasetReader {
           return -1;
         }
       }
-      return buf[pos++];
+      return buf[pos++] & 0xFF;
     }
 
     private void fillFirst() throws IOException {
@@ -614,7 +669,7 @@ public final class CsvDatasetReader {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
-  private static String printable(char c) {
-    return c == '\t' ? "\\t" : String.valueOf(c);
+  private static String printable(int c) {
+    return c == '\t' ? "\\t" : String.valueOf((char) c);
   }
 }

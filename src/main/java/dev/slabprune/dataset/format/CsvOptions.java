@@ -25,8 +25,10 @@ public record CsvOptions(
   public static final CsvOptions DETECT = new CsvOptions(null, null, null, null, null, null);
 
   public CsvOptions {
-    if (delimiter != null && (delimiter == '"' || delimiter == '\n' || delimiter == '\r')) {
-      throw new IllegalArgumentException("a delimiter cannot be a quote or a line break");
+    if (delimiter != null
+        && (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter > 127)) {
+      throw new IllegalArgumentException(
+          "a delimiter is an ASCII character other than a quote or a line break");
     }
   }
 

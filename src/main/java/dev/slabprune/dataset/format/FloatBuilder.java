@@ -24,6 +24,21 @@ final class FloatBuilder {
     size++;
   }
 
+  /** Appends {@code values[0..n)}. */
+  void addAll(float[] values, int n) {
+    int from = 0;
+    while (from < n) {
+      if (used == current.length) {
+        grow();
+      }
+      int k = Math.min(n - from, current.length - used);
+      System.arraycopy(values, from, current, used, k);
+      used += k;
+      from += k;
+    }
+    size += n;
+  }
+
   long size() {
     return size;
   }
@@ -51,6 +66,7 @@ final class FloatBuilder {
     full.clear();
     current = new float[0];
     used = 0;
+    size = 0;
     return out;
   }
 }

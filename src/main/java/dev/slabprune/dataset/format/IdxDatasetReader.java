@@ -24,6 +24,15 @@ public final class IdxDatasetReader {
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;
 
+  /** Pixel value {@code v} scaled to [0, 1]: {@code v / 255}. */
+  private static final float[] PIXEL = new float[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      PIXEL[v] = v / 255f;
+    }
+  }
+
   private final DatasetLimits limits;
 
   public IdxDatasetReader() {
@@ -130,6 +139,7 @@ public final class IdxDatasetReader {
     long total = (long) count * features;
     FloatBuilder x = new FloatBuilder();
     byte[] chunk = new byte[1 << 16];
+    float[] scaled = new float[chunk.length];
     long done = 0;
     while (done < total) {
       int want = (int) Math.min(chunk.length, total - done);
@@ -141,8 +151,9 @@ public final class IdxDatasetReader {
             "images file", 16 + done, count + " images (the compressed stream ends early)");
       }
       for (int i = 0; i < got; i++) {
-        x.add((chunk[i] & 0xFF) / 255f);
+        scaled[i] = PIXEL[chunk[i] & 0xFF];
       }
+      x.addAll(scaled, got);
       done += got;
       if (got < want) {
         throw truncated(

@@ -1,7 +1,9 @@
 package dev.slabprune.dataset.format;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Parses decimal numbers straight from characters, without making a String. Plain numbers of up to
+ * Parses decimal numbers straight from ASCII bytes, without making a String. Plain numbers of up to
  * 18 significant digits with small exponents take a fast path (one exact-operand double operation,
  * then rounding to float); anything else falls back to {@link Float#parseFloat}.
  */
@@ -26,7 +28,7 @@ final class NumberParser {
 
   Status status;
 
-  float parse(char[] c, int off, int len) {
+  float parse(byte[] c, int off, int len) {
     int start = off;
     int end = off + len;
     while (start < end && (c[start] == ' ' || c[start] == '\t')) {
@@ -114,7 +116,7 @@ final class NumberParser {
       v = exponent < 0 ? v / POW10[-exponent] : v * POW10[exponent];
       value = (float) (negative ? -v : v);
     } else {
-      value = Float.parseFloat(new String(c, start, end - start));
+      value = Float.parseFloat(new String(c, start, end - start, StandardCharsets.ISO_8859_1));
     }
     if (Float.isInfinite(value)) {
       status = Status.NOT_FINITE;
@@ -124,8 +126,10 @@ final class NumberParser {
     return value;
   }
 
-  private float special(char[] c, int start, int end) {
-    String s = new String(c, start, end - start).toLowerCase(java.util.Locale.ROOT);
+  private float special(byte[] c, int start, int end) {
+    String s =
+        new String(c, start, end - start, StandardCharsets.ISO_8859_1)
+            .toLowerCase(java.util.Locale.ROOT);
     if (s.startsWith("+") || s.startsWith("-")) {
       s = s.substring(1);
     }

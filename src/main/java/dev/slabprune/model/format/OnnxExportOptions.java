@@ -1,6 +1,8 @@
 package dev.slabprune.model.format;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,11 +13,14 @@ import java.util.Objects;
  * @param outputName the original model's output name
  * @param originalInputWidth the original model's number of input features
  * @param keptInputs for each input of the pruned network, the original feature it reads, in order
- *     (strictly increasing not required, but distinct); {@code null} when no feature was pruned
+ *     (distinct); {@code null} when no feature was pruned
  * @param reducedInput true to give the model only the kept features as input; false (the default)
- *     to keep the original input width with a Gather of the kept columns in front
+ *     to keep the original input with a Gather of the kept columns in front
  * @param metadata provenance written to {@code metadata_props}: method, rule, thresholds, source
  *     hash and so on
+ * @param inputShape the original input's dimensions after the batch, e.g. {@code [1, 28, 28]} for
+ *     images, whose product is {@code originalInputWidth}; empty for {@code [originalInputWidth]}.
+ *     With more than one dimension (and the full input kept) the model starts with a Flatten.
  */
 public record OnnxExportOptions(
     String inputName,
@@ -23,18 +28,30 @@ public record OnnxExportOptions(
     int originalInputWidth,
     int[] keptInputs,
     boolean reducedInput,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    List<Integer> inputShape) {
 
   public OnnxExportOptions {
     Objects.requireNonNull(inputName, "inputName");
     Objects.requireNonNull(outputName, "outputName");
     metadata = Map.copyOf(metadata);
+    inputShape = List.copyOf(inputShape);
     keptInputs = keptInputs == null ? null : keptInputs.clone();
     if (inputName.isEmpty() || outputName.isEmpty() || inputName.equals(outputName)) {
       throw new IllegalArgumentException("input and output need distinct, non-empty names");
     }
     if (originalInputWidth <= 0) {
       throw new IllegalArgumentException("originalInputWidth must be positive");
+    }
+    if (!inputShape.isEmpty()) {
+      long product = 1;
+      for (int d : inputShape) {
+        product *= d;
+      }
+      if (product != originalInputWidth) {
+        throw new IllegalArgumentException(
+            "input shape " + inputShape + " does not hold " + originalInputWidth + " features");
+      }
     }
     if (keptInputs != null) {
       if (keptInputs.length == 0) {
@@ -54,31 +71,60 @@ public record OnnxExportOptions(
     }
   }
 
+  /** Options for an input of shape {@code [batch, originalInputWidth]}. */
+  public OnnxExportOptions(
+      String inputName,
+      String outputName,
+      int originalInputWidth,
+      int[] keptInputs,
+      boolean reducedInput,
+      Map<String, String> metadata) {
+    this(inputName, outputName, originalInputWidth, keptInputs, reducedInput, metadata, List.of());
+  }
+
   /** Options for a network whose input features were not pruned. */
   public static OnnxExportOptions allInputs(
       String inputName, String outputName, int inputWidth, Map<String, String> metadata) {
     return new OnnxExportOptions(inputName, outputName, inputWidth, null, false, metadata);
   }
 
-  /** Keeps the original input and output names, and the original input width. */
+  /**
+   * Keeps the original input and output names, and the original input (its shape too, when every
+   * dimension after the batch is known).
+   */
   public static OnnxExportOptions like(
       OnnxModelSummary original,
       int originalInputWidth,
       int[] keptInputs,
       Map<String, String> metadata) {
+    List<Integer> shape = new ArrayList<>();
+    List<String> dims = original.input().shape();
+    for (int d = 1; d < dims.size(); d++) {
+      try {
+        shape.add(Integer.parseInt(dims.get(d)));
+      } catch (NumberFormatException e) {
+        shape.clear();
+        break;
+      }
+    }
+    long product = shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
+    if (shape.size() < 2 || product != originalInputWidth) {
+      shape.clear();
+    }
     return new OnnxExportOptions(
         original.input().name(),
         original.output().name(),
         originalInputWidth,
         keptInputs,
         false,
-        metadata);
+        metadata,
+        shape);
   }
 
   /** The same options, with the input reduced to the kept features (or not). */
   public OnnxExportOptions withReducedInput(boolean reduced) {
     return new OnnxExportOptions(
-        inputName, outputName, originalInputWidth, keptInputs, reduced, metadata);
+        inputName, outputName, originalInputWidth, keptInputs, reduced, metadata, inputShape);
   }
 
   /** The kept indices, or all of {@code 0..originalInputWidth-1}. */
@@ -104,7 +150,8 @@ public record OnnxExportOptions(
         && originalInputWidth == other.originalInputWidth
         && Arrays.equals(keptInputs, other.keptInputs)
         && reducedInput == other.reducedInput
-        && metadata.equals(other.metadata);
+        && metadata.equals(other.metadata)
+        && inputShape.equals(other.inputShape);
   }
 
   @Override
@@ -115,7 +162,8 @@ public record OnnxExportOptions(
         originalInputWidth,
         Arrays.hashCode(keptInputs),
         reducedInput,
-        metadata);
+        metadata,
+        inputShape);
   }
 
   @Override
@@ -132,6 +180,8 @@ public record OnnxExportOptions(
         + reducedInput
         + ", metadata="
         + metadata
+        + ", inputShape="
+        + inputShape
         + "]";
   }
 }

@@ -40,7 +40,7 @@ import java.util.Set;
  * the input, and Softmax or LogSoftmax at the output. Weights are initializers or Constant nodes,
  * float32 or float64, as {@code raw_data} (little-endian) or {@code float_data}/{@code
  * double_data}. Everything else is refused with a {@link ModelFormatException} that names the node
- * and its op. Not thread-safe state: none; one reader may be shared.
+ * and its op. A reader keeps no state between reads and may be shared.
  */
 public final class OnnxModelReader {
 
@@ -365,7 +365,17 @@ public final class OnnxModelReader {
       }
       int index = users.get(0);
       NodeProto node = graph.getNode(index);
-      visited.add(index);
+      if (!visited.add(index)) {
+        throw new ModelFormatException(
+            ModelFormatException.NOT_A_CHAIN,
+            "Graph is not a chain",
+            "Node '"
+                + node.getName()
+                + "' ("
+                + node.getOpType()
+                + ") is reached twice: the graph has a cycle; only a single chain of layers is"
+                + " supported.");
+      }
       if (transform != null && !node.getOpType().equals("Identity")) {
         throw unsupportedUse(
             node, "nothing may follow the output's Softmax or LogSoftmax; make it the last node");
@@ -632,7 +642,7 @@ public final class OnnxModelReader {
         throw unsupportedUse(
             node, "only a Gather of input columns (axis = 1) is supported at the input");
       }
-      if (inputRank != 2 || width < 0) {
+      if ((inputRank != 2 && !flattened) || width < 0) {
         throw unsupportedUse(
             node, "a Gather needs an input of shape [batch, features] with a known width");
       }
@@ -669,7 +679,7 @@ public final class OnnxModelReader {
     }
 
     private void requireAtInput(NodeProto node) {
-      if (pendingWeights != null || !layers.isEmpty()) {
+      if (pendingWeights != null || !layers.isEmpty() || gather != null) {
         throw unsupportedUse(
             node, node.getOpType() + " is supported only at the input, before the first layer");
       }

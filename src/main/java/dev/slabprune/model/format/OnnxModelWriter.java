@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -77,10 +78,20 @@ public final class OnnxModelWriter {
     int inputWidth = options.reducedInput() ? kept.length : options.originalInputWidth();
 
     GraphProto.Builder graph = GraphProto.newBuilder().setName("slabprune_pruned");
-    graph.addInput(valueInfo(options.inputName(), inputWidth));
-    graph.addOutput(valueInfo(options.outputName(), network.outputs()));
+    boolean shaped = !options.reducedInput() && options.inputShape().size() > 1;
+    graph.addInput(
+        shaped
+            ? valueInfo(options.inputName(), options.inputShape())
+            : valueInfo(options.inputName(), List.of(inputWidth)));
+    graph.addOutput(valueInfo(options.outputName(), List.of(network.outputs())));
 
     String current = options.inputName();
+    if (shaped) {
+      graph.addNode(
+          node("Flatten", "flatten_input", new String[] {current}, "flat_input")
+              .addAttribute(intAttribute("axis", 1)));
+      current = "flat_input";
+    }
     if (needGather) {
       long[] indices = new long[kept.length];
       for (int k = 0; k < kept.length; k++) {
@@ -173,12 +184,13 @@ public final class OnnxModelWriter {
         .build();
   }
 
-  private static ValueInfoProto valueInfo(String name, int width) {
-    TensorShapeProto shape =
+  private static ValueInfoProto valueInfo(String name, List<Integer> dims) {
+    TensorShapeProto.Builder shape =
         TensorShapeProto.newBuilder()
-            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-            .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
-            .build();
+            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
+    for (int d : dims) {
+      shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
     return ValueInfoProto.newBuilder()
         .setName(name)
         .setType(

@@ -83,6 +83,16 @@ class CsvDatasetReaderTest {
   }
 
   @Test
+  void utf8HeaderNamesAndLabelsAreDecoded() {
+    ParsedDataset data =
+        reader.read(Resources.text("größe;préféré\n1.5;ja\n2;nein\n"), CsvOptions.DETECT);
+
+    assertThat(data.featureNames()).containsExactly("größe");
+    assertThat(data.classes()).containsExactly("ja", "nein");
+    assertThat(data.x()).containsExactly(1.5f, 2f);
+  }
+
+  @Test
   void aGivenDelimiterAndHeaderOverrideDetection() {
     String csv = "1|2|x\n3|4|y\n";
 
@@ -139,6 +149,35 @@ class CsvDatasetReaderTest {
     assertThat(data.x()[2 * (rows - 1) + 1]).isEqualTo(1f - rows);
     assertThat(data.summary().classCounts())
         .containsExactly((rows + 2L) / 3, rows - (rows + 2L) / 3);
+  }
+
+  @Test
+  void crlfLineEndsAndQuotedFieldsAcrossBufferBoundariesAreRead() {
+    StringBuilder csv = new StringBuilder("a;b;label\r\n");
+    int rows = 30_000;
+    for (int r = 0; r < rows; r++) {
+      String b = r % 7 == 0 ? "\"" + r + "\"" : Integer.toString(r);
+      String label = r % 5 == 0 ? "\"two\r\nlines\"" : "one";
+      csv.append(r).append(';').append(b).append(';').append(label).append("\r\n");
+    }
+
+    ParsedDataset data = reader.read(Resources.text(csv.toString()), CsvOptions.DETECT);
+
+    assertThat(data.rows()).isEqualTo(rows);
+    for (int r = 0; r < rows; r++) {
+      assertThat(data.x()[2 * r]).isEqualTo(r);
+      assertThat(data.x()[2 * r + 1]).isEqualTo(r);
+    }
+    assertThat(data.classes()).containsExactly("one", "two\r\nlines");
+    assertThat(data.summary().classCounts()).containsExactly(rows - rows / 5L, rows / 5L);
+  }
+
+  @Test
+  void errorsAfterAQuotedLineBreakNameThePhysicalLine() {
+    assertRefused(
+            () -> reader.read(Resources.text("a,y\n1,\"x\ny\"\n2,z\nbad,z\n"), CsvOptions.DETECT),
+            DatasetFormatException.NOT_A_NUMBER)
+        .hasMessageContaining("Line 5, column 1");
   }
 
   @Test

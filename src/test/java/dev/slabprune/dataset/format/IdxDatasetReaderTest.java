@@ -2,6 +2,7 @@ package dev.slabprune.dataset.format;
 
 import static dev.slabprune.dataset.format.CsvDatasetReaderTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -160,6 +161,38 @@ class IdxDatasetReaderTest {
                     .read(images(), Resources.stream("tiny-labels-idx1-ubyte")),
             DatasetFormatException.TOO_LARGE)
         .hasMessageContaining("maxBytes = 50");
+  }
+
+  @Test
+  void aCorruptGzipStreamIsRefused() throws IOException {
+    byte[] gz = gzip(Resources.bytes("tiny-images-idx3-ubyte"));
+    for (int i = 12; i < gz.length - 8; i++) {
+      gz[i] = (byte) 0xFF;
+    }
+    // depending on where the damage lands, inflating fails, ends early, or yields a wrong header
+
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    new ByteArrayInputStream(gz), Resources.stream("tiny-labels-idx1-ubyte")))
+        .isInstanceOf(DatasetFormatException.class)
+        .satisfies(
+            e ->
+                assertThat(((DatasetFormatException) e).slug())
+                    .isIn(
+                        DatasetFormatException.CORRUPT,
+                        DatasetFormatException.TRUNCATED,
+                        DatasetFormatException.BAD_MAGIC));
+  }
+
+  @Test
+  void filesWithNoImagesAreRefused() {
+    byte[] images = ByteBuffer.allocate(16).putInt(0x803).putInt(0).putInt(28).putInt(28).array();
+    byte[] labels = ByteBuffer.allocate(8).putInt(0x801).putInt(0).array();
+
+    assertRefused(
+        () -> reader.read(new ByteArrayInputStream(images), new ByteArrayInputStream(labels)),
+        DatasetFormatException.NO_DATA_ROWS);
   }
 
   private static InputStream images() {

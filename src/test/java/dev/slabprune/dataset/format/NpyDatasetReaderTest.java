@@ -221,6 +221,70 @@ class NpyDatasetReaderTest {
         .hasMessageContaining("row 2, column 2");
   }
 
+  @Test
+  void anUnknownFormatVersionAndAnOversizedHeaderAreRefused() {
+    byte[] v9 = npy("<f4", false, "(4, 3)", new byte[48]);
+    v9[6] = 9;
+    assertRefused(
+            () ->
+                reader.read(new ByteArrayInputStream(v9), Resources.stream("labels_i8.npy"), null),
+            DatasetFormatException.BAD_HEADER)
+        .hasMessageContaining("format version 9");
+    byte[] huge = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 0, 0x7f};
+    assertRefused(
+            () ->
+                reader.read(
+                    new ByteArrayInputStream(huge), Resources.stream("labels_i8.npy"), null),
+            DatasetFormatException.BAD_HEADER)
+        .hasMessageContaining("claims");
+  }
+
+  @Test
+  void aCorruptNpzIsRefused() {
+    byte[] npz = Resources.bytes("features_labels_compressed.npz");
+    byte[] broken = npz.clone();
+    for (int i = 60; i < 120; i++) {
+      broken[i] = (byte) 0xAA;
+    }
+
+    assertThatRefusedWithOneOf(
+        () -> reader.readNpz(new ByteArrayInputStream(broken), null),
+        DatasetFormatException.CORRUPT,
+        DatasetFormatException.BAD_MAGIC,
+        DatasetFormatException.BAD_HEADER,
+        DatasetFormatException.TRUNCATED);
+  }
+
+  @Test
+  void nonFiniteLabelsAndTooManyClassesAreRefused() {
+    ByteBuffer nan = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+    nan.putDouble(1).putDouble(Double.NaN).putDouble(2).putDouble(3);
+    assertRefused(
+            () ->
+                reader.read(
+                    Resources.stream("features_f4.npy"),
+                    new ByteArrayInputStream(npy("<f8", false, "(4,)", nan.array())),
+                    null),
+            DatasetFormatException.NOT_FINITE)
+        .hasMessageContaining("row 2");
+    assertRefused(
+            () ->
+                new NpyDatasetReader(new DatasetLimits(100, 100, 10_000, 2))
+                    .read(
+                        Resources.stream("features_f4.npy"),
+                        Resources.stream("labels_i8.npy"),
+                        null),
+            DatasetFormatException.TOO_MANY_CLASSES)
+        .hasMessageContaining("more than 2");
+  }
+
+  private static void assertThatRefusedWithOneOf(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String... slugs) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(call)
+        .isInstanceOf(DatasetFormatException.class)
+        .satisfies(e -> assertThat(((DatasetFormatException) e).slug()).isIn((Object[]) slugs));
+  }
+
   private static byte[] npy(String descr, boolean fortran, String shape, byte[] data) {
     return npyWithHeader(
         "{'descr': '"

@@ -12,6 +12,7 @@ final class Golden {
   static final List<String> MODELS =
       List.of(
           "torch_mlp",
+          "torch_image_mlp",
           "float_data_mlp",
           "matmul_add_mlp",
           "gather_mlp",

@@ -77,6 +77,20 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
+  void aCycleIsRefusedInsteadOfWalkedForever() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 4)
+            .node("Relu", "relu", new String[] {"h"}, "a")
+            .gemm("fc2", "a", "h", 4, 4)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
+        .hasMessageContaining("cycle");
+  }
+
+  @Test
   void weightsComputedAtRunTimeAreRefused() {
     ModelProto model =
         TestGraphs.withInput("x", 4)
@@ -422,6 +436,133 @@ class OnnxModelReaderRefusalTest {
 
     assertRefused(() -> reader.read(model), ModelFormatException.NOT_A_CHAIN)
         .hasMessageContaining("[y, h]");
+  }
+
+  @Test
+  void aSparseInitializerIsRefused() {
+    ModelProto base = TestGraphs.withInput("x", 4).output("y").gemm("fc", "x", "y", 4, 2).model();
+    ModelProto sparse =
+        base.toBuilder()
+            .setGraph(
+                base.getGraph().toBuilder()
+                    .addSparseInitializer(
+                        ai.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
+                            .setValues(TensorProto.newBuilder().setName("s"))))
+            .build();
+
+    assertRefused(() -> reader.read(sparse), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'s' is sparse");
+  }
+
+  @Test
+  void aReshapeThatDoesNotKeepTheBatchIsRefused() {
+    TensorProto shape =
+        TensorProto.newBuilder()
+            .setName("shape")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(2)
+            .addInt64Data(2)
+            .addInt64Data(-1)
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(shape)
+            .node("Reshape", "reshape", new String[] {"x", "shape"}, "r")
+            .gemm("fc", "r", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'reshape' (Reshape)")
+        .hasMessageContaining("[2, -1]");
+  }
+
+  @Test
+  void aFlattenAfterTheFirstLayerIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc", "x", "h", 4, 2)
+            .node("Flatten", "late_flatten", new String[] {"h"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'late_flatten' (Flatten)")
+        .hasMessageContaining("only at the input");
+  }
+
+  @Test
+  void aGatherIndexOutsideTheInputIsRefused() {
+    TensorProto indices =
+        TensorProto.newBuilder()
+            .setName("idx")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(2)
+            .addInt64Data(0)
+            .addInt64Data(9)
+            .build();
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .initializer(indices)
+            .node("Gather", "pick", new String[] {"x", "idx"}, "g", intAttr("axis", 1))
+            .gemm("fc", "g", "y", 2, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("index 9 is outside the input's 4 columns");
+  }
+
+  @Test
+  void aMatMulWithTheDataSecondIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("w", 2, 4)
+            .node("MatMul", "wx", new String[] {"w", "x"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'wx' (MatMul)")
+        .hasMessageContaining("first operand");
+  }
+
+  @Test
+  void anAddThatIsNotABiasIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("shift", 4)
+            .node("Add", "shift_input", new String[] {"x", "shift"}, "s")
+            .gemm("fc", "s", "y", 4, 2)
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'shift_input' (Add)")
+        .hasMessageContaining("bias right after a Gemm or MatMul");
+  }
+
+  @Test
+  void aBiasOfTheWrongShapeIsRefused() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("w", 4, 2)
+            .floats("b", 3)
+            .node("Gemm", "fc", new String[] {"x", "w", "b"}, "y")
+            .model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'fc' (Gemm)")
+        .hasMessageContaining("bias 'b' has shape [3]");
+  }
+
+  @Test
+  void aGraphWithoutNodesIsRefused() {
+    ModelProto model = TestGraphs.withInput("x", 4).output("x").model();
+
+    assertRefused(() -> reader.read(model), ModelFormatException.UNREADABLE)
+        .hasMessageContaining("no nodes");
   }
 
   @Test

@@ -40,10 +40,11 @@ class OnnxRoundTripTest {
   @FieldSource("MODELS")
   void onnxRuntimeRunningAGoldenFileAgreesWithTheEngineOnRandomInputs(String name) {
     byte[] bytes = Golden.bytes(name);
-    DenseNetwork network = reader.read(bytes).network();
+    OnnxModel model = reader.read(bytes);
+    DenseNetwork network = model.network();
     float[] x = randomRows(ROWS, network.inputs(), 1);
 
-    double[] runtime = OnnxRuntimeRunner.run(bytes, x, ROWS, network.inputs());
+    double[] runtime = OnnxRuntimeRunner.run(bytes, x, inputShape(model.summary(), network));
 
     assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, network.forward(x, ROWS))).isLessThan(1e-4);
   }
@@ -60,9 +61,14 @@ class OnnxRoundTripTest {
 
     byte[] written = writer.write(network, options);
 
-    double[] runtime = OnnxRuntimeRunner.run(written, x, ROWS, network.inputs());
+    double[] runtime = OnnxRuntimeRunner.run(written, x, inputShape(original.summary(), network));
     assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, network.forward(x, ROWS))).isLessThan(1e-4);
     OnnxModel reread = reader.read(written);
+    assertThat(reread.summary().input().shape())
+        .isEqualTo(
+            original.summary().input().shape().stream()
+                .map(d -> d.matches("\\d+") ? d : "batch")
+                .toList());
     assertThat(reread.summary().input().name()).isEqualTo(original.summary().input().name());
     assertThat(reread.summary().output().name()).isEqualTo(original.summary().output().name());
     assertThat(reread.network().output()).isEqualTo(network.output());
@@ -226,6 +232,56 @@ class OnnxRoundTripTest {
     double[] runtime = OnnxRuntimeRunner.run(written, reduced, ROWS, 3);
     assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, pruned.forward(reduced, ROWS)))
         .isLessThan(1e-4);
+  }
+
+  @Test
+  void anImageShapedInputKeepsItsShapeWithAFlattenInFrontOfTheGather() {
+    ModelProto image =
+        new TestGraphs()
+            .input("pixels", TensorProto.DataType.FLOAT_VALUE, 1, 2, 4)
+            .output("scores")
+            .node("Flatten", "flatten", new String[] {"pixels"}, "flat")
+            .gemm("fc1", "flat", "h", 8, 3)
+            .node("Relu", "relu", new String[] {"h"}, "a")
+            .gemm("fc2", "a", "scores", 3, 2)
+            .model();
+    OnnxModel original = reader.read(image);
+    DenseNetwork network = original.network();
+    int[] kept = {1, 2, 4, 6, 7};
+    DenseNetwork pruned = prune(network, kept, new int[] {0, 1, 2});
+    OnnxExportOptions options = OnnxExportOptions.like(original.summary(), 8, kept, Map.of());
+    float[] x = randomRows(ROWS, 8, 6);
+
+    byte[] written = writer.write(pruned, options);
+
+    assertThat(options.inputShape()).containsExactly(1, 2, 4);
+    ModelProto model = parse(written);
+    assertThat(model.getGraph().getInput(0).getType().getTensorType().getShape().getDimCount())
+        .isEqualTo(4);
+    assertThat(model.getGraph().getNodeList())
+        .extracting(NodeProto::getOpType)
+        .startsWith("Flatten", "Gather", "Gemm");
+    double[] runtime = OnnxRuntimeRunner.run(written, x, new long[] {ROWS, 1, 2, 4});
+    double[] expected = pruned.forward(columns(x, ROWS, 8, kept), ROWS);
+    assertThat(OnnxRuntimeRunner.maxAbsDiff(runtime, expected)).isLessThan(1e-4);
+    OnnxModel reread = reader.read(written);
+    assertThat(reread.summary().selectedInputs()).containsExactly(1, 2, 4, 6, 7);
+    assertThat(OnnxRuntimeRunner.maxAbsDiff(reread.network().forward(x, ROWS), runtime))
+        .isLessThan(1e-4);
+  }
+
+  /** The golden's input shape for {@link #ROWS} rows: its own dimensions after the batch. */
+  private static long[] inputShape(OnnxModelSummary summary, DenseNetwork network) {
+    List<String> dims = summary.input().shape();
+    long[] shape = new long[dims.size()];
+    shape[0] = ROWS;
+    for (int d = 1; d < dims.size(); d++) {
+      if (!dims.get(d).matches("\\d+")) {
+        return new long[] {ROWS, network.inputs()};
+      }
+      shape[d] = Long.parseLong(dims.get(d));
+    }
+    return shape;
   }
 
   /** Keeps the given input features and first-layer units of a network with two or more layers. */
