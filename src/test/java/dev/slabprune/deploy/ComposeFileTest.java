@@ -15,14 +15,14 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeFileTest {
 
   private static final Path COMPOSE = Path.of("docker-compose.yml");
-  private final Map<String, Object> compose = new Yaml().load(Dockerfile.readString(COMPOSE));
+  private final Map<String, Object> compose = new Yaml().load(Commands.read(COMPOSE));
 
   @Test
   void dockerComposeAcceptsTheFile() {
     assumeDockerCompose();
 
-    NodeTools.Result config =
-        NodeTools.exec(
+    Commands.Result config =
+        Commands.run(
             Path.of("."),
             List.of("docker-compose", "-f", COMPOSE.toAbsolutePath().toString(), "config", "-q"),
             60);
@@ -34,12 +34,12 @@ class ComposeFileTest {
   void dockerComposeRejectsAServiceThatWaitsForAnUnknownOne() {
     assumeDockerCompose();
     Path broken =
-        HelmChart.save(
-            "services:\n  app:\n    image: x\n    depends_on:\n      db:\n        condition: service_healthy\n",
-            "broken-compose");
+        Commands.writeScratch(
+            "broken-compose.yml",
+            "services:\n  app:\n    image: x\n    depends_on:\n      db:\n        condition: service_healthy\n");
 
-    NodeTools.Result config =
-        NodeTools.exec(
+    Commands.Result config =
+        Commands.run(
             Path.of("."), List.of("docker-compose", "-f", broken.toString(), "config", "-q"), 60);
 
     assertThat(config.exitCode()).isNotZero();
@@ -94,7 +94,7 @@ class ComposeFileTest {
     boolean present;
     try {
       present =
-          NodeTools.exec(Path.of("."), List.of("docker-compose", "version"), 60).exitCode() == 0;
+          Commands.run(Path.of("."), List.of("docker-compose", "version"), 60).exitCode() == 0;
     } catch (RuntimeException notFound) {
       present = false;
     }

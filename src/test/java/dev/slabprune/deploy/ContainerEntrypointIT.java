@@ -98,8 +98,8 @@ class ContainerEntrypointIT {
             .findFirst()
             .orElseThrow();
     assertThat(extract).contains("extract --layers --launcher");
-    NodeTools.Result result =
-        NodeTools.exec(
+    Commands.Result result =
+        Commands.run(
             WORK,
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

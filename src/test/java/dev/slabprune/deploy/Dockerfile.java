@@ -1,8 +1,5 @@
 package dev.slabprune.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +22,7 @@ record Dockerfile(List<Instruction> instructions) {
   record Instruction(String keyword, String arguments, int stage) {}
 
   static Dockerfile read() {
-    return parse(readString(PATH));
+    return parse(Commands.read(PATH));
   }
 
   static Dockerfile parse(String text) {
@@ -113,13 +110,5 @@ record Dockerfile(List<Instruction> instructions) {
       throw new IllegalStateException("not an exec-form (JSON array) instruction: " + text);
     }
     return list.stream().map(String.class::cast).toList();
-  }
-
-  static String readString(Path path) {
-    try {
-      return Files.readString(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -18,7 +18,7 @@ class DockerfileTest {
 
   @Test
   void theDockerfilePassesTheLinterWithEveryRuleAnError() {
-    NodeTools.Result lint =
+    Commands.Result lint =
         NodeTools.run("lint-dockerfile.mjs", Dockerfile.PATH.toAbsolutePath().toString());
 
     assertThat(lint.exitCode()).as(lint.output()).isZero();
@@ -28,10 +28,11 @@ class DockerfileTest {
   @Test
   void theLinterReportsAFaultyDockerfile() {
     Path faulty =
-        HelmChart.save(
-            "FROM eclipse-temurin:17-jre\nWORKDIR app\nENTRYPOINT java\nENTRYPOINT x\n", "faulty");
+        Commands.writeScratch(
+            "faulty.Dockerfile",
+            "FROM eclipse-temurin:17-jre\nWORKDIR app\nENTRYPOINT java\nENTRYPOINT x\n");
 
-    NodeTools.Result lint = NodeTools.run("lint-dockerfile.mjs", faulty.toString());
+    Commands.Result lint = NodeTools.run("lint-dockerfile.mjs", faulty.toString());
 
     assertThat(lint.exitCode()).isEqualTo(1);
     assertThat(lint.output()).contains("WORKDIR paths should be absolute").contains("ENTRYPOINT");
@@ -68,7 +69,7 @@ class DockerfileTest {
     assertThat(users).hasSize(1);
     assertThat(users.get(0).arguments()).matches("[1-9][0-9]*:[1-9][0-9]*");
     // The chart's pods run as the same user.
-    assertThat(Dockerfile.readString(HelmChart.CHART.resolve("values.yaml")))
+    assertThat(Commands.read(HelmChart.CHART.resolve("values.yaml")))
         .contains("runAsUser: " + users.get(0).arguments().split(":")[0]);
   }
 
@@ -112,7 +113,7 @@ class DockerfileTest {
   @Test
   void theBuildContextHoldsOnlyTheWrapperThePomAndTheSources() {
     List<String> rules =
-        Arrays.stream(Dockerfile.readString(Path.of(".dockerignore")).split("\n"))
+        Arrays.stream(Commands.read(Path.of(".dockerignore")).split("\n"))
             .map(String::strip)
             .filter(line -> !line.isEmpty() && !line.startsWith("#"))
             .toList();

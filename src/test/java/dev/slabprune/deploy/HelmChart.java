@@ -1,6 +1,8 @@
 package dev.slabprune.deploy;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -80,6 +82,23 @@ final class HelmChart {
     return render(Map.of(), valuesFiles);
   }
 
+  /** The NOTES.txt that {@code helm install} prints, from a client-only dry run. */
+  static String notes(Path... valuesFiles) {
+    InstallCommand install =
+        new Helm(CHART)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBERNETES_VERSION)
+            .clientOnly()
+            .withDryRunOption(DryRun.CLIENT);
+    for (Path values : valuesFiles) {
+      install = install.withValuesFile(values.toAbsolutePath());
+    }
+    String output = install.call().getOutput();
+    return output.substring(output.indexOf("NOTES:"));
+  }
+
   /** The manifests of a rendering, one map each. */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> documents(String rendered) {
@@ -92,11 +111,9 @@ final class HelmChart {
     return documents;
   }
 
-  /** Writes a rendering to a file for the node validator, and returns the file. */
+  /** Writes a rendering to target/ for the node validator, and returns the file. */
   static Path save(String rendered, String name) {
-    Path file = WORK.resolve(name + ".yaml").toAbsolutePath();
-    write(file, rendered);
-    return file;
+    return Commands.writeScratch(name + ".yaml", rendered);
   }
 
   /** The value at a path of map keys and list indexes, e.g. {@code at(d, "spec", "replicas")}. */
@@ -119,9 +136,9 @@ final class HelmChart {
   private static Path copyWithValues(Path... valuesFiles) {
     Path chart = copy();
     Yaml yaml = new Yaml();
-    Map<String, Object> values = yaml.load(Dockerfile.readString(chart.resolve("values.yaml")));
+    Map<String, Object> values = yaml.load(Commands.read(chart.resolve("values.yaml")));
     for (Path file : valuesFiles) {
-      merge(values, (Map<String, Object>) yaml.load(Dockerfile.readString(file)));
+      merge(values, (Map<String, Object>) yaml.load(Commands.read(file)));
     }
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);

@@ -49,7 +49,7 @@ class HelmChartTest {
   @Test
   void strictLintRejectsAValueTheSchemaDoesNotKnow() {
     Map<String, Object> values =
-        new Yaml().load(Dockerfile.readString(HelmChart.CHART.resolve("values.yaml")));
+        new Yaml().load(Commands.read(HelmChart.CHART.resolve("values.yaml")));
     values.put("replicas", 3);
 
     LintResult lint = HelmChart.lintStrictWithValues(values);
@@ -59,8 +59,37 @@ class HelmChartTest {
   }
 
   @Test
+  void strictLintRejectsASettingThatTheChartSetsItself() {
+    Map<String, Object> values =
+        new Yaml().load(Commands.read(HelmChart.CHART.resolve("values.yaml")));
+    values.put("config", Map.of("SERVER_PORT", "9090"));
+
+    LintResult lint = HelmChart.lintStrictWithValues(values);
+
+    assertThat(lint.isFailed()).isTrue();
+    assertThat(String.join("\n", lint.getMessages()))
+        .contains("invalid propertyName 'SERVER_PORT'");
+  }
+
+  @Test
+  void theNotesNameTheDeploymentsAndWarnWhenNoPasswordIsSet() {
+    String defaultNotes = HelmChart.notes();
+    String splitNotes = HelmChart.notes(HelmChart.SPLIT_VALUES);
+
+    assertThat(defaultNotes)
+        .contains("demo-slabprune-server serves the API and runs the jobs")
+        .contains("WARNING: no database password is set")
+        .contains("helm test demo");
+    assertThat(splitNotes)
+        .contains("demo-slabprune-api serves the API (replicas: 3)")
+        .contains("demo-slabprune-worker runs the jobs (replicas: 2 to 10, autoscaled)")
+        .contains("credentials from Secret slabprune-db")
+        .doesNotContain("WARNING");
+  }
+
+  @Test
   void theDefaultManifestsAreValidKubernetesObjects() {
-    NodeTools.Result result =
+    Commands.Result result =
         NodeTools.run("validate-manifests.mjs", HelmChart.save(defaults, "defaults").toString());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
@@ -72,7 +101,7 @@ class HelmChartTest {
 
   @Test
   void theSplitManifestsAreValidKubernetesObjects() {
-    NodeTools.Result result =
+    Commands.Result result =
         NodeTools.run("validate-manifests.mjs", HelmChart.save(split, "split").toString());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
@@ -92,7 +121,7 @@ class HelmChartTest {
             .replace("maxUnavailable: 1\n  selector", "maxUnavailable: [1]\n  selector");
     assertThat(broken).isNotEqualTo(defaults);
 
-    NodeTools.Result result =
+    Commands.Result result =
         NodeTools.run("validate-manifests.mjs", HelmChart.save(broken, "broken").toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
@@ -338,8 +367,7 @@ class HelmChartTest {
   @Test
   void everyValueIsDocumentedByTheCommentAboveIt() {
     List<String> undocumented =
-        ValuesDocumentation.undocumentedKeys(
-            Dockerfile.readString(HelmChart.CHART.resolve("values.yaml")));
+        ValuesDocumentation.undocumentedKeys(Commands.read(HelmChart.CHART.resolve("values.yaml")));
 
     assertThat(undocumented).isEmpty();
   }

@@ -2,7 +2,6 @@ package dev.slabprune.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -26,16 +24,14 @@ final class NodeTools {
   private static final Path HOME = Path.of("target", "node-tools");
   private static boolean installed;
 
-  record Result(int exitCode, String output) {}
-
   private NodeTools() {}
 
   /** Runs {@code node <script> <arguments>} and returns its exit code and its output. */
-  static Result run(String script, String... arguments) {
+  static Commands.Result run(String script, String... arguments) {
     install();
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(arguments));
-    return exec(HOME, command, 120);
+    return Commands.run(HOME, command, 120);
   }
 
   private static synchronized void install() {
@@ -54,8 +50,9 @@ final class NodeTools {
       String lock = sha256(Files.readAllBytes(HOME.resolve("package-lock.json")));
       Path stamp = HOME.resolve("node_modules").resolve(".installed-from-lock");
       if (!Files.exists(stamp) || !Files.readString(stamp).equals(lock)) {
-        Result ci =
-            exec(HOME, List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), 300);
+        Commands.Result ci =
+            Commands.run(
+                HOME, List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), 300);
         if (ci.exitCode() != 0) {
           throw new IllegalStateException("npm ci failed in " + HOME + ":\n" + ci.output());
         }
@@ -69,7 +66,7 @@ final class NodeTools {
 
   private static void requireTool(String tool) {
     try {
-      Result version = exec(HOME.getParent(), List.of(tool, "--version"), 60);
+      Commands.Result version = Commands.run(HOME.getParent(), List.of(tool, "--version"), 60);
       if (version.exitCode() == 0) {
         return;
       }
@@ -80,33 +77,6 @@ final class NodeTools {
         tool
             + " was not found on PATH. The deployment checks (Kubernetes schemas, Dockerfile"
             + " lint) run on Node.js: install node and npm (Debian: apt-get install nodejs npm).");
-  }
-
-  static Result exec(Path directory, List<String> command, long timeoutSeconds) {
-    try {
-      Path output = Files.createTempFile("slabprune-node-", ".log");
-      try {
-        Process process =
-            new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        process.getOutputStream().close();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          throw new IllegalStateException(command + " did not finish in " + timeoutSeconds + " s");
-        }
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String sha256(byte[] bytes) {

@@ -23,7 +23,7 @@ class ReadmeSettingsTest {
     Properties properties = new Properties(); // the last line of a key wins, as in Spring
     properties.load(
         new StringReader(
-            Dockerfile.readString(Path.of("src", "main", "resources", "application.properties"))));
+            Commands.read(Path.of("src", "main", "resources", "application.properties"))));
     int compared = 0;
 
     for (String key : properties.stringPropertyNames()) {
@@ -56,7 +56,7 @@ class ReadmeSettingsTest {
   /** Variable name to default, from the rows "| `NAME` | default | meaning |". */
   private static Map<String, String> settingsTable() {
     Pattern row = Pattern.compile("^\\| `([A-Z0-9_]+)` \\| (.*?) \\| .*\\|$", Pattern.MULTILINE);
-    Matcher matcher = row.matcher(Dockerfile.readString(Path.of("README.md")));
+    Matcher matcher = row.matcher(Commands.read(Path.of("README.md")));
     Map<String, String> table = new LinkedHashMap<>();
     while (matcher.find()) {
       table.put(matcher.group(1), matcher.group(2));
