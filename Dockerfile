@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: the Maven wrapper builds the Spring Boot jar, which is then split into its layers
+# (dependencies change rarely, the application often) so that a rebuild only replaces the top layer.
+FROM eclipse-temurin:17-jdk-noble AS build
+WORKDIR /workspace
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true \
+ && java -Djarmode=tools -jar target/slabprune-*.jar extract --layers --launcher \
+      --destination /workspace/extracted
+
+# Run stage: a Java 17 JRE, the layers in order of how often they change, a non-root user.
+FROM eclipse-temurin:17-jre-noble
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 slabprune \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin slabprune \
+ && mkdir -p /data \
+ && chown 10001:10001 /data
+WORKDIR /app
+COPY --from=build /workspace/extracted/dependencies/ ./
+COPY --from=build /workspace/extracted/spring-boot-loader/ ./
+COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
+COPY --from=build /workspace/extracted/application/ ./
+
+# Memory inside the container limit L (read by the java launcher; override the whole variable to
+# tune it):
+# - heap: 40% of L (MaxRAMPercentage);
+# - ND4J's off-heap arrays: at most 75% of the heap, so 30% of L (JavaCPP's maxbytes; a percentage
+#   there is of the maximum heap);
+# - the whole process (heap, off-heap, metaspace, thread stacks, native libraries): at most 225% of
+#   the heap, so 90% of L (JavaCPP's maxphysicalbytes). Past it, JavaCPP runs the garbage collector
+#   and then throws OutOfMemoryError, which fails one job instead of the kernel killing the pod.
+# A heap OutOfMemoryError ends the JVM: its state is no longer trusted, the orchestrator restarts
+# it and the queue hands the job back.
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=20 -Dorg.bytedeco.javacpp.maxbytes=75% -Dorg.bytedeco.javacpp.maxphysicalbytes=225% -XX:+ExitOnOutOfMemoryError"
+# With no SPRING_DATASOURCE_URL the service runs its embedded PostgreSQL, with its data here.
+ENV SLABPRUNE_EMBEDDED_DATABASE_DIRECTORY="/data"
+
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1
+
+# The root filesystem may be read-only: the native libraries ND4J unpacks at start go to the
+# JavaCPP cache under /tmp, which must be writable (an emptyDir on Kubernetes, tmpfs with Docker).
+ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp", "org.springframework.boot.loader.launch.JarLauncher"]
