@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * The node scripts in {@code src/test/node} (Kubernetes schema validation, Dockerfile lint), with
  * the npm packages of their lock file installed by {@code npm ci} into {@code target/node-tools}
- * once per lock file. Without node and npm it fails, naming what is missing: these checks must not
- * pass by not running.
+ * once per lock file. Without node and npm the checks are reported as skipped on a developer's
+ * machine and fail in CI ({@code CI=true}), naming what is missing.
  */
 final class NodeTools {
 
@@ -73,10 +73,16 @@ final class NodeTools {
     } catch (UncheckedIOException notFound) {
       // reported below
     }
-    throw new IllegalStateException(
+    String message =
         tool
             + " was not found on PATH. The deployment checks (Kubernetes schemas, Dockerfile"
-            + " lint) run on Node.js: install node and npm (Debian: apt-get install nodejs npm).");
+            + " lint) run on Node.js: install node and npm (Debian: apt-get install nodejs npm).";
+    // A newcomer's machine with only a JDK skips these checks; CI, which installs Node.js in
+    // .ci/run, must run them.
+    if (!"true".equals(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assumptions.abort(message);
+    }
+    throw new IllegalStateException(message);
   }
 
   private static String sha256(byte[] bytes) {
