@@ -87,8 +87,8 @@ class ApplicationTest {
         sha);
     UUID model = UUID.randomUUID();
     jdbc.update(
-        "insert into model (id, owner, name, artifact_sha256, summary, created_at)"
-            + " values (?, 'test', 'm', ?, '{}', now())",
+        "insert into model (id, owner, name, file_name, artifact_sha256, summary, created_at)"
+            + " values (?, 'test', 'm', 'm.onnx', ?, '{}', now())",
         model,
         sha);
     UUID dataset = UUID.randomUUID();

@@ -72,7 +72,7 @@ public class CompressionJobHandler implements JobHandler {
           "Input deleted",
           "The job's model or dataset was deleted before the job could run.");
     }
-    context.progress(progress("loading", 0, 0, 0, null, null));
+    context.progress(progress("loading", 0, 0, 0, null, null, 0));
     OnnxModel model = models.network(job.modelId());
     ParsedDataset data = datasets.parse(job.datasetId());
     Splits splits =
@@ -82,8 +82,9 @@ public class CompressionJobHandler implements JobHandler {
         parameters.settings().toConfig(parameters.seed(), properties.maxEpochs());
     context.checkStop();
 
-    Progress listener = new Progress(job, context, config.epochs());
-    byte[] checkpoint = results.checkpoint(job.id()).orElse(null);
+    JobResults.Checkpoint checkpoint = results.checkpoint(job.id()).orElse(null);
+    Progress listener =
+        new Progress(job, context, config.epochs(), checkpoint == null ? 0 : checkpoint.epoch());
     Compression.Result result;
     try {
       result =
@@ -97,7 +98,7 @@ public class CompressionJobHandler implements JobHandler {
                   List.of(TrainingListener.failOnNaN(), listener),
                   context::stopRequested)
               : Compression.resume(
-                  checkpoint,
+                  checkpoint.state(),
                   model.network(),
                   splits.train(),
                   splits.validation(),
@@ -118,7 +119,8 @@ public class CompressionJobHandler implements JobHandler {
       throw new BadInputException("engine-refused-input", "Input refused", e.getMessage());
     }
     context.checkStop();
-    context.progress(progress("writing", config.epochs(), config.epochs(), 1, null, null));
+    context.progress(
+        progress("writing", config.epochs(), config.epochs(), 1, null, null, listener.resumedFrom));
 
     Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
     JobResults.Pruned pruned =
@@ -151,39 +153,39 @@ public class CompressionJobHandler implements JobHandler {
     private final ClaimedJob job;
     private final JobContext context;
     private final int epochs;
+    private final int resumedFrom;
     private final Instant started = clock.instant();
     private volatile EpochSummary last;
-    private int startEpoch = -1;
 
-    Progress(ClaimedJob job, JobContext context, int epochs) {
+    Progress(ClaimedJob job, JobContext context, int epochs, int resumedFrom) {
       this.job = job;
       this.context = context;
       this.epochs = epochs;
+      this.resumedFrom = resumedFrom;
     }
 
     @Override
     public void onSteps(StepProgress step) {
       double fraction = ((step.epoch() - 1) + (double) step.step() / step.stepsPerEpoch()) / epochs;
-      context.progress(progress("training", step.epoch(), epochs, fraction, eta(fraction), last));
+      context.progress(
+          progress("training", step.epoch(), epochs, fraction, eta(fraction), last, resumedFrom));
       context.checkStop();
     }
 
     @Override
     public void onEpochEnd(EpochSummary summary, Supplier<byte[]> checkpoint) {
       last = summary;
-      if (startEpoch < 0) {
-        startEpoch = summary.epoch() - 1;
-      }
       double fraction = (double) summary.epoch() / epochs;
       context.progress(
-          progress("training", summary.epoch(), epochs, fraction, eta(fraction), summary));
+          progress(
+              "training", summary.epoch(), epochs, fraction, eta(fraction), summary, resumedFrom));
       if (summary.epoch() < epochs && summary.epoch() % properties.checkpointEvery() == 0) {
         results.saveCheckpoint(job, summary.epoch(), checkpoint.get());
       }
     }
 
     private Double eta(double fraction) {
-      double done = fraction - (double) Math.max(startEpoch, 0) / epochs;
+      double done = fraction - (double) resumedFrom / epochs;
       if (done <= 0) {
         return null;
       }
@@ -193,7 +195,13 @@ public class CompressionJobHandler implements JobHandler {
   }
 
   private String progress(
-      String phase, int epoch, int total, double fraction, Double eta, EpochSummary last) {
+      String phase,
+      int epoch,
+      int total,
+      double fraction,
+      Double eta,
+      EpochSummary last,
+      int resumedFrom) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("phase", phase);
     doc.put("epoch", epoch);
@@ -205,6 +213,9 @@ public class CompressionJobHandler implements JobHandler {
       doc.put("validationMetric", finite(last.validationMetric()));
     }
     doc.put("etaSeconds", eta);
+    if (resumedFrom > 0) {
+      doc.put("resumedFromEpoch", resumedFrom);
+    }
     return json.writeValueAsString(doc);
   }
 

@@ -76,13 +76,15 @@ public class JobResults {
     this.clock = clock;
   }
 
+  /** A saved training state and the epoch it was saved after. */
+  record Checkpoint(int epoch, byte[] state) {}
+
   /** The training state saved by the job's last run, if any. */
-  Optional<byte[]> checkpoint(UUID jobId) {
-    return jdbc.sql("select artifact_sha256 from job_checkpoint where job_id = ?")
+  Optional<Checkpoint> checkpoint(UUID jobId) {
+    return jdbc.sql("select epoch, artifact_sha256 from job_checkpoint where job_id = ?")
         .param(jobId)
-        .query(String.class)
-        .optional()
-        .map(artifacts::readAllBytes);
+        .query((row, i) -> new Checkpoint(row.getInt(1), artifacts.readAllBytes(row.getString(2))))
+        .optional();
   }
 
   /**

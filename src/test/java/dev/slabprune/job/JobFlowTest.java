@@ -39,7 +39,9 @@ import org.springframework.web.client.RestClient;
       "slabprune.worker.enabled=true",
       "slabprune.worker.poll-interval=100ms",
       "slabprune.worker.heartbeat-interval=200ms",
-      "slabprune.worker.heartbeat-timeout=2s"
+      "slabprune.worker.heartbeat-timeout=2s",
+      "spring.servlet.multipart.max-file-size=256KB",
+      "spring.servlet.multipart.max-request-size=256KB"
     })
 @DirtiesContext
 class JobFlowTest {
@@ -133,6 +135,209 @@ class JobFlowTest {
             .retrieve()
             .body(byte[].class);
     assertThat(new String(npy, 1, 5, StandardCharsets.US_ASCII)).isEqualTo("NUMPY");
+
+    // Two thresholds inside the spread of the weight inclusion probabilities, so that they keep
+    // different numbers of weights.
+    List<Double> weightPips = new java.util.ArrayList<>();
+    for (int layer = 0; layer < 2; layer++) {
+      weightPips.addAll(
+          npyDoubles(
+              http.get()
+                  .uri(
+                      "/api/v1/jobs/"
+                          + jobId
+                          + "/inclusion-probabilities/weights.npy?layer="
+                          + layer)
+                  .retrieve()
+                  .body(byte[].class)));
+    }
+    java.util.Collections.sort(weightPips);
+    double strictThreshold = between(weightPips, weightPips.size() * 3 / 4);
+    double looseThreshold = between(weightPips, weightPips.size() / 4);
+    Map<?, ?> strict = reprune(jobId, Map.of("threshold", strictThreshold));
+    byte[] strictOnnx =
+        http.get().uri("/api/v1/jobs/" + jobId + "/artifact").retrieve().body(byte[].class);
+    Map<?, ?> loose = reprune(jobId, Map.of("threshold", looseThreshold));
+    byte[] looseOnnx =
+        http.get().uri("/api/v1/jobs/" + jobId + "/artifact").retrieve().body(byte[].class);
+    long strictKept = keptWeights(strict);
+    long looseKept = keptWeights(loose);
+    assertThat(strictKept).isLessThan(looseKept);
+    assertThat(strictKept)
+        .isLessThanOrEqualTo(weightPips.stream().filter(p -> p > strictThreshold).count());
+    assertThat(strictOnnx.length).isLessThan(looseOnnx.length);
+    assertThat(((Map<?, ?>) strict.get("artifact")).get("sizeBytes")).isEqualTo(strictOnnx.length);
+    assertThat(((Map<?, ?>) loose.get("artifact")).get("sizeBytes")).isEqualTo(looseOnnx.length);
+    assertThat(((Map<?, ?>) ((Map<?, ?>) strict.get("pruning")).get("rule")).get("threshold"))
+        .isEqualTo(strictThreshold);
+    assertThat(strict.get("pruningNumber")).isEqualTo(2);
+    assertThat(loose.get("pruningNumber")).isEqualTo(3);
+    assertThat(http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class))
+        .isEqualTo(loose);
+  }
+
+  @Test
+  void aQueuedJobIsCancelledAtOnceAndARunningOneWithinSeconds() throws Exception {
+    DenseNetwork teacher = teacher();
+    String modelId =
+        upload(
+            "/api/v1/models",
+            "file",
+            "teacher.onnx",
+            new OnnxModelWriter()
+                .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
+    String datasetId = upload("/api/v1/datasets", "file", "data.csv", dataset(teacher));
+    Map<String, Object> longJob =
+        Map.of("modelId", modelId, "datasetId", datasetId, "settings", Map.of("epochs", 1000));
+    String running = createJob(longJob);
+    await().atMost(Duration.ofSeconds(60)).until(() -> state(running).equals("RUNNING"));
+    String queued = createJob(longJob);
+
+    Map<?, ?> cancelledQueued =
+        http.post().uri("/api/v1/jobs/" + queued + "/cancel").retrieve().body(Map.class);
+    assertThat(cancelledQueued.get("state")).isEqualTo("CANCELLED");
+    assertThat(cancelledQueued.get("attempts")).isEqualTo(0);
+
+    Map<?, ?> asked =
+        http.post().uri("/api/v1/jobs/" + running + "/cancel").retrieve().body(Map.class);
+    assertThat(asked.get("cancelRequested")).isEqualTo(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(running).equals("CANCELLED"));
+    ResponseEntity<String> noReport =
+        http.get()
+            .uri("/api/v1/jobs/" + running + "/report")
+            .retrieve()
+            .onStatus(status -> true, (request, response) -> {})
+            .toEntity(String.class);
+    assertThat(noReport.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+    assertThat(noReport.getBody()).contains("/problems/job-not-finished");
+  }
+
+  @Test
+  void aJobThatCannotWorkIsRefusedWithEveryReason() throws Exception {
+    DenseNetwork teacher = teacher();
+    String modelId =
+        upload(
+            "/api/v1/models",
+            "file",
+            "teacher.onnx",
+            new OnnxModelWriter()
+                .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
+    String narrow =
+        upload(
+            "/api/v1/datasets",
+            "file",
+            "narrow.csv",
+            "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n".getBytes(StandardCharsets.UTF_8));
+
+    ResponseEntity<String> refused =
+        post(
+            "/api/v1/jobs",
+            Map.of(
+                "modelId",
+                modelId,
+                "datasetId",
+                narrow,
+                "settings",
+                Map.of("epochs", -1, "threshold", 2.0, "priorInclusion", "often")));
+
+    assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(refused.getBody())
+        .contains("/problems/invalid-job")
+        .contains("settings.epochs")
+        .contains("settings.threshold")
+        .contains("settings.priorInclusion")
+        .contains("2 features but the model takes 6 inputs")
+        .contains("2 classes but the model has 3 outputs");
+
+    ResponseEntity<String> unknown =
+        post(
+            "/api/v1/jobs",
+            Map.of("modelId", java.util.UUID.randomUUID().toString(), "datasetId", narrow));
+    assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    assertThat(unknown.getBody()).contains("/problems/not-found");
+  }
+
+  @Test
+  void anUploadOverTheLimitIsRefusedNamingTheLimit() {
+    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+    form.add(
+        "file",
+        new ByteArrayResource(new byte[300 * 1024]) {
+          @Override
+          public String getFilename() {
+            return "big.onnx";
+          }
+        });
+    ResponseEntity<String> response =
+        http.post()
+            .uri("/api/v1/models")
+            .contentType(MediaType.MULTIPART_FORM_DATA)
+            .body(form)
+            .retrieve()
+            .onStatus(status -> true, (request, r) -> {})
+            .toEntity(String.class);
+
+    assertThat(response.getStatusCode().value()).isEqualTo(413);
+    assertThat(response.getBody())
+        .contains("/problems/payload-too-large")
+        .contains("spring.servlet.multipart.max-file-size");
+  }
+
+  private ResponseEntity<String> post(String path, Map<String, Object> body) {
+    return http.post()
+        .uri(path)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(body)
+        .retrieve()
+        .onStatus(status -> true, (request, response) -> {})
+        .toEntity(String.class);
+  }
+
+  private String createJob(Map<String, Object> body) {
+    ResponseEntity<Map> created =
+        http.post()
+            .uri("/api/v1/jobs")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .retrieve()
+            .toEntity(Map.class);
+    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    return (String) created.getBody().get("id");
+  }
+
+  private Map<?, ?> reprune(String jobId, Map<String, Object> rule) {
+    return http.post()
+        .uri("/api/v1/jobs/" + jobId + "/reprune")
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(rule)
+        .retrieve()
+        .body(Map.class);
+  }
+
+  /** A value strictly between the sorted values around {@code index}. */
+  private static double between(List<Double> sorted, int index) {
+    for (int i = Math.max(1, index); i < sorted.size(); i++) {
+      if (sorted.get(i - 1) < sorted.get(i)) {
+        return (sorted.get(i - 1) + sorted.get(i)) / 2;
+      }
+    }
+    throw new AssertionError("the inclusion probabilities are all equal: " + sorted);
+  }
+
+  private static List<Double> npyDoubles(byte[] npy) {
+    java.nio.ByteBuffer buffer =
+        java.nio.ByteBuffer.wrap(npy).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerLength = buffer.getShort(8) & 0xffff;
+    buffer.position(10 + headerLength);
+    List<Double> values = new java.util.ArrayList<>();
+    while (buffer.remaining() >= 8) {
+      values.add(buffer.getDouble());
+    }
+    return values;
+  }
+
+  private static long keptWeights(Map<?, ?> report) {
+    return ((Number) ((Map<?, ?>) report.get("pruning")).get("keptWeights")).longValue();
   }
 
   private boolean terminal(String state) {

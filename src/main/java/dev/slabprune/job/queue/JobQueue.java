@@ -110,11 +110,11 @@ public class JobQueue {
    *
    * @return false when the worker no longer held the job; nothing was stored
    */
-  public boolean succeed(ClaimedJob job, Runnable storeResult) {
+  public boolean succeed(ClaimedJob job, String progressJson, Runnable storeResult) {
     Boolean moved =
         transactions.execute(
             status -> {
-              boolean ok = move(job, "SUCCEEDED", "SUCCEEDED", null, null) == 1;
+              boolean ok = move(job, "SUCCEEDED", "SUCCEEDED", null, null, progressJson) == 1;
               if (ok) {
                 storeResult.run();
               }
@@ -125,7 +125,7 @@ public class JobQueue {
 
   /** The worker stopped the job because its owner cancelled it. */
   public boolean cancelled(ClaimedJob job) {
-    return move(job, "CANCELLED", "CANCELLED", null, null) == 1;
+    return move(job, "CANCELLED", "CANCELLED", null, null, null) == 1;
   }
 
   /**
@@ -138,10 +138,11 @@ public class JobQueue {
     boolean retry = retryable && job.attempt() < job.maxAttempts();
     if (retry) {
       Duration wait = backoff.multipliedBy(1L << Math.min(20, job.attempt() - 1));
-      return move(job, "QUEUED", "RETRY_SCHEDULED", problemJson, now(clock.instant().plus(wait)))
+      return move(
+              job, "QUEUED", "RETRY_SCHEDULED", problemJson, now(clock.instant().plus(wait)), null)
           == 1;
     }
-    return move(job, "FAILED", "FAILED", problemJson, null) == 1;
+    return move(job, "FAILED", "FAILED", problemJson, null, null) == 1;
   }
 
   /**
@@ -273,7 +274,12 @@ public class JobQueue {
   }
 
   private int move(
-      ClaimedJob job, String state, String event, String problemJson, OffsetDateTime runAfter) {
+      ClaimedJob job,
+      String state,
+      String event,
+      String problemJson,
+      OffsetDateTime runAfter,
+      String progressJson) {
     boolean terminal = !"QUEUED".equals(state);
     return jdbc.sql(
             """
@@ -281,6 +287,7 @@ public class JobQueue {
                 update job set state = cast(:state as text), claimed_by = null,
                                heartbeat_at = null, version = version + 1,
                                failure = coalesce(cast(:problem as jsonb), failure),
+                               progress = coalesce(cast(:progress as jsonb), progress),
                                run_after = coalesce(cast(:runAfter as timestamptz), run_after),
                                finished_at = case when cast(:terminal as boolean)
                                                   then cast(:now as timestamptz) end
@@ -295,6 +302,7 @@ public class JobQueue {
         .param("state", state)
         .param("event", event)
         .param("problem", problemJson)
+        .param("progress", progressJson)
         .param("runAfter", runAfter)
         .param("terminal", terminal)
         .param("now", now())

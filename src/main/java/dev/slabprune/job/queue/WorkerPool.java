@@ -171,7 +171,7 @@ public class WorkerPool implements AutoCloseable {
       if (context.stopRequested()) {
         throw new JobStoppedException(context.stopReason());
       }
-      if (!queue.succeed(job, storeResult)) {
+      if (!queue.succeed(job, context.progress(), storeResult)) {
         log.warn("Job {} finished, but this worker no longer held it", job.id());
       }
     } catch (JobStoppedException e) {

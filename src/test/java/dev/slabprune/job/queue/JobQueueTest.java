@@ -74,7 +74,7 @@ class JobQueueTest {
         new ClaimedJob(
             job.id(), job.version() - 1, 1, 3, job.owner(), job.modelId(), job.datasetId(), "{}");
     assertThat(queue.heartbeat(stale, null)).isEmpty();
-    assertThat(queue.succeed(stale, () -> {})).isFalse();
+    assertThat(queue.succeed(stale, null, () -> {})).isFalse();
     assertThat(rows.state(job.id())).isEqualTo("RUNNING");
   }
 
@@ -167,7 +167,7 @@ class JobQueueTest {
             });
 
     assertThat(queue.heartbeat(lost, null)).isEmpty();
-    assertThat(queue.succeed(lost, () -> {})).isFalse();
+    assertThat(queue.succeed(lost, null, () -> {})).isFalse();
     ClaimedJob again = mine(queue.claim("w2", 1)).get(0);
     assertThat(again.attempt()).isEqualTo(2);
 
@@ -193,7 +193,7 @@ class JobQueueTest {
   void everyRecordedMoveIsOneTheStateTableAllows() {
     List<UUID> ids = rows.queue(4, start.minusSeconds(1), 1);
     List<ClaimedJob> jobs = mine(queue.claim("w1", 4));
-    queue.succeed(jobs.get(0), () -> {});
+    queue.succeed(jobs.get(0), null, () -> {});
     queue.fail(jobs.get(1), true, problem("x"), Duration.ofSeconds(1));
     queue.release(jobs.get(2));
     queue.requestCancel(jobs.get(3).id(), rows.owner());

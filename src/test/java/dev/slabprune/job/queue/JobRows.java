@@ -32,8 +32,8 @@ final class JobRows {
         .param(sha)
         .update();
     jdbc.sql(
-            "insert into model (id, owner, name, artifact_sha256, summary, created_at)"
-                + " values (?, ?, 'm', ?, '{}', now())")
+            "insert into model (id, owner, name, file_name, artifact_sha256, summary, created_at)"
+                + " values (?, ?, 'm', 'm.onnx', ?, '{}', now())")
         .params(model, owner, sha)
         .update();
     jdbc.sql(
