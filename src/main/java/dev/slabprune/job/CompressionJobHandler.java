@@ -120,7 +120,14 @@ public class CompressionJobHandler implements JobHandler {
     }
     context.checkStop();
     context.progress(
-        progress("writing", config.epochs(), config.epochs(), 1, null, null, listener.resumedFrom));
+        progress(
+            "writing",
+            config.epochs(),
+            config.epochs(),
+            1,
+            null,
+            listener.last,
+            listener.resumedFrom));
 
     Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
     JobResults.Pruned pruned =
@@ -155,6 +162,7 @@ public class CompressionJobHandler implements JobHandler {
     private final int epochs;
     private final int resumedFrom;
     private final Instant started = clock.instant();
+    private Instant lastCheckpoint = started;
     private volatile EpochSummary last;
 
     Progress(ClaimedJob job, JobContext context, int epochs, int resumedFrom) {
@@ -179,8 +187,11 @@ public class CompressionJobHandler implements JobHandler {
       context.progress(
           progress(
               "training", summary.epoch(), epochs, fraction, eta(fraction), summary, resumedFrom));
-      if (summary.epoch() < epochs && summary.epoch() % properties.checkpointEvery() == 0) {
+      Instant now = clock.instant();
+      if (summary.epoch() < epochs
+          && !now.isBefore(lastCheckpoint.plus(properties.checkpointInterval()))) {
         results.saveCheckpoint(job, summary.epoch(), checkpoint.get());
+        lastCheckpoint = now;
       }
     }
 

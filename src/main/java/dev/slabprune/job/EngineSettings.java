@@ -36,6 +36,45 @@ public record EngineSettings(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /**
+   * The variational steps a job gets when it does not choose its epochs: inclusion probabilities
+   * start at 0.99 and Adam moves them about one learning rate per step, so a small dataset needs
+   * many epochs before anything can be pruned.
+   */
+  public static final int DEFAULT_STEPS = 10_000;
+
+  /**
+   * These settings with the epochs resolved: as given, else enough epochs for {@link
+   * #DEFAULT_STEPS} steps (never fewer than the engine's default), capped at {@code maxEpochs}.
+   */
+  public EngineSettings withResolvedEpochs(int trainRows, int maxEpochs) {
+    if (epochs != null) {
+      return this;
+    }
+    CompressionConfig defaults = CompressionConfig.defaults();
+    int batch = batchSize != null ? batchSize : defaults.batchSize();
+    int stepsPerEpoch = Math.max(1, (trainRows + batch - 1) / batch);
+    int resolved =
+        Math.min(
+            maxEpochs,
+            Math.max(defaults.epochs(), (DEFAULT_STEPS + stepsPerEpoch - 1) / stepsPerEpoch));
+    return new EngineSettings(
+        resolved,
+        batchSize,
+        learningRate,
+        priorInclusion,
+        slabSd,
+        temperature,
+        evaluationSamples,
+        threshold,
+        targetWeights,
+        pruneNodes,
+        selectInputs,
+        fineTuneEpochs,
+        earlyStoppingPatience,
+        noiseSd);
+  }
+
+  /**
    * The engine configuration these settings ask for.
    *
    * @throws BadInputException listing every setting out of range

@@ -1,5 +1,6 @@
 package dev.slabprune.job;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -7,16 +8,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Limits and habits of compression jobs.
  *
  * @param maxEpochs the most variational epochs a job may ask for
- * @param checkpointEvery epochs between checkpoints of a running job's training state
+ * @param checkpointInterval the least time between two checkpoints of a running job's training
+ *     state, taken at epoch ends; zero checkpoints every epoch
  */
 @ConfigurationProperties("slabprune.jobs")
 public record JobProperties(
-    @DefaultValue("1000") int maxEpochs, @DefaultValue("1") int checkpointEvery) {
+    @DefaultValue("1000") int maxEpochs, @DefaultValue("30s") Duration checkpointInterval) {
 
   public JobProperties {
-    if (maxEpochs < 1 || checkpointEvery < 1) {
-      throw new IllegalArgumentException(
-          "slabprune.jobs.max-epochs and checkpoint-every must be at least 1");
+    if (maxEpochs < 1) {
+      throw new IllegalArgumentException("slabprune.jobs.max-epochs must be at least 1");
+    }
+    if (checkpointInterval.isNegative()) {
+      throw new IllegalArgumentException("slabprune.jobs.checkpoint-interval cannot be negative");
     }
   }
 }

@@ -347,6 +347,18 @@ public class JobResults {
     }
   }
 
+  private static boolean allInputs(int[] kept, int width) {
+    if (kept.length != width) {
+      return false;
+    }
+    for (int i = 0; i < width; i++) {
+      if (kept[i] != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Folds the target's standardisation into the last layer, so the model predicts raw units. */
   static DenseNetwork destandardise(DenseNetwork network, ParsedDataset data) {
     List<DenseLayer> layers = new ArrayList<>(network.layers());

@@ -151,7 +151,7 @@ public class JobService {
     }
     JobParameters parameters =
         new JobParameters(
-            settings,
+            settings.withResolvedEpochs(trainRows, properties.maxEpochs()),
             validation,
             test,
             seed,

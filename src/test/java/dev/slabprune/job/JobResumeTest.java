@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A worker that dies mid-job: the job is reaped, resumed from its checkpoint, and ends the same.
  */
-@SpringBootTest(properties = "slabprune.jobs.checkpoint-every=1")
+@SpringBootTest(properties = "slabprune.jobs.checkpoint-interval=0s")
 class JobResumeTest {
 
   @Autowired ModelService models;
