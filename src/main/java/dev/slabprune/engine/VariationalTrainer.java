@@ -187,6 +187,7 @@ public final class VariationalTrainer {
         output,
         lambda,
         config.slabSd(),
+        config.noiseSd(),
         mu,
         rho,
         v,
