@@ -127,7 +127,7 @@ final class SlabLayer {
     double m = mu[i];
     double r = rho[i];
     double vi = v[i];
-    double er = Math.exp(Math.min(r, 30));
+    double er = Math.exp(r < 30 ? r : 30);
     double sigma = SlabMath.softplusOfExp(r, er);
     double logSigma = SlabMath.logSoftplusOfExp(r, er, sigma);
     double sigmoidRho = er / (1 + er);
@@ -135,7 +135,7 @@ final class SlabLayer {
     // mixed, so branches would be mispredicted): with exp(-v) (1 - u) / u = B / A,
     // s = A^(1/tau) / (A^(1/tau) + B^(1/tau)) and the hard gate is A > B. Beyond |v| = 80 the
     // change of phi is below 1e-34, and the clamp keeps B^2 finite.
-    double ev = Math.exp(-Math.max(-80.0, Math.min(80.0, vi)));
+    double ev = Math.exp(vi > 80 ? -80 : vi < -80 ? 80 : -vi);
     double phi = 1 / (1 + ev);
     double phic = ev * phi;
     double a = u;
