@@ -140,7 +140,7 @@ public final class Compression {
             : Evaluator.score(
                 pruning.network(),
                 test.selectColumns(pruning.keptInputs()),
-                1.0,
+                posterior.noiseSd,
                 posterior.targetSd);
     return new Repruned(pruning, scores);
   }

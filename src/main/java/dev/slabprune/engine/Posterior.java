@@ -24,6 +24,7 @@ public final class Posterior {
   final OutputKind output;
   final double lambda;
   final double slabSd;
+  final double noiseSd;
   final float[][] mu;
   final float[][] rho;
   final float[][] v;
@@ -40,6 +41,7 @@ public final class Posterior {
       OutputKind output,
       double lambda,
       double slabSd,
+      double noiseSd,
       float[][] mu,
       float[][] rho,
       float[][] v,
@@ -51,6 +53,7 @@ public final class Posterior {
     this.output = output;
     this.lambda = lambda;
     this.slabSd = slabSd;
+    this.noiseSd = noiseSd;
     this.mu = mu;
     this.rho = rho;
     this.v = v;
@@ -142,6 +145,7 @@ public final class Posterior {
     out.writeByte(output.ordinal());
     out.writeDouble(lambda);
     out.writeDouble(slabSd);
+    out.writeDouble(noiseSd);
     for (int l = 0; l < layers(); l++) {
       Codec.writeFloats(out, mu[l]);
       Codec.writeFloats(out, rho[l]);
@@ -162,6 +166,7 @@ public final class Posterior {
     OutputKind output = OutputKind.values()[in.readByte()];
     double lambda = in.readDouble();
     double slabSd = in.readDouble();
+    double noiseSd = in.readDouble();
     float[][] mu = new float[layers][];
     float[][] rho = new float[layers][];
     float[][] v = new float[layers][];
@@ -173,7 +178,8 @@ public final class Posterior {
     double[] mean = Codec.readDoubles(in);
     double[] sd = Codec.readDoubles(in);
     List<EpochSummary> history = Codec.readHistory(in);
-    return new Posterior(widths, acts, output, lambda, slabSd, mu, rho, v, mean, sd, history);
+    return new Posterior(
+        widths, acts, output, lambda, slabSd, noiseSd, mu, rho, v, mean, sd, history);
   }
 
   static final class Codec {

@@ -23,26 +23,32 @@ final class SlabLayer {
   final float[] mu;
   final float[] rho;
   final float[] v;
-  final float[] mMu;
-  final float[] vMu;
-  final float[] mRho;
-  final float[] vRho;
-  final float[] mV;
-  final float[] vV;
 
   /**
-   * Current sample, with what the update will need of it: the gate (0/1), gate * eps * sigmoid(rho)
-   * (= dtheta~/drho), slab draw times ds/dv (= dtheta~/dv through the relaxed gate), and the KL
+   * Per parameter, {@link #WORK} interleaved floats: the Adam moments of mu, rho and v, and what
+   * the update needs of the current sample: the gate (0/1), gate * eps * sigmoid(rho) (=
+   * dtheta~/drho), slab draw times ds/dv (= dtheta~/dv through the relaxed gate), and the KL
    * gradients divided by n. The KL gradients depend only on mu, rho and v, which do not change
    * between the draw and the update, so the draw computes them while it has sigma and phi.
+   * Interleaving keeps the fused pass at a few memory streams: a dozen separate arrays, each
+   * aligned alike when the heap places large arrays at region starts, thrash the cache and halve
+   * the speed.
    */
-  final float[] gate;
+  final float[] work;
 
-  final float[] gateEpsSig;
-  final float[] slabSlope;
-  final float[] klMu;
-  final float[] klRho;
-  final float[] klV;
+  static final int WORK = 12;
+  static final int M_MU = 0;
+  static final int V_MU = 1;
+  static final int M_RHO = 2;
+  static final int V_RHO = 3;
+  static final int M_V = 4;
+  static final int V_V = 5;
+  static final int GATE = 6;
+  static final int GATE_EPS_SIG = 7;
+  static final int SLAB_SLOPE = 8;
+  static final int KL_MU = 9;
+  static final int KL_RHO = 10;
+  static final int KL_V = 11;
 
   /** theta~ = gate * slab, the weights the forward pass uses. */
   final float[] theta;
@@ -58,20 +64,29 @@ final class SlabLayer {
     mu = new float[size];
     rho = new float[size];
     v = new float[size];
-    mMu = new float[size];
-    vMu = new float[size];
-    mRho = new float[size];
-    vRho = new float[size];
-    mV = new float[size];
-    vV = new float[size];
-    gate = new float[size];
-    gateEpsSig = new float[size];
-    slabSlope = new float[size];
-    klMu = new float[size];
-    klRho = new float[size];
-    klV = new float[size];
+    work = new float[size * WORK];
     theta = new float[size];
     grad = new float[size];
+  }
+
+  /** Field {@code f} of parameter {@code i} in {@link #work}. */
+  float field(int f, int i) {
+    return work[i * WORK + f];
+  }
+
+  /** A copy of field {@code f} of every parameter. */
+  float[] field(int f) {
+    float[] out = new float[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = work[i * WORK + f];
+    }
+    return out;
+  }
+
+  void setField(int f, float[] values) {
+    for (int i = 0; i < size; i++) {
+      work[i * WORK + f] = values[i];
+    }
   }
 
   /** Constants of one step, shared by all layers. */
@@ -112,7 +127,7 @@ final class SlabLayer {
     double m = mu[i];
     double r = rho[i];
     double vi = v[i];
-    double er = Math.exp(Math.min(r, 30));
+    double er = Math.exp(r < 30 ? r : 30);
     double sigma = SlabMath.softplusOfExp(r, er);
     double logSigma = SlabMath.logSoftplusOfExp(r, er, sigma);
     double sigmoidRho = er / (1 + er);
@@ -120,7 +135,7 @@ final class SlabLayer {
     // mixed, so branches would be mispredicted): with exp(-v) (1 - u) / u = B / A,
     // s = A^(1/tau) / (A^(1/tau) + B^(1/tau)) and the hard gate is A > B. Beyond |v| = 80 the
     // change of phi is below 1e-34, and the clamp keeps B^2 finite.
-    double ev = Math.exp(-Math.max(-80.0, Math.min(80.0, vi)));
+    double ev = Math.exp(vi > 80 ? -80 : vi < -80 ? 80 : -vi);
     double phi = 1 / (1 + ev);
     double phic = ev * phi;
     double a = u;
@@ -136,16 +151,18 @@ final class SlabLayer {
     }
     double w = m + sigma * e;
     float g = a > b ? 1f : 0f;
-    gate[i] = g;
-    gateEpsSig[i] = (float) (g * e * sigmoidRho);
-    slabSlope[i] = (float) (w * slope);
+    int o = i * WORK;
+    float[] k = work;
+    k[o + GATE] = g;
+    k[o + GATE_EPS_SIG] = (float) (g * e * sigmoidRho);
+    k[o + SLAB_SLOPE] = (float) (w * slope);
     theta[i] = g * (float) w;
     double invVar0 = s.invVar0;
     double gaussKl = s.logSigma0 - logSigma + 0.5 * (sigma * sigma + m * m) * invVar0 - 0.5;
     double phiN = s.invN * phi;
-    klMu[i] = (float) (phiN * m * invVar0);
-    klRho[i] = (float) (phiN * (sigma * invVar0 - 1 / sigma) * sigmoidRho);
-    klV[i] = (float) (phiN * phic * (vi - s.logitLambda + gaussKl));
+    k[o + KL_MU] = (float) (phiN * m * invVar0);
+    k[o + KL_RHO] = (float) (phiN * (sigma * invVar0 - 1 / sigma) * sigmoidRho);
+    k[o + KL_V] = (float) (phiN * phic * (vi - s.logitLambda + gaussKl));
   }
 
   /**
@@ -156,20 +173,22 @@ final class SlabLayer {
   void update(Step s, Rng rng, float[] gradientsOut) {
     float stepSize = (float) s.stepSize();
     float invSqrtBias2 = (float) s.invSqrtBias2();
+    float[] k = work;
     for (int i = 0; i < size; i++) {
+      int o = i * WORK;
       float g = grad[i];
-      float dMu = g * gate[i] + klMu[i];
-      float dRho = g * gateEpsSig[i] + klRho[i];
-      float dV = g * slabSlope[i] + klV[i];
+      float dMu = g * k[o + GATE] + k[o + KL_MU];
+      float dRho = g * k[o + GATE_EPS_SIG] + k[o + KL_RHO];
+      float dV = g * k[o + SLAB_SLOPE] + k[o + KL_V];
       if (gradientsOut != null) {
         gradientsOut[i] = dMu;
         gradientsOut[size + i] = dRho;
         gradientsOut[2 * size + i] = dV;
         continue;
       }
-      mu[i] -= adam(mMu, vMu, i, dMu, stepSize, invSqrtBias2);
-      rho[i] -= adam(mRho, vRho, i, dRho, stepSize, invSqrtBias2);
-      v[i] -= adam(mV, vV, i, dV, stepSize, invSqrtBias2);
+      mu[i] -= adam(k, o + M_MU, dMu, stepSize, invSqrtBias2);
+      rho[i] -= adam(k, o + M_RHO, dRho, stepSize, invSqrtBias2);
+      v[i] -= adam(k, o + M_V, dV, stepSize, invSqrtBias2);
       if (rng != null) {
         draw(s, i, rng.nextOpenUniform(), rng.nextGaussian());
       }
@@ -179,12 +198,11 @@ final class SlabLayer {
   /**
    * Adam in float: the moments are stored in float anyway, and float sqrt and divide are faster.
    */
-  private static float adam(
-      float[] m1, float[] m2, int i, float g, float stepSize, float invSqrtBias2) {
-    float a = B1 * m1[i] + (1 - B1) * g;
-    float b = B2 * m2[i] + (1 - B2) * g * g;
-    m1[i] = a;
-    m2[i] = b;
+  private static float adam(float[] k, int at, float g, float stepSize, float invSqrtBias2) {
+    float a = B1 * k[at] + (1 - B1) * g;
+    float b = B2 * k[at + 1] + (1 - B2) * g * g;
+    k[at] = a;
+    k[at + 1] = b;
     return stepSize * a / ((float) Math.sqrt(b) * invSqrtBias2 + EPS);
   }
 

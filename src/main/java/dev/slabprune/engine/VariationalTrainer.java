@@ -187,6 +187,7 @@ public final class VariationalTrainer {
         output,
         lambda,
         config.slabSd(),
+        config.noiseSd(),
         mu,
         rho,
         v,
@@ -431,9 +432,11 @@ public final class VariationalTrainer {
       out.writeInt(epoch);
       out.writeLong(step.t);
       for (SlabLayer s : layers) {
-        for (float[] a :
-            new float[][] {s.mu, s.rho, s.v, s.mMu, s.vMu, s.mRho, s.vRho, s.mV, s.vV}) {
-          Posterior.Codec.writeFloats(out, a);
+        Posterior.Codec.writeFloats(out, s.mu);
+        Posterior.Codec.writeFloats(out, s.rho);
+        Posterior.Codec.writeFloats(out, s.v);
+        for (int f = SlabLayer.M_MU; f <= SlabLayer.V_V; f++) {
+          Posterior.Codec.writeFloats(out, s.field(f));
         }
       }
       noise.write(out);
@@ -477,13 +480,11 @@ public final class VariationalTrainer {
       epoch = in.readInt();
       step.t = in.readLong();
       for (SlabLayer s : layers) {
-        for (float[] a :
-            new float[][] {s.mu, s.rho, s.v, s.mMu, s.vMu, s.mRho, s.vRho, s.mV, s.vV}) {
-          float[] read = Posterior.Codec.readFloats(in);
-          if (read.length != a.length) {
-            throw new InvalidInputException("the checkpoint's parameter sizes do not match");
-          }
-          System.arraycopy(read, 0, a, 0, a.length);
+        for (float[] a : new float[][] {s.mu, s.rho, s.v}) {
+          System.arraycopy(readSized(in, s.size), 0, a, 0, s.size);
+        }
+        for (int f = SlabLayer.M_MU; f <= SlabLayer.V_V; f++) {
+          s.setField(f, readSized(in, s.size));
         }
       }
       noise = Rng.read(in);
@@ -506,6 +507,14 @@ public final class VariationalTrainer {
     } catch (IOException e) {
       throw new InvalidInputException("truncated or corrupt checkpoint: " + e.getMessage());
     }
+  }
+
+  private static float[] readSized(DataInputStream in, int size) throws IOException {
+    float[] read = Posterior.Codec.readFloats(in);
+    if (read.length != size) {
+      throw new InvalidInputException("the checkpoint's parameter sizes do not match");
+    }
+    return read;
   }
 
   // Package-private hooks for the checks against the double-precision reference.

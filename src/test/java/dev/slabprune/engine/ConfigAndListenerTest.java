@@ -99,4 +99,33 @@ class ConfigAndListenerTest {
         .isInstanceOfSatisfying(
             TrainingCancelledException.class, e -> assertThat(e.epoch()).isEqualTo(2));
   }
+
+  @Test
+  void earlyStoppingEndsTheRunAndKeepsTheBestEpoch() {
+    Examples train = TestNetworks.blobs(256, 4, 2, 1);
+    Examples validation = TestNetworks.blobs(256, 4, 2, 2);
+    DenseNetwork start =
+        Initialisation.kaimingUniform(new int[] {4, 6, 2}, Activation.RELU, OutputKind.LOGITS, 1);
+    // a learning rate this large prunes everything within a few epochs, so accuracy must fall
+    VariationalTrainer trainer =
+        new VariationalTrainer(
+            start,
+            train,
+            validation,
+            CompressionConfig.defaults()
+                .withEpochs(200)
+                .withBatchSize(32)
+                .withLearningRate(0.3)
+                .withEarlyStoppingPatience(3));
+    Posterior post = trainer.train(() -> false);
+    List<EpochSummary> h = post.history();
+    assertThat(h.size()).isLessThan(200);
+    double best = h.stream().mapToDouble(EpochSummary::validationMetric).max().orElseThrow();
+    // the last three epochs did not improve on the best one, which came three epochs earlier
+    assertThat(h.get(h.size() - 4).validationMetric()).isEqualTo(best);
+    // and the returned posterior is that epoch's: re-scoring its median model gives the best
+    PruningResult p = Pruner.prune(post, PruningRule.median(), false, false, 1);
+    Scores s = Evaluator.score(p.network(), validation, 1.0, new double[0]);
+    assertThat(s.accuracy()).isEqualTo(best);
+  }
 }

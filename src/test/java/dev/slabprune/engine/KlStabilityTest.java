@@ -39,7 +39,7 @@ class KlStabilityTest {
       assertThat(g).isFinite();
     }
     for (int i = 0; i < layer.size; i++) {
-      assertThat(layer.klV[i]).isFinite();
+      assertThat(layer.field(SlabLayer.KL_V, i)).isFinite();
       double one =
           SlabMath.kl(layer.mu[i], layer.rho[i], layer.v[i], Math.log(6e-8), Math.log1p(-6e-8), 1);
       assertThat(one).as("KL at vartheta %s", layer.v[i]).isFinite().isGreaterThanOrEqualTo(0);

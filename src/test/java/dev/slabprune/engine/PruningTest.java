@@ -82,6 +82,7 @@ class PruningTest {
         OutputKind.LOGITS,
         1e-3,
         1.0,
+        1.0,
         mu,
         rho,
         v,

@@ -45,7 +45,7 @@ class SparseFunctionSimulationTest {
         CompressionConfig.defaults()
             .withEpochs(epochs)
             .withLearningRate(Double.parseDouble(System.getProperty("simulation.lr", "5e-3")))
-            .withFineTuneEpochs(0)
+            .withFineTuneEpochs(1)
             .withEvaluationSamples(10)
             .withSeed(2020);
     long t0 = System.nanoTime();
@@ -73,8 +73,8 @@ class SparseFunctionSimulationTest {
     EpochSummary last = result.posterior().history().get(result.posterior().history().size() - 1);
     System.out.printf(
         "simulation: epochs %d, %.1f s, lambda %.3g, selected inputs %s, false negatives %d,"
-            + " false positives %d %s, test RMSE pruned %.3f, model average %.3f, weight density"
-            + " %.4f, architecture %s%n",
+            + " false positives %d %s, test RMSE pruned %.3f (before fine-tuning %.3f), model"
+            + " average %.3f, weight density %.4f, architecture %s%n",
         epochs,
         seconds,
         result.report().lambda(),
@@ -83,6 +83,7 @@ class SparseFunctionSimulationTest {
         falsePositives.size(),
         falsePositives,
         result.report().pruned().rmse(),
+        result.report().prunedBeforeFineTuning().rmse(),
         result.report().modelAverage().rmse(),
         last.density(),
         java.util.Arrays.toString(result.report().network().architecture()));

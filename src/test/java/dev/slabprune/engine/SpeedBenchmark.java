@@ -45,6 +45,7 @@ public final class SpeedBenchmark {
       vi.layer(l).sample(constants, noise);
     }
     double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, noise));
+    double passesMs = median(steps, k -> vi.forwardBackward((k % batches) * batch, batch));
 
     DenseTrainer dense = new DenseTrainer(net, data, 0.01, true, 1.0, 5);
     for (int i = 0; i < n; i++) {
@@ -59,7 +60,8 @@ public final class SpeedBenchmark {
         String.format(
             Locale.ROOT,
             "{\"arch\":[784,300,100,10],\"batch\":%d,\"steps\":%d,\"blas_threads\":1,"
-                + "\"engine_ms_per_step\":%.3f,\"dense_ms_per_step\":%.3f,"
+                + "\"engine_ms_per_step\":%.3f,\"engine_forward_backward_ms\":%.3f,"
+                + "\"engine_fused_parameter_pass_ms\":%.3f,\"dense_ms_per_step\":%.3f,"
                 + "\"peer_ms_per_step\":%s,\"peer_dense_ms_per_step\":%s,"
                 + "\"engine_over_dense\":%.2f,\"peer_over_engine\":%s,"
                 + "\"engine_samples_per_s\":%.0f,\"peer_samples_per_s\":%s,"
@@ -67,6 +69,8 @@ public final class SpeedBenchmark {
             batch,
             steps,
             viMs,
+            passesMs,
+            viMs - passesMs,
             denseMs,
             peerVi,
             peerDense,
