@@ -13,6 +13,8 @@ import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactContent;
 import dev.slabprune.storage.ArtifactStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,13 +44,20 @@ public class DatasetService {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final Clock clock;
+  private final Counter uploadedBytes;
 
   public DatasetService(
       DatasetRepository datasets,
       ArtifactStore artifacts,
       JdbcClient jdbc,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
+    this.uploadedBytes =
+        Counter.builder("slabprune.upload.bytes")
+            .description("Bytes uploaded")
+            .tag("kind", "dataset")
+            .register(registry);
     this.datasets = datasets;
     this.artifacts = artifacts;
     this.jdbc = jdbc;
@@ -103,6 +112,7 @@ public class DatasetService {
       Artifact artifact;
       try (InputStream in = part.getValue().content().getInputStream()) {
         artifact = artifacts.store(in, mediaType(chosen));
+        uploadedBytes.increment(artifact.sizeBytes());
       } catch (IOException e) {
         throw new UncheckedIOException("could not read the upload", e);
       }

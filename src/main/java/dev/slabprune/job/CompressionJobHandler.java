@@ -45,6 +45,7 @@ public class CompressionJobHandler implements JobHandler {
   private final JobProperties properties;
   private final JsonMapper json;
   private final Clock clock;
+  private final JobMetrics metrics;
 
   public CompressionJobHandler(
       ModelService models,
@@ -53,7 +54,9 @@ public class CompressionJobHandler implements JobHandler {
       JobResults results,
       JobProperties properties,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.models = models;
     this.datasets = datasets;
     this.artifacts = artifacts;
@@ -65,6 +68,21 @@ public class CompressionJobHandler implements JobHandler {
 
   @Override
   public Runnable run(ClaimedJob job, JobContext context) {
+    Instant start = clock.instant();
+    String outcome = "failed";
+    try {
+      Runnable store = compress(job, context);
+      outcome = "finished";
+      return store;
+    } catch (JobStoppedException e) {
+      outcome = "stopped";
+      throw e;
+    } finally {
+      metrics.jobRan(Duration.between(start, clock.instant()), outcome);
+    }
+  }
+
+  private Runnable compress(ClaimedJob job, JobContext context) {
     JobParameters parameters = json.readValue(job.parameters(), JobParameters.class);
     if (job.modelId() == null || job.datasetId() == null) {
       throw new BadInputException(
@@ -183,6 +201,7 @@ public class CompressionJobHandler implements JobHandler {
     @Override
     public void onEpochEnd(EpochSummary summary, Supplier<byte[]> checkpoint) {
       last = summary;
+      metrics.epoch(summary.seconds());
       double fraction = (double) summary.epoch() / epochs;
       context.progress(
           progress(

@@ -9,6 +9,8 @@ import dev.slabprune.model.format.OnnxModel;
 import dev.slabprune.model.format.OnnxModelReader;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +33,7 @@ public class ModelService {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final Clock clock;
+  private final Counter uploadedBytes;
   private final OnnxModelReader reader = new OnnxModelReader();
 
   public ModelService(
@@ -38,7 +41,13 @@ public class ModelService {
       ArtifactStore artifacts,
       JdbcClient jdbc,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
+    this.uploadedBytes =
+        Counter.builder("slabprune.upload.bytes")
+            .description("Bytes uploaded")
+            .tag("kind", "model")
+            .register(registry);
     this.models = models;
     this.artifacts = artifacts;
     this.jdbc = jdbc;
@@ -62,6 +71,7 @@ public class ModelService {
     Artifact artifact;
     try (InputStream in = content.getInputStream()) {
       artifact = artifacts.store(in, MEDIA_TYPE);
+      uploadedBytes.increment(artifact.sizeBytes());
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the upload", e);
     }

@@ -174,6 +174,14 @@ class JobFlowTest {
     assertThat(loose.get("pruningNumber")).isEqualTo(3);
     assertThat(http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class))
         .isEqualTo(loose);
+
+    String metrics = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+    assertThat(metrics)
+        .containsPattern("slabprune_jobs\\{[^}]*state=\"SUCCEEDED\"[^}]*\\} [1-9]")
+        .contains("slabprune_queue_depth")
+        .containsPattern("slabprune_job_duration_seconds_count\\{[^}]*outcome=\"finished\"")
+        .containsPattern("slabprune_epoch_duration_seconds_count\\{[^}]*\\} [1-9]")
+        .containsPattern("slabprune_upload_bytes_total\\{[^}]*kind=\"model\"[^}]*\\} [1-9]");
   }
 
   @Test
