@@ -54,12 +54,11 @@ class DatasetController {
       @RequestParam(name = "delimiter", required = false) String delimiter) {
     Map<String, DatasetService.Part> parts = new LinkedHashMap<>();
     for (Map.Entry<String, MultipartFile> file : request.getFileMap().entrySet()) {
-      if (!file.getValue().isEmpty()) {
-        parts.put(
-            file.getKey(),
-            new DatasetService.Part(
-                Uploads.fileName(file.getValue(), file.getKey()), file.getValue()::getInputStream));
-      }
+      // An empty part is passed on, so the reader can say that the file is empty.
+      parts.put(
+          file.getKey(),
+          new DatasetService.Part(
+              Uploads.fileName(file.getValue(), file.getKey()), file.getValue()::getInputStream));
     }
     if (name != null && name.length() > 200) {
       throw new BadInputException(
