@@ -191,6 +191,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
+  private void stopServer() {
+    run(
+        List.of(
+            tool("pg_ctl"), "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
+        Duration.ofSeconds(40));
+  }
+
   private void startServer() {
     run(
         List.of(

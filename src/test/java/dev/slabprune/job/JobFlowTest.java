@@ -175,6 +175,14 @@ class JobFlowTest {
     assertThat(http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class))
         .isEqualTo(loose);
 
+    String events =
+        http.get()
+            .uri("/api/v1/jobs/" + jobId + "/events")
+            .accept(MediaType.TEXT_EVENT_STREAM)
+            .retrieve()
+            .body(String.class);
+    assertThat(events).contains("event:job").contains("\"state\":\"SUCCEEDED\"");
+
     String metrics = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
     assertThat(metrics)
         .containsPattern("slabprune_jobs\\{[^}]*state=\"SUCCEEDED\"[^}]*\\} [1-9]")

@@ -79,18 +79,12 @@ public class WorkerPool implements AutoCloseable {
    */
   @Override
   public void close() {
-    ExecutorService pool;
-    ScheduledExecutorService clocks;
-    synchronized (this) {
-      if (workers == null) {
-        return;
-      }
-      stopping = true;
-      pool = workers;
-      clocks = timers;
-      workers = null;
-      timers = null;
+    Detached detached = detach();
+    if (detached == null) {
+      return;
     }
+    ExecutorService pool = detached.workers();
+    ScheduledExecutorService clocks = detached.timers();
     running.values().forEach(r -> r.context().stop(JobContext.StopReason.SHUTDOWN));
     pool.shutdown();
     try {
@@ -118,22 +112,28 @@ public class WorkerPool implements AutoCloseable {
    * it held stay RUNNING until the reaper of another instance finds their heartbeat stale.
    */
   public void kill() {
-    ExecutorService pool;
-    ScheduledExecutorService clocks;
-    synchronized (this) {
-      if (workers == null) {
-        return;
-      }
-      stopping = true;
-      pool = workers;
-      clocks = timers;
-      workers = null;
-      timers = null;
+    Detached detached = detach();
+    if (detached == null) {
+      return;
     }
-    clocks.shutdownNow();
+    detached.timers().shutdownNow();
     running.values().forEach(r -> r.context().stop(JobContext.StopReason.LOST));
-    pool.shutdownNow();
+    detached.workers().shutdownNow();
     running.clear();
+  }
+
+  private record Detached(ExecutorService workers, ScheduledExecutorService timers) {}
+
+  /** Stops claiming and takes the executors out of the pool, or null when it was not running. */
+  private synchronized Detached detach() {
+    if (workers == null) {
+      return null;
+    }
+    stopping = true;
+    Detached detached = new Detached(workers, timers);
+    workers = null;
+    timers = null;
+    return detached;
   }
 
   /** How many jobs this pool is running now. */
