@@ -10,14 +10,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEpochs the most variational epochs a job may ask for
  * @param checkpointInterval the least time between two checkpoints of a running job's training
  *     state, taken at epoch ends; zero checkpoints every epoch
+ * @param maxActivePerOwner the most jobs one owner may have queued or running at once
+ * @param perOwnerPerMinute the most jobs one owner may create per minute on one instance
  */
 @ConfigurationProperties("slabprune.jobs")
 public record JobProperties(
-    @DefaultValue("1000") int maxEpochs, @DefaultValue("30s") Duration checkpointInterval) {
+    @DefaultValue("1000") int maxEpochs,
+    @DefaultValue("30s") Duration checkpointInterval,
+    @DefaultValue("50") int maxActivePerOwner,
+    @DefaultValue("30") int perOwnerPerMinute) {
 
   public JobProperties {
-    if (maxEpochs < 1) {
-      throw new IllegalArgumentException("slabprune.jobs.max-epochs must be at least 1");
+    if (maxEpochs < 1 || maxActivePerOwner < 1 || perOwnerPerMinute < 1) {
+      throw new IllegalArgumentException(
+          "slabprune.jobs.max-epochs, max-active-per-owner and per-owner-per-minute must be at"
+              + " least 1");
     }
     if (checkpointInterval.isNegative()) {
       throw new IllegalArgumentException("slabprune.jobs.checkpoint-interval cannot be negative");

@@ -35,6 +35,7 @@ public class JobService {
   private final ArtifactStore artifacts;
   private final QueueProperties queueProperties;
   private final JobProperties properties;
+  private final JobLimits limits;
 
   public JobService(
       JobStore store,
@@ -44,7 +45,9 @@ public class JobService {
       DatasetService datasets,
       ArtifactStore artifacts,
       QueueProperties queueProperties,
-      JobProperties properties) {
+      JobProperties properties,
+      JobLimits limits) {
+    this.limits = limits;
     this.store = store;
     this.queue = queue;
     this.results = results;
@@ -149,6 +152,7 @@ public class JobService {
     if (!errors.isEmpty()) {
       throw EngineSettings.invalid(errors);
     }
+    limits.admit(owner);
     JobParameters parameters =
         new JobParameters(
             settings.withResolvedEpochs(trainRows, properties.maxEpochs()),

@@ -6,19 +6,16 @@ import static org.awaitility.Awaitility.await;
 import dev.slabprune.dataset.format.CsvDatasetReader;
 import dev.slabprune.dataset.format.CsvOptions;
 import dev.slabprune.dataset.format.ParsedDataset;
-import dev.slabprune.engine.Activation;
-import dev.slabprune.engine.DenseLayer;
 import dev.slabprune.engine.DenseNetwork;
-import dev.slabprune.engine.OutputKind;
 import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
+import dev.slabprune.support.TeacherData;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,9 +43,8 @@ import org.springframework.web.client.RestClient;
 @DirtiesContext
 class JobFlowTest {
 
-  private static final int FEATURES = 6;
-  private static final int CLASSES = 3;
-  private static final int ROWS = 600;
+  private static final int FEATURES = TeacherData.FEATURES;
+  private static final int CLASSES = TeacherData.CLASSES;
 
   @LocalServerPort int port;
   private RestClient http;
@@ -60,11 +56,11 @@ class JobFlowTest {
 
   @Test
   void uploadCompressDownloadAndRunThePrunedModelAtTheAccuracyTheReportStates() throws Exception {
-    DenseNetwork teacher = teacher();
+    DenseNetwork teacher = TeacherData.teacher();
     byte[] onnx =
         new OnnxModelWriter()
             .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of()));
-    byte[] csv = dataset(teacher);
+    byte[] csv = TeacherData.dataset(teacher);
 
     String modelId = upload("/api/v1/models", "file", "teacher.onnx", onnx);
     String datasetId = upload("/api/v1/datasets", "file", "data.csv", csv);
@@ -194,7 +190,7 @@ class JobFlowTest {
 
   @Test
   void aQueuedJobIsCancelledAtOnceAndARunningOneWithinSeconds() throws Exception {
-    DenseNetwork teacher = teacher();
+    DenseNetwork teacher = TeacherData.teacher();
     String modelId =
         upload(
             "/api/v1/models",
@@ -202,7 +198,7 @@ class JobFlowTest {
             "teacher.onnx",
             new OnnxModelWriter()
                 .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
-    String datasetId = upload("/api/v1/datasets", "file", "data.csv", dataset(teacher));
+    String datasetId = upload("/api/v1/datasets", "file", "data.csv", TeacherData.dataset(teacher));
     Map<String, Object> longJob =
         Map.of("modelId", modelId, "datasetId", datasetId, "settings", Map.of("epochs", 1000));
     String running = createJob(longJob);
@@ -230,7 +226,7 @@ class JobFlowTest {
 
   @Test
   void aJobThatCannotWorkIsRefusedWithEveryReason() throws Exception {
-    DenseNetwork teacher = teacher();
+    DenseNetwork teacher = TeacherData.teacher();
     String modelId =
         upload(
             "/api/v1/models",
@@ -383,50 +379,6 @@ class JobFlowTest {
             .toEntity(Map.class);
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
     return (String) response.getBody().get("id");
-  }
-
-  /** A fixed random network that labels the data, so the uploaded model fits it. */
-  static DenseNetwork teacher() {
-    SplittableRandom random = new SplittableRandom(11);
-    return new DenseNetwork(
-        List.of(
-            layer(random, FEATURES, 16, Activation.RELU),
-            layer(random, 16, CLASSES, Activation.IDENTITY)),
-        OutputKind.LOGITS);
-  }
-
-  private static DenseLayer layer(SplittableRandom random, int in, int out, Activation activation) {
-    float[] w = new float[in * out];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) (random.nextGaussian() * Math.sqrt(2.0 / in));
-    }
-    float[] b = new float[out];
-    for (int j = 0; j < out; j++) {
-      b[j] = (float) (random.nextGaussian() * 0.1);
-    }
-    return new DenseLayer(in, out, w, b, activation);
-  }
-
-  /** Rows labelled by the teacher, as a CSV with a header and a string label column. */
-  static byte[] dataset(DenseNetwork teacher) {
-    SplittableRandom random = new SplittableRandom(5);
-    float[] x = new float[ROWS * FEATURES];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    double[] logits = teacher.forward(x, ROWS);
-    StringBuilder csv = new StringBuilder();
-    for (int f = 0; f < FEATURES; f++) {
-      csv.append("f").append(f).append(',');
-    }
-    csv.append("label\n");
-    for (int r = 0; r < ROWS; r++) {
-      for (int f = 0; f < FEATURES; f++) {
-        csv.append(x[r * FEATURES + f]).append(',');
-      }
-      csv.append("class").append(argmax(logits, r * CLASSES, CLASSES)).append('\n');
-    }
-    return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static int argmax(double[] values, int from, int count) {

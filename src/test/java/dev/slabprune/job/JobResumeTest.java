@@ -14,6 +14,7 @@ import dev.slabprune.model.ModelService;
 import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.storage.ArtifactStore;
+import dev.slabprune.support.TeacherData;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,10 +60,10 @@ class JobResumeTest {
     Owner owner = Owner.LOCAL;
     byte[] onnx =
         new OnnxModelWriter()
-            .write(JobFlowTest.teacher(), OnnxExportOptions.allInputs("x", "logits", 6, Map.of()));
+            .write(TeacherData.teacher(), OnnxExportOptions.allInputs("x", "logits", 6, Map.of()));
     UUID model =
         models.upload(owner, "teacher", "teacher.onnx", () -> new ByteArrayInputStream(onnx)).id();
-    byte[] csv = JobFlowTest.dataset(JobFlowTest.teacher());
+    byte[] csv = TeacherData.dataset(TeacherData.teacher());
     UUID dataset =
         datasets
             .upload(

@@ -1,0 +1,52 @@
+package dev.slabprune.security;
+
+import dev.slabprune.api.BadInputException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Minting, listing and revoking API keys; the filter lets only admin keys through. */
+@RestController
+@RequestMapping("/api/v1/admin/api-keys")
+class AdminController {
+
+  private final ApiKeys keys;
+
+  AdminController(ApiKeys keys) {
+    this.keys = keys;
+  }
+
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<ApiKeys.Minted> mint(@RequestBody Map<String, String> body) {
+    String owner = body.get("owner");
+    if (owner == null || !owner.matches("[A-Za-z0-9._@-]{1,100}")) {
+      throw new BadInputException(
+          "invalid-owner",
+          "Invalid owner",
+          "owner must be 1 to 100 letters, digits or . _ @ -, such as 'team-vision'.");
+    }
+    ApiKeys.Minted minted = keys.mint(owner);
+    return ResponseEntity.created(URI.create("/api/v1/admin/api-keys/" + minted.id())).body(minted);
+  }
+
+  @GetMapping
+  List<ApiKeys.Listed> list() {
+    return keys.list();
+  }
+
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> revoke(@PathVariable UUID id) {
+    keys.revoke(id);
+    return ResponseEntity.noContent().build();
+  }
+}

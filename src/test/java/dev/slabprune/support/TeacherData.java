@@ -1,0 +1,73 @@
+package dev.slabprune.support;
+
+import dev.slabprune.engine.Activation;
+import dev.slabprune.engine.DenseLayer;
+import dev.slabprune.engine.DenseNetwork;
+import dev.slabprune.engine.OutputKind;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** A small classification problem whose labels come from a fixed network: the "upload" fits it. */
+public final class TeacherData {
+
+  public static final int FEATURES = 6;
+  public static final int CLASSES = 3;
+  public static final int ROWS = 600;
+
+  private TeacherData() {}
+
+  /** A fixed random network that labels the data, so the uploaded model fits it. */
+  public static DenseNetwork teacher() {
+    SplittableRandom random = new SplittableRandom(11);
+    return new DenseNetwork(
+        List.of(
+            layer(random, FEATURES, 16, Activation.RELU),
+            layer(random, 16, CLASSES, Activation.IDENTITY)),
+        OutputKind.LOGITS);
+  }
+
+  private static DenseLayer layer(SplittableRandom random, int in, int out, Activation activation) {
+    float[] w = new float[in * out];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (random.nextGaussian() * Math.sqrt(2.0 / in));
+    }
+    float[] b = new float[out];
+    for (int j = 0; j < out; j++) {
+      b[j] = (float) (random.nextGaussian() * 0.1);
+    }
+    return new DenseLayer(in, out, w, b, activation);
+  }
+
+  /** Rows labelled by the teacher, as a CSV with a header and a string label column. */
+  public static byte[] dataset(DenseNetwork teacher) {
+    SplittableRandom random = new SplittableRandom(5);
+    float[] x = new float[ROWS * FEATURES];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    double[] logits = teacher.forward(x, ROWS);
+    StringBuilder csv = new StringBuilder();
+    for (int f = 0; f < FEATURES; f++) {
+      csv.append("f").append(f).append(',');
+    }
+    csv.append("label\n");
+    for (int r = 0; r < ROWS; r++) {
+      for (int f = 0; f < FEATURES; f++) {
+        csv.append(x[r * FEATURES + f]).append(',');
+      }
+      csv.append("class").append(argmax(logits, r * CLASSES, CLASSES)).append('\n');
+    }
+    return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static int argmax(double[] values, int from, int count) {
+    int best = 0;
+    for (int i = 1; i < count; i++) {
+      if (values[from + i] > values[from + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}
