@@ -42,6 +42,9 @@ COPY --from=build /workspace/extracted/application/ ./
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=20 -Dorg.bytedeco.javacpp.maxbytes=75% -Dorg.bytedeco.javacpp.maxphysicalbytes=225% -XX:+ExitOnOutOfMemoryError"
 # With no SPRING_DATASOURCE_URL the service runs its embedded PostgreSQL, with its data here.
 ENV SLABPRUNE_EMBEDDED_DATABASE_DIRECTORY="/data"
+# Outside a container the service binds to localhost while it has no API keys; in a container it
+# must listen on every interface to be reached at all. Configure API keys before exposing it.
+ENV SERVER_ADDRESS="0.0.0.0"
 
 USER 10001:10001
 EXPOSE 8080
