@@ -6,7 +6,9 @@ import dev.slabprune.api.NotFoundException;
 import dev.slabprune.api.Owner;
 import dev.slabprune.api.PageRequests;
 import dev.slabprune.api.PageView;
+import dev.slabprune.config.LimitsProperties;
 import dev.slabprune.dataset.format.CsvDatasetReader;
+import dev.slabprune.dataset.format.DatasetLimits;
 import dev.slabprune.dataset.format.IdxDatasetReader;
 import dev.slabprune.dataset.format.NpyDatasetReader;
 import dev.slabprune.dataset.format.ParsedDataset;
@@ -45,6 +47,7 @@ public class DatasetService {
   private final JsonMapper json;
   private final Clock clock;
   private final Counter uploadedBytes;
+  private final DatasetLimits limits;
 
   public DatasetService(
       DatasetRepository datasets,
@@ -52,7 +55,11 @@ public class DatasetService {
       JdbcClient jdbc,
       JsonMapper json,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      LimitsProperties limits) {
+    this.limits =
+        new DatasetLimits(
+            limits.maxRows(), limits.maxFeatures(), limits.maxDatasetBytes(), limits.maxClasses());
     this.uploadedBytes =
         Counter.builder("slabprune.upload.bytes")
             .description("Bytes uploaded")
@@ -218,15 +225,15 @@ public class DatasetService {
     return json.readValue(find(owner, id).getSummary(), DatasetSummaryView.class);
   }
 
-  private static ParsedDataset parse(
+  private ParsedDataset parse(
       DatasetFormat format, DatasetOptions options, List<InputStreamSource> sources) {
     try (InputStream first = sources.get(0).getInputStream();
         InputStream second = sources.size() > 1 ? sources.get(1).getInputStream() : null) {
       return switch (format) {
-        case CSV -> new CsvDatasetReader().read(first, options.csv());
-        case IDX -> new IdxDatasetReader().read(first, second);
-        case NPY -> new NpyDatasetReader().read(first, second, options.task());
-        case NPZ -> new NpyDatasetReader().readNpz(first, options.task());
+        case CSV -> new CsvDatasetReader(limits).read(first, options.csv());
+        case IDX -> new IdxDatasetReader(limits).read(first, second);
+        case NPY -> new NpyDatasetReader(limits).read(first, second, options.task());
+        case NPZ -> new NpyDatasetReader(limits).readNpz(first, options.task());
       };
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the dataset", e);

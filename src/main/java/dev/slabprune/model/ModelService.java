@@ -5,6 +5,8 @@ import dev.slabprune.api.NotFoundException;
 import dev.slabprune.api.Owner;
 import dev.slabprune.api.PageRequests;
 import dev.slabprune.api.PageView;
+import dev.slabprune.config.LimitsProperties;
+import dev.slabprune.model.format.OnnxLimits;
 import dev.slabprune.model.format.OnnxModel;
 import dev.slabprune.model.format.OnnxModelReader;
 import dev.slabprune.storage.Artifact;
@@ -34,7 +36,7 @@ public class ModelService {
   private final JsonMapper json;
   private final Clock clock;
   private final Counter uploadedBytes;
-  private final OnnxModelReader reader = new OnnxModelReader();
+  private final OnnxModelReader reader;
 
   public ModelService(
       ModelRepository models,
@@ -42,7 +44,16 @@ public class ModelService {
       JdbcClient jdbc,
       JsonMapper json,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      LimitsProperties limits) {
+    this.reader =
+        new OnnxModelReader(
+            new OnnxLimits(
+                limits.maxModelBytes(),
+                limits.maxModelNodes(),
+                limits.maxLayerWidth(),
+                limits.maxTensorElements()),
+            null);
     this.uploadedBytes =
         Counter.builder("slabprune.upload.bytes")
             .description("Bytes uploaded")
