@@ -60,10 +60,7 @@ class DatasetController {
           new DatasetService.Part(
               Uploads.fileName(file.getValue(), file.getKey()), file.getValue()::getInputStream));
     }
-    if (name != null && name.length() > 200) {
-      throw new BadInputException(
-          "name-too-long", "Name too long", "The name may have at most 200 characters.");
-    }
+    Uploads.checkName(name);
     if (delimiter != null && delimiter.length() != 1) {
       throw new BadInputException(
           "invalid-delimiter",

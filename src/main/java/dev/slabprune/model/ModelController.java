@@ -50,10 +50,7 @@ class ModelController {
           "Send the ONNX model as the multipart part named 'file', for example"
               + " curl -F file=@model.onnx .../api/v1/models.");
     }
-    if (name != null && name.length() > 200) {
-      throw new BadInputException(
-          "name-too-long", "Name too long", "The name may have at most 200 characters.");
-    }
+    Uploads.checkName(name);
     ModelView model =
         models.upload(
             owner.get(), name, Uploads.fileName(file, "model.onnx"), file::getInputStream);
