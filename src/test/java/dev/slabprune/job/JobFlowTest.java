@@ -34,6 +34,7 @@ import org.springframework.web.client.RestClient;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "slabprune.worker.enabled=true",
+      "slabprune.worker.workers=1",
       "slabprune.worker.poll-interval=100ms",
       "slabprune.worker.heartbeat-interval=200ms",
       "slabprune.worker.heartbeat-timeout=2s",

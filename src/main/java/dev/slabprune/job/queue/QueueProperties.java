@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("slabprune.worker")
 public record QueueProperties(
     @DefaultValue("true") boolean enabled,
-    @DefaultValue("1") int workers,
+    @DefaultValue("0") int workers,
     @DefaultValue("") String workerId,
     @DefaultValue("1s") Duration pollInterval,
     @DefaultValue("2s") Duration heartbeatInterval,
@@ -34,9 +34,14 @@ public record QueueProperties(
     @DefaultValue("10s") Duration retryBackoff,
     @DefaultValue("20s") Duration shutdownGrace) {
 
+  /** The number of workers to run: as configured, or chosen from the machine's cores. */
+  public int effectiveWorkers() {
+    return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  }
+
   public QueueProperties {
-    if (workers < 1) {
-      throw new IllegalArgumentException("slabprune.worker.workers must be at least 1");
+    if (workers < 0) {
+      throw new IllegalArgumentException("slabprune.worker.workers must be 0 (automatic) or more");
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("slabprune.worker.max-attempts must be at least 1");

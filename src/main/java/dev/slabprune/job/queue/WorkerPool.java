@@ -61,7 +61,7 @@ public class WorkerPool implements AutoCloseable {
       return;
     }
     stopping = false;
-    workers = Executors.newFixedThreadPool(properties.workers(), named("job-worker"));
+    workers = Executors.newFixedThreadPool(properties.effectiveWorkers(), named("job-worker"));
     timers = Executors.newScheduledThreadPool(2, named("job-queue"));
     long poll = properties.pollInterval().toMillis();
     long beat = properties.heartbeatInterval().toMillis();
@@ -70,7 +70,7 @@ public class WorkerPool implements AutoCloseable {
     timers.scheduleAtFixedRate(
         guarded("heartbeat", this::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(guarded("reap", this::reap), reap, reap, TimeUnit.MILLISECONDS);
-    log.info("Worker pool {} started with {} workers", workerId, properties.workers());
+    log.info("Worker pool {} started with {} workers", workerId, properties.effectiveWorkers());
   }
 
   /**
@@ -145,7 +145,7 @@ public class WorkerPool implements AutoCloseable {
     if (stopping) {
       return;
     }
-    int idle = properties.workers() - busy.get();
+    int idle = properties.effectiveWorkers() - busy.get();
     if (idle <= 0) {
       return;
     }
