@@ -150,12 +150,7 @@ public class CompressionJobHandler implements JobHandler {
     Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
     JobResults.Pruned pruned =
         results.writePruned(
-            job.id(),
-            model,
-            result.report().network(),
-            result.report().pruning(),
-            parameters,
-            data);
+            job.id(), model, result.report().network(), result.report().pruning(), parameters);
     Map<String, Object> report =
         JobReports.report(
             job.id(),

@@ -7,7 +7,6 @@ import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
 import dev.slabprune.engine.Compression;
-import dev.slabprune.engine.DenseLayer;
 import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.engine.Posterior;
 import dev.slabprune.engine.PruningResult;
@@ -22,9 +21,7 @@ import dev.slabprune.storage.ArtifactStore;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -127,8 +124,7 @@ public class JobResults {
       OnnxModel model,
       DenseNetwork deployed,
       PruningResult pruning,
-      JobParameters parameters,
-      ParsedDataset data) {
+      JobParameters parameters) {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(
         "slabprune.method", "spike-and-slab variational inference, median probability model");
@@ -138,13 +134,13 @@ public class JobResults {
     metadata.put("slabprune.job", jobId.toString());
     metadata.put("slabprune.kept_weights", Long.toString(pruning.keptWeights()));
     metadata.put("slabprune.total_weights", Long.toString(pruning.totalWeights()));
-    DenseNetwork network =
-        data.task() == Task.REGRESSION ? destandardise(deployed, data) : deployed;
+    int width = model.network().inputs();
+    // With every input kept, the model needs no Gather in front.
+    int[] kept = allInputs(pruning.keptInputs(), width) ? null : pruning.keptInputs();
     OnnxExportOptions options =
-        OnnxExportOptions.like(
-                model.summary(), model.network().inputs(), pruning.keptInputs(), metadata)
+        OnnxExportOptions.like(model.summary(), width, kept, metadata)
             .withReducedInput(parameters.reducedInput());
-    return new Pruned(artifacts.store(writer.write(network, options), ModelService.MEDIA_TYPE));
+    return new Pruned(artifacts.store(writer.write(deployed, options), ModelService.MEDIA_TYPE));
   }
 
   /** Stores a finished job's result and drops its checkpoint; runs in the success transaction. */
@@ -260,8 +256,7 @@ public class JobResults {
     Compression.Repruned repruned =
         Compression.reprune(posterior, rule, nodes, inputs, splits.test(), parameters.seed());
     Pruned pruned =
-        writePruned(
-            jobId, model, repruned.pruning().network(), repruned.pruning(), parameters, data);
+        writePruned(jobId, model, repruned.pruning().network(), repruned.pruning(), parameters);
     int number = stored.prunings() + 1;
     Map<String, Object> report =
         JobReports.repruned(
@@ -357,25 +352,6 @@ public class JobResults {
       }
     }
     return true;
-  }
-
-  /** Folds the target's standardisation into the last layer, so the model predicts raw units. */
-  static DenseNetwork destandardise(DenseNetwork network, ParsedDataset data) {
-    List<DenseLayer> layers = new ArrayList<>(network.layers());
-    DenseLayer last = layers.get(layers.size() - 1);
-    float sd = (float) data.targetSd();
-    float[] weights = last.weights().clone();
-    for (int i = 0; i < weights.length; i++) {
-      weights[i] *= sd;
-    }
-    float[] bias = last.bias().clone();
-    for (int j = 0; j < bias.length; j++) {
-      bias[j] = (float) (bias[j] * data.targetSd() + data.targetMean());
-    }
-    layers.set(
-        layers.size() - 1,
-        new DenseLayer(last.inputs(), last.outputs(), weights, bias, last.activation()));
-    return new DenseNetwork(layers, network.output());
   }
 
   private static String describe(PruningRule rule) {

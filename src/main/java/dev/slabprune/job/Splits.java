@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * The train, validation and test examples of a job: a shuffle fixed by the job's seed, so every
- * attempt, resume and re-pruning sees the same split.
+ * attempt, resume and re-pruning sees the same split. Regression targets are in the file's units.
  */
 record Splits(Examples train, Examples validation, Examples test) {
 
@@ -49,9 +49,11 @@ record Splits(Examples train, Examples validation, Examples test) {
       }
       return Examples.classification(x, count, cols, labels, data.classes().size());
     }
+    // The engine standardises regression targets itself and gives back a network that predicts
+    // them in their own units: it takes them as they were in the file.
     float[] targets = new float[count];
     for (int r = 0; r < count; r++) {
-      targets[r] = data.targets()[order[from + r]];
+      targets[r] = (float) data.unstandardise(data.targets()[order[from + r]]);
     }
     return Examples.regression(x, count, cols, targets);
   }

@@ -190,6 +190,78 @@ class JobFlowTest {
   }
 
   @Test
+  void aRegressionModelIsCompressedAndPredictsInTheTargetsOwnUnits() throws Exception {
+    DenseNetwork teacher = TeacherData.regressionTeacher();
+    byte[] csv = TeacherData.regressionDataset(teacher);
+    String modelId =
+        upload(
+            "/api/v1/models",
+            "file",
+            "regressor.onnx",
+            new OnnxModelWriter()
+                .write(teacher, OnnxExportOptions.allInputs("x", "y", FEATURES, Map.of())));
+    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+    form.add(
+        "file",
+        new ByteArrayResource(csv) {
+          @Override
+          public String getFilename() {
+            return "regression.csv";
+          }
+        });
+    form.add("task", "regression");
+    String datasetId =
+        (String)
+            http.post()
+                .uri("/api/v1/datasets")
+                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(form)
+                .retrieve()
+                .body(Map.class)
+                .get("id");
+    String jobId =
+        createJob(
+            Map.of(
+                "modelId",
+                modelId,
+                "datasetId",
+                datasetId,
+                "seed",
+                3,
+                "settings",
+                Map.of("epochs", 4, "fineTuneEpochs", 1, "evaluationSamples", 5)));
+    await().atMost(Duration.ofMinutes(3)).until(() -> terminal(state(jobId)));
+    assertThat(state(jobId)).isEqualTo("SUCCEEDED");
+
+    Map<?, ?> report =
+        http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class);
+    Map<?, ?> scores = (Map<?, ?>) report.get("scores");
+    double statedRmse = ((Number) ((Map<?, ?>) scores.get("pruned")).get("rmse")).doubleValue();
+    double uploadedRmse = ((Number) ((Map<?, ?>) scores.get("uploaded")).get("rmse")).doubleValue();
+    byte[] pruned =
+        http.get().uri("/api/v1/jobs/" + jobId + "/artifact").retrieve().body(byte[].class);
+    ParsedDataset parsed =
+        new CsvDatasetReader()
+            .read(
+                new ByteArrayInputStream(csv),
+                CsvOptions.DETECT.withTask(dev.slabprune.dataset.format.Task.REGRESSION));
+    Splits splits = Splits.of(parsed, 0.1, 0.2, 3);
+    double[] predictions =
+        OnnxRuntimeRunner.run(pruned, splits.test().features(), splits.test().rows(), FEATURES);
+    double squares = 0;
+    for (int r = 0; r < splits.test().rows(); r++) {
+      double error = predictions[r] - splits.test().targets()[r];
+      squares += error * error;
+    }
+    double measured = Math.sqrt(squares / splits.test().rows());
+
+    assertThat(uploadedRmse).as("the uploaded teacher fits its own data").isLessThan(1.0);
+    assertThat(measured)
+        .isCloseTo(statedRmse, org.assertj.core.data.Offset.offset(1e-3 * statedRmse));
+    assertThat(measured).as("predictions are in the target's units (sd about 20)").isLessThan(10.0);
+  }
+
+  @Test
   void aQueuedJobIsCancelledAtOnceAndARunningOneWithinSeconds() throws Exception {
     DenseNetwork teacher = TeacherData.teacher();
     String modelId =

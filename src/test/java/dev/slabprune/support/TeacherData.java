@@ -61,6 +61,42 @@ public final class TeacherData {
     return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** A fixed network whose single output, around 100 with a spread of about 20, is the target. */
+  public static DenseNetwork regressionTeacher() {
+    SplittableRandom random = new SplittableRandom(13);
+    DenseLayer hidden = layer(random, FEATURES, 16, Activation.TANH);
+    DenseLayer out = layer(random, 16, 1, Activation.IDENTITY);
+    float[] w = out.weights().clone();
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= 20;
+    }
+    return new DenseNetwork(
+        List.of(hidden, new DenseLayer(16, 1, w, new float[] {100}, Activation.IDENTITY)),
+        OutputKind.REGRESSION);
+  }
+
+  /** Rows whose numeric target is the teacher's output plus a little noise, as a CSV. */
+  public static byte[] regressionDataset(DenseNetwork teacher) {
+    SplittableRandom random = new SplittableRandom(17);
+    float[] x = new float[ROWS * FEATURES];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    double[] y = teacher.forward(x, ROWS);
+    StringBuilder csv = new StringBuilder();
+    for (int f = 0; f < FEATURES; f++) {
+      csv.append("f").append(f).append(',');
+    }
+    csv.append("target\n");
+    for (int r = 0; r < ROWS; r++) {
+      for (int f = 0; f < FEATURES; f++) {
+        csv.append(x[r * FEATURES + f]).append(',');
+      }
+      csv.append(y[r] + 0.5 * random.nextGaussian()).append('\n');
+    }
+    return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   private static int argmax(double[] values, int from, int count) {
     int best = 0;
     for (int i = 1; i < count; i++) {
