@@ -113,18 +113,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
     running = false;
     try {
-      run(
-          List.of(
-              tool("pg_ctl"),
-              "-D",
-              dataDirectory.toString(),
-              "-m",
-              "fast",
-              "-w",
-              "-t",
-              "30",
-              "stop"),
-          Duration.ofSeconds(40));
+      stopServer();
     } catch (RuntimeException e) {
       log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
     }
@@ -172,18 +161,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
       log.info("Stopping a PostgreSQL left running on {}", dataDirectory);
       try {
-        run(
-            List.of(
-                tool("pg_ctl"),
-                "-D",
-                dataDirectory.toString(),
-                "-m",
-                "fast",
-                "-w",
-                "-t",
-                "30",
-                "stop"),
-            Duration.ofSeconds(40));
+        stopServer();
       } catch (RuntimeException e) {
         // Nothing was running: the pid file was stale, and PostgreSQL replaces it on start.
         log.debug("No leftover server: {}", e.getMessage());

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Minting, listing and revoking API keys; the filter lets only admin keys through. */
 @RestController
+@ConditionalOnProperty(name = "slabprune.api.enabled", havingValue = "true", matchIfMissing = true)
 @RequestMapping("/api/v1/admin/api-keys")
 class AdminController {
 
