@@ -89,7 +89,7 @@ public final class NpyDatasetReader {
     List<String> seen = new ArrayList<>();
     try {
       ZipEntry entry;
-      while ((entry = zip.getNextEntry()) != null) {
+      while ((entry = nextEntry(zip)) != null) {
         String name = entry.getName();
         if (!name.endsWith(".npy")) {
           continue;
@@ -120,11 +120,9 @@ public final class NpyDatasetReader {
         }
       }
     } catch (ZipException e) {
-      throw new DatasetFormatException(
-          DatasetFormatException.CORRUPT,
-          "Corrupt npz file",
-          "The npz file is not a readable zip archive: " + e.getMessage() + "; upload it again.",
-          "npz file");
+      throw corruptNpz(e.getMessage());
+    } catch (java.io.EOFException e) {
+      throw corruptNpz("the archive ends early");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -141,6 +139,22 @@ public final class NpyDatasetReader {
     }
     checkLabelShape(labels.header, labels.where, features.rows);
     return toDataset(features, labels.values, labels.header.kind != 'f', task);
+  }
+
+  private static ZipEntry nextEntry(ZipInputStream zip) throws IOException {
+    try {
+      return zip.getNextEntry();
+    } catch (IllegalArgumentException e) { // an entry name that is not valid in its charset
+      throw corruptNpz("an entry name cannot be decoded (" + e.getMessage() + ")");
+    }
+  }
+
+  private static DatasetFormatException corruptNpz(String why) {
+    return new DatasetFormatException(
+        DatasetFormatException.CORRUPT,
+        "Corrupt npz file",
+        "The npz file is not a readable zip archive: " + why + "; upload it again.",
+        "npz file");
   }
 
   // ---------------------------------------------------------------- arrays
