@@ -92,6 +92,7 @@ public final class NpyDatasetReader {
       while ((entry = nextEntry(zip)) != null) {
         String name = entry.getName();
         if (!name.endsWith(".npy")) {
+          drain(data);
           continue;
         }
         if (seen.size() >= MAX_ENTRIES) {
@@ -118,6 +119,7 @@ public final class NpyDatasetReader {
         } else if (wantLabels && (labels == null || (labelNamed && !labels.named))) {
           labels = new Labels(readValues(data, header, where), header, where, labelNamed);
         }
+        drain(data);
       }
     } catch (ZipException e) {
       throw corruptNpz(e.getMessage());
@@ -139,6 +141,15 @@ public final class NpyDatasetReader {
     }
     checkLabelShape(labels.header, labels.where, features.rows);
     return toDataset(features, labels.values, labels.header.kind != 'f', task);
+  }
+
+  /**
+   * Reads the rest of the current entry through the byte count: the zip stream would otherwise
+   * decompress it uncounted when it moves to the next entry, so a small entry followed by a
+   * compressed bomb, or a bomb in an entry that is not an array, could take unbounded time.
+   */
+  private static void drain(InputStream data) throws IOException {
+    data.transferTo(java.io.OutputStream.nullOutputStream());
   }
 
   private static ZipEntry nextEntry(ZipInputStream zip) throws IOException {
