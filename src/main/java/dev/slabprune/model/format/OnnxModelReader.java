@@ -113,7 +113,7 @@ public final class OnnxModelReader {
               + limits.maxBytes()
               + "; upload a smaller model or raise the limit.");
     }
-    WireBudget.check(bytes, limits); // before parsing: a parse may cost fifty times the file
+    WireBudget.check(bytes, limits); // before parsing: a parse may cost eighty times the file
     ModelProto model;
     try {
       CodedInputStream coded = CodedInputStream.newInstance(bytes);

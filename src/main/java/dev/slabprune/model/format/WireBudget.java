@@ -11,9 +11,9 @@ import java.io.IOException;
 /**
  * Counts, from the wire bytes and without building anything, what parsing a model would build: the
  * nodes of its graph and the messages in all. A message costs tens of bytes of heap but may take
- * two bytes of file, so a file of empty nodes or tensors (a "protobuf bomb") would cost fifty times
- * its size before any limit could be checked on the parsed model. Malformed bytes end the count
- * quietly: the parser that follows refuses them with its own message.
+ * two bytes of file, so a file of empty nodes or tensors (a "protobuf bomb") would cost some eighty
+ * times its size before any limit could be checked on the parsed model. Malformed bytes end the
+ * count quietly: the parser that follows refuses them with its own message.
  */
 final class WireBudget {
 
