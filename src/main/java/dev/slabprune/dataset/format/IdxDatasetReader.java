@@ -91,6 +91,11 @@ public final class IdxDatasetReader {
             "The images file holds no images.",
             "images file, byte 4");
       }
+      // each dimension is below 2^32, so their product may overflow a long: check each first
+      if (height > limits.maxFeatures() || width > limits.maxFeatures()) {
+        throw DatasetFormatException.tooLarge(
+            "maxFeatures", -1, limits.maxFeatures(), "images file, byte 8");
+      }
       long features = height * width;
       limits.checkShape(count, features, "images file, byte 4");
       if (16 + count * features > limits.maxBytes()) {
@@ -171,22 +176,27 @@ public final class IdxDatasetReader {
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
-    InputStream plain =
-        b0 == 0x1f && b1 == 0x8b
-            ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
-            : buffered;
+    InputStream plain = buffered;
+    if (b0 == 0x1f && b1 == 0x8b) {
+      try {
+        plain = new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
+      } catch (java.io.EOFException e) {
+        throw truncated(what, 0, "its gzip header (the compressed stream ends early)");
+      }
+    }
     return new CountingInputStream(plain, limits.maxBytes(), what);
   }
 
   private static byte[] readFully(InputStream in, int n, String what, long offset, String expected)
       throws IOException {
-    byte[] b = new byte[n];
-    int got;
+    byte[] b;
     try {
-      got = in.readNBytes(b, 0, n);
+      // grows with the bytes actually present, so a header that claims more costs nothing
+      b = in.readNBytes(n);
     } catch (java.io.EOFException e) {
       throw truncated(what, offset, expected);
     }
+    int got = b.length;
     if (got < n) {
       if (offset == 0 && got == 0) {
         throw new DatasetFormatException(

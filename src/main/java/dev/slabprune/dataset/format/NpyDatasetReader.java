@@ -89,9 +89,10 @@ public final class NpyDatasetReader {
     List<String> seen = new ArrayList<>();
     try {
       ZipEntry entry;
-      while ((entry = zip.getNextEntry()) != null) {
+      while ((entry = nextEntry(zip)) != null) {
         String name = entry.getName();
         if (!name.endsWith(".npy")) {
+          drain(data);
           continue;
         }
         if (seen.size() >= MAX_ENTRIES) {
@@ -118,13 +119,12 @@ public final class NpyDatasetReader {
         } else if (wantLabels && (labels == null || (labelNamed && !labels.named))) {
           labels = new Labels(readValues(data, header, where), header, where, labelNamed);
         }
+        drain(data);
       }
     } catch (ZipException e) {
-      throw new DatasetFormatException(
-          DatasetFormatException.CORRUPT,
-          "Corrupt npz file",
-          "The npz file is not a readable zip archive: " + e.getMessage() + "; upload it again.",
-          "npz file");
+      throw corruptNpz(e.getMessage());
+    } catch (java.io.EOFException e) {
+      throw corruptNpz("the archive ends early");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -141,6 +141,31 @@ public final class NpyDatasetReader {
     }
     checkLabelShape(labels.header, labels.where, features.rows);
     return toDataset(features, labels.values, labels.header.kind != 'f', task);
+  }
+
+  /**
+   * Reads the rest of the current entry through the byte count: the zip stream would otherwise
+   * decompress it uncounted when it moves to the next entry, so a small entry followed by a
+   * compressed bomb, or a bomb in an entry that is not an array, could take unbounded time.
+   */
+  private static void drain(InputStream data) throws IOException {
+    data.transferTo(java.io.OutputStream.nullOutputStream());
+  }
+
+  private static ZipEntry nextEntry(ZipInputStream zip) throws IOException {
+    try {
+      return zip.getNextEntry();
+    } catch (IllegalArgumentException e) { // an entry name that is not valid in its charset
+      throw corruptNpz("an entry name cannot be decoded (" + e.getMessage() + ")");
+    }
+  }
+
+  private static DatasetFormatException corruptNpz(String why) {
+    return new DatasetFormatException(
+        DatasetFormatException.CORRUPT,
+        "Corrupt npz file",
+        "The npz file is not a readable zip archive: " + why + "; upload it again.",
+        "npz file");
   }
 
   // ---------------------------------------------------------------- arrays

@@ -113,6 +113,7 @@ public final class OnnxModelReader {
               + limits.maxBytes()
               + "; upload a smaller model or raise the limit.");
     }
+    WireBudget.check(bytes, limits); // before parsing: a parse may cost eighty times the file
     ModelProto model;
     try {
       CodedInputStream coded = CodedInputStream.newInstance(bytes);
@@ -169,6 +170,7 @@ public final class OnnxModelReader {
     private long width; // current width of the chain's value, -1 while unknown
     private boolean flattened;
     private int[] gather;
+    private long gatherFrom; // the width the Gather selects from
     private OutputKind transform;
     private long storedParameters;
 
@@ -201,6 +203,16 @@ public final class OnnxModelReader {
       Set<Integer> head = labelHead();
       for (int i = 0; i < graph.getNodeCount(); i++) {
         NodeProto node = graph.getNode(i);
+        if (node.getOutputCount() == 0) {
+          throw new ModelFormatException(
+              ModelFormatException.UNREADABLE,
+              "Invalid ONNX graph",
+              "Node '"
+                  + node.getName()
+                  + "' ("
+                  + node.getOpType()
+                  + ") has no outputs, which ONNX does not allow; re-export the model.");
+        }
         if (head.contains(i)) {
           visited.add(i);
           headValues.addAll(node.getOutputList());
@@ -272,7 +284,7 @@ public final class OnnxModelReader {
       List<DenseLayer> computed = new ArrayList<>(layers);
       if (gather != null) {
         DenseLayer first = computed.get(0);
-        int full = (int) inputWidth(input);
+        int full = (int) gatherFrom;
         if ((long) full * first.outputs() > limits.maxTensorElements()) {
           throw ModelFormatException.tooLarge(
               "The Gather in front selects from "
@@ -655,6 +667,7 @@ public final class OnnxModelReader {
         throw unsupportedUse(node, "the Gather keeps no input column");
       }
       gather = new int[values.length];
+      gatherFrom = width;
       for (int k = 0; k < values.length; k++) {
         long v = values[k] < 0 ? values[k] + width : values[k];
         if (v < 0 || v >= width) {
@@ -690,6 +703,15 @@ public final class OnnxModelReader {
       if (inputRank > 2 && !flattened && layers.isEmpty()) {
         throw unsupportedUse(
             node, "the input has rank " + inputRank + "; flatten it to [batch, features] first");
+      }
+      if (in <= 0 || out <= 0) {
+        throw unsupportedUse(
+            node,
+            "its weights are "
+                + in
+                + "x"
+                + out
+                + "; a layer needs at least one input and one output (re-export the model)");
       }
       if (in > limits.maxWidth() || out > limits.maxWidth()) {
         throw ModelFormatException.tooLarge(
@@ -1036,9 +1058,9 @@ public final class OnnxModelReader {
         return v;
       }
       if (type == DOUBLE) {
-        float[] v = new float[n];
         if (t.hasRawData()) {
           ByteBuffer raw = rawData(t, node, n, 8);
+          float[] v = new float[n];
           for (int i = 0; i < n; i++) {
             v[i] = (float) raw.getDouble(i * 8);
           }
@@ -1047,6 +1069,7 @@ public final class OnnxModelReader {
         if (t.getDoubleDataCount() != n) {
           throw malformed(t, node, t.getDoubleDataCount() + " double_data values for " + n);
         }
+        float[] v = new float[n];
         for (int i = 0; i < n; i++) {
           v[i] = (float) t.getDoubleData(i);
         }
@@ -1070,12 +1093,15 @@ public final class OnnxModelReader {
       checkStorage(t, node);
       int n = (int) elementCount(t, node);
       int type = t.getDataType();
-      long[] v = new long[n];
+      // the stored values are checked against the shape before anything is allocated for them
       if (type == INT64) {
+        long[] v;
         if (t.hasRawData()) {
           ByteBuffer raw = rawData(t, node, n, 8);
+          v = new long[n];
           raw.asLongBuffer().get(v);
         } else if (t.getInt64DataCount() == n) {
+          v = new long[n];
           for (int i = 0; i < n; i++) {
             v[i] = t.getInt64Data(i);
           }
@@ -1086,12 +1112,15 @@ public final class OnnxModelReader {
       }
       if (type == INT32 || type == TensorProto.DataType.BOOL_VALUE) {
         int size = type == INT32 ? 4 : 1;
+        long[] v;
         if (t.hasRawData()) {
           ByteBuffer raw = rawData(t, node, n, size);
+          v = new long[n];
           for (int i = 0; i < n; i++) {
             v[i] = size == 4 ? raw.getInt(i * 4) : raw.get(i);
           }
         } else if (t.getInt32DataCount() == n) {
+          v = new long[n];
           for (int i = 0; i < n; i++) {
             v[i] = t.getInt32Data(i);
           }
