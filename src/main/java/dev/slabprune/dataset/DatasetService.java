@@ -113,6 +113,13 @@ public class DatasetService {
     needed.forEach(part -> ordered.put(part, parts.get(part)));
     ParsedDataset parsed =
         parse(chosen, options, ordered.values().stream().map(Part::content).toList());
+    if (parsed.features() == 0) {
+      throw new BadInputException(
+          "dataset-no-features",
+          "No features",
+          "The dataset has rows but no feature values (images of 0x0 pixels or an array of"
+              + " shape (n, 0)). Upload the features the model takes.");
+    }
 
     List<DatasetFile> files = new ArrayList<>();
     for (Map.Entry<String, Part> part : ordered.entrySet()) {

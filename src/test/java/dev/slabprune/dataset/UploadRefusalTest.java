@@ -84,6 +84,13 @@ class UploadRefusalTest {
                 file("labels", "l.npy", npy)),
             null),
         Arguments.of(
+            "NPY features with no columns",
+            "/api/v1/datasets",
+            parts(
+                file("features", "f.npy", npy("<f4", "(3, 0)", new byte[0])),
+                file("labels", "l.npy", npy("<i8", "(3,)", new byte[24]))),
+            "dataset-no-features"),
+        Arguments.of(
             "a model that is not ONNX",
             "/api/v1/models",
             parts(file("file", "m.onnx", "hello".getBytes(StandardCharsets.UTF_8))),
@@ -133,6 +140,20 @@ class UploadRefusalTest {
 
   private static MockMultipartFile file(String part, String name, byte[] content) {
     return new MockMultipartFile(part, name, "application/octet-stream", content);
+  }
+
+  /** A version 1.0 NPY file with the given dtype, shape and raw little-endian data. */
+  private static byte[] npy(String descr, String shape, byte[] data) {
+    String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    int padding = (64 - (10 + header.length() + 1) % 64) % 64;
+    byte[] text = (header + " ".repeat(padding) + "\n").getBytes(StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+    out.write(text.length & 0xff);
+    out.write(text.length >> 8);
+    out.writeBytes(text);
+    out.writeBytes(data);
+    return out.toByteArray();
   }
 
   private static byte[] resource(String name) throws Exception {
