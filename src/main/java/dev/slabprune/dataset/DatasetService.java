@@ -12,6 +12,7 @@ import dev.slabprune.dataset.format.DatasetLimits;
 import dev.slabprune.dataset.format.IdxDatasetReader;
 import dev.slabprune.dataset.format.NpyDatasetReader;
 import dev.slabprune.dataset.format.ParsedDataset;
+import dev.slabprune.storage.AfterCommit;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactContent;
 import dev.slabprune.storage.ArtifactStore;
@@ -198,6 +199,8 @@ public class DatasetService {
               + " delete the dataset.");
     }
     datasets.delete(entity);
+    List<String> files = entity.getFiles().stream().map(DatasetFile::getArtifactSha256).toList();
+    AfterCommit.run(() -> files.forEach(artifacts::deleteIfUnreferenced));
   }
 
   /** Reads a stored dataset again, exactly as its upload was read, for a job's worker. */

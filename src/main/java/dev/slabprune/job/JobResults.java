@@ -16,6 +16,7 @@ import dev.slabprune.model.ModelService;
 import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModel;
 import dev.slabprune.model.format.OnnxModelWriter;
+import dev.slabprune.storage.AfterCommit;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
 import java.time.Clock;
@@ -28,8 +29,6 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -173,15 +172,7 @@ public class JobResults {
             .optional();
     // The checkpoint's bytes go once this transaction has committed: the artifact store works
     // on a connection of its own, which would wait on this transaction's row locks.
-    checkpoint.ifPresent(
-        sha ->
-            TransactionSynchronizationManager.registerSynchronization(
-                new TransactionSynchronization() {
-                  @Override
-                  public void afterCommit() {
-                    deleteIfUnused(sha);
-                  }
-                }));
+    checkpoint.ifPresent(sha -> AfterCommit.run(() -> deleteIfUnused(sha)));
   }
 
   @Transactional(readOnly = true)
@@ -286,6 +277,9 @@ public class JobResults {
             now(),
             jobId)
         .update();
+    if (!stored.prunedSha256().equals(pruned.artifact().sha256())) {
+      deleteIfUnused(stored.prunedSha256());
+    }
     return report;
   }
 
@@ -325,21 +319,7 @@ public class JobResults {
   }
 
   private void deleteIfUnused(String sha) {
-    long uses =
-        jdbc.sql(
-                """
-                select (select count(*) from job_checkpoint where artifact_sha256 = :sha)
-                     + (select count(*) from job_result
-                        where pruned_sha256 = :sha or posterior_sha256 = :sha)
-                     + (select count(*) from model where artifact_sha256 = :sha)
-                     + (select count(*) from dataset_file where artifact_sha256 = :sha)
-                """)
-            .param("sha", sha)
-            .query(Long.class)
-            .single();
-    if (uses == 0) {
-      artifacts.delete(sha);
-    }
+    artifacts.deleteIfUnreferenced(sha);
   }
 
   private static boolean allInputs(int[] kept, int width) {

@@ -9,6 +9,7 @@ import dev.slabprune.config.LimitsProperties;
 import dev.slabprune.model.format.OnnxLimits;
 import dev.slabprune.model.format.OnnxModel;
 import dev.slabprune.model.format.OnnxModelReader;
+import dev.slabprune.storage.AfterCommit;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
 import io.micrometer.core.instrument.Counter;
@@ -145,6 +146,8 @@ public class ModelService {
               + " delete the model.");
     }
     models.delete(entity);
+    String sha = entity.getArtifactSha256();
+    AfterCommit.run(() -> artifacts.deleteIfUnreferenced(sha));
   }
 
   /** The parsed network of a model, for the worker that runs a job on it. */

@@ -202,6 +202,46 @@ public class ArtifactStore {
     }
   }
 
+  /**
+   * Removes the artifact and its bytes when nothing refers to it any more: no model, dataset file,
+   * checkpoint or job result. The check and the delete are one statement, so a reference added
+   * meanwhile keeps the artifact.
+   *
+   * @return whether it was removed
+   */
+  public boolean deleteIfUnreferenced(String sha256) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              """
+              delete from artifact a where a.sha256 = ?
+                and not exists (select 1 from model m where m.artifact_sha256 = a.sha256)
+                and not exists (select 1 from dataset_file f where f.artifact_sha256 = a.sha256)
+                and not exists (select 1 from job_checkpoint c where c.artifact_sha256 = a.sha256)
+                and not exists (select 1 from job_result r
+                                where r.pruned_sha256 = a.sha256 or r.posterior_sha256 = a.sha256)
+              returning content
+              """)) {
+        delete.setString(1, sha256);
+        boolean removed = false;
+        try (ResultSet row = delete.executeQuery()) {
+          if (row.next()) {
+            largeObjects(connection).unlink(row.getLong(1));
+            removed = true;
+          }
+        }
+        connection.commit();
+        return removed;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not delete artifact " + sha256, e);
+    }
+  }
+
   private Artifact insertOrFind(
       Connection connection, String hash, long size, String mediaType, long oid)
       throws SQLException {

@@ -24,6 +24,7 @@ import org.springframework.test.web.servlet.MvcResult;
 class ModelApiTest {
 
   @Autowired MockMvc mvc;
+  @Autowired dev.slabprune.storage.ArtifactStore artifacts;
 
   static byte[] golden(String name) throws Exception {
     try (var in = ModelApiTest.class.getResourceAsStream("/onnx/" + name)) {
@@ -83,6 +84,43 @@ class ModelApiTest {
     mvc.perform(get("/api/v1/models/" + id))
         .andExpect(status().isNotFound())
         .andExpect(jsonPath("$.type").value("/problems/not-found"));
+  }
+
+  @Test
+  void deletingAModelRemovesItsBytesUnlessAnotherModelHasTheSame() throws Exception {
+    byte[] onnx =
+        new dev.slabprune.model.format.OnnxModelWriter()
+            .write(
+                dev.slabprune.support.TeacherData.teacher(),
+                dev.slabprune.model.format.OnnxExportOptions.allInputs(
+                    "x", "y", 6, java.util.Map.of("nonce", UUID.randomUUID().toString())));
+    String first = uploadId(onnx);
+    String second = uploadId(onnx);
+    String sha =
+        JsonPath.read(
+            mvc.perform(get("/api/v1/models/" + first))
+                .andReturn()
+                .getResponse()
+                .getContentAsString(),
+            "$.sha256");
+
+    mvc.perform(delete("/api/v1/models/" + first)).andExpect(status().isNoContent());
+    assertThat(artifacts.find(sha)).as("still used by the second model").isPresent();
+    mvc.perform(delete("/api/v1/models/" + second)).andExpect(status().isNoContent());
+    assertThat(artifacts.find(sha)).as("no model uses the bytes any more").isEmpty();
+  }
+
+  private String uploadId(byte[] onnx) throws Exception {
+    return JsonPath.read(
+        mvc.perform(
+                multipart("/api/v1/models")
+                    .file(
+                        new MockMultipartFile("file", "m.onnx", "application/octet-stream", onnx)))
+            .andExpect(status().isCreated())
+            .andReturn()
+            .getResponse()
+            .getContentAsString(),
+        "$.id");
   }
 
   @Test
