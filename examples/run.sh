@@ -12,7 +12,7 @@ base=${SLABPRUNE_URL:-http://localhost:8080}
 model_file=${MODEL:-$here/digits-mlp.onnx}
 data_file=${DATA:-$here/digits.csv}
 out=${OUT:-$here/digits-mlp.pruned.onnx}
-settings=${SETTINGS:-'{"epochs": 30, "fineTuneEpochs": 3}'}
+settings=${SETTINGS:-'{"fineTuneEpochs": 3}'}
 task=${TASK:-classification}
 
 json() { # json PATH < document: prints the value at a dotted path
