@@ -12,6 +12,27 @@ public class ConflictException extends RuntimeException {
     this.title = title;
   }
 
+  /**
+   * The uploaded input cannot go while jobs use it.
+   *
+   * @param kind {@code model} or {@code dataset}
+   */
+  public static ConflictException inUse(String kind, Object id, long activeJobs) {
+    String title = Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+    return new ConflictException(
+        kind + "-in-use",
+        title + " in use",
+        title
+            + " "
+            + id
+            + " is used by "
+            + activeJobs
+            + " queued or running job(s). Cancel them or wait for them to finish, then delete"
+            + " the "
+            + kind
+            + ".");
+  }
+
   public String slug() {
     return slug;
   }

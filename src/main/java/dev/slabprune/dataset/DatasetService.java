@@ -188,15 +188,7 @@ public class DatasetService {
             .query(Long.class)
             .single();
     if (active > 0) {
-      throw new ConflictException(
-          "dataset-in-use",
-          "Dataset in use",
-          "Dataset "
-              + id
-              + " is used by "
-              + active
-              + " queued or running job(s). Cancel them or wait for them to finish, then"
-              + " delete the dataset.");
+      throw ConflictException.inUse("dataset", id, active);
     }
     datasets.delete(entity);
     List<String> files = entity.getFiles().stream().map(DatasetFile::getArtifactSha256).toList();

@@ -148,7 +148,7 @@ public class CompressionJobHandler implements JobHandler {
             listener.resumedFrom));
 
     Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
-    JobResults.Pruned pruned =
+    Artifact pruned =
         results.writePruned(
             job.id(), model, result.report().network(), result.report().pruning(), parameters);
     Map<String, Object> report =
@@ -156,16 +156,16 @@ public class CompressionJobHandler implements JobHandler {
             job.id(),
             result.report(),
             data.task() == dev.slabprune.dataset.format.Task.CLASSIFICATION,
-            pruned.artifact().sizeBytes(),
+            pruned.sizeBytes(),
             models.uploadedSize(job.modelId()),
-            pruned.artifact().sha256());
+            pruned.sha256());
     Map<String, Object> pips =
         JobReports.inclusionProbabilities(
             job.id(),
             result.report().pruning(),
             result.posterior().architecture(),
             data.featureNames());
-    return () -> results.store(job.id(), pruned.artifact(), posterior, report, pips);
+    return () -> results.store(job.id(), pruned, posterior, report, pips);
   }
 
   /** Carries progress to the heartbeat and checkpoints to the database. */

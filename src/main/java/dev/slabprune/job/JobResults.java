@@ -38,9 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class JobResults {
 
-  /** The pruned model as written. */
-  record Pruned(Artifact artifact) {}
-
   /** The stored result of a finished job, as read back. */
   record Stored(
       String prunedSha256,
@@ -118,7 +115,7 @@ public class JobResults {
   }
 
   /** Writes the pruned network as ONNX, with the uploaded model's names and provenance. */
-  Pruned writePruned(
+  Artifact writePruned(
       UUID jobId,
       OnnxModel model,
       DenseNetwork deployed,
@@ -139,7 +136,7 @@ public class JobResults {
     OnnxExportOptions options =
         OnnxExportOptions.like(model.summary(), width, kept, metadata)
             .withReducedInput(parameters.reducedInput());
-    return new Pruned(artifacts.store(writer.write(deployed, options), ModelService.MEDIA_TYPE));
+    return artifacts.store(writer.write(deployed, options), ModelService.MEDIA_TYPE);
   }
 
   /** Stores a finished job's result and drops its checkpoint; runs in the success transaction. */
@@ -246,7 +243,7 @@ public class JobResults {
         selectInputs != null ? selectInputs : defaultSettings(parameters).selectInputs();
     Compression.Repruned repruned =
         Compression.reprune(posterior, rule, nodes, inputs, splits.test(), parameters.seed());
-    Pruned pruned =
+    Artifact pruned =
         writePruned(jobId, model, repruned.pruning().network(), repruned.pruning(), parameters);
     int number = stored.prunings() + 1;
     Map<String, Object> report =
@@ -257,9 +254,9 @@ public class JobResults {
             repruned.scores(),
             stored.report(),
             data.task() == Task.CLASSIFICATION,
-            pruned.artifact().sizeBytes(),
+            pruned.sizeBytes(),
             models.uploadedSize(job.modelId),
-            pruned.artifact().sha256());
+            pruned.sha256());
     Map<String, Object> pips =
         JobReports.inclusionProbabilities(
             jobId, repruned.pruning(), posterior.architecture(), data.featureNames());
@@ -271,13 +268,13 @@ public class JobResults {
             where job_id = ?
             """)
         .params(
-            pruned.artifact().sha256(),
+            pruned.sha256(),
             json.writeValueAsString(report),
             json.writeValueAsString(pips),
             now(),
             jobId)
         .update();
-    if (!stored.prunedSha256().equals(pruned.artifact().sha256())) {
+    if (!stored.prunedSha256().equals(pruned.sha256())) {
       deleteIfUnused(stored.prunedSha256());
     }
     return report;

@@ -135,15 +135,7 @@ public class ModelService {
             .query(Long.class)
             .single();
     if (active > 0) {
-      throw new ConflictException(
-          "model-in-use",
-          "Model in use",
-          "Model "
-              + id
-              + " is used by "
-              + active
-              + " queued or running job(s). Cancel them or wait for them to finish, then"
-              + " delete the model.");
+      throw ConflictException.inUse("model", id, active);
     }
     models.delete(entity);
     String sha = entity.getArtifactSha256();

@@ -1075,7 +1075,12 @@ public final class OnnxModelReader {
         }
         return v;
       }
-      throw new ModelFormatException(
+      throw unsupportedType(t, node, type, "weights must be float32 or float64");
+    }
+
+    private static ModelFormatException unsupportedType(
+        TensorProto t, NodeProto node, int type, String supported) {
+      return new ModelFormatException(
           ModelFormatException.UNSUPPORTED_DTYPE,
           "Unsupported element type",
           "Tensor '"
@@ -1086,7 +1091,9 @@ public final class OnnxModelReader {
               + node.getOpType()
               + ") has element type "
               + dataTypeName(type)
-              + "; weights must be float32 or float64.");
+              + "; "
+              + supported
+              + ".");
     }
 
     private long[] ints(TensorProto t, NodeProto node) {
@@ -1129,18 +1136,7 @@ public final class OnnxModelReader {
         }
         return v;
       }
-      throw new ModelFormatException(
-          ModelFormatException.UNSUPPORTED_DTYPE,
-          "Unsupported element type",
-          "Tensor '"
-              + t.getName()
-              + "' used by node '"
-              + node.getName()
-              + "' ("
-              + node.getOpType()
-              + ") has element type "
-              + dataTypeName(type)
-              + "; integer constants must be int64 or int32.");
+      throw unsupportedType(t, node, type, "integer constants must be int64 or int32");
     }
 
     private ByteBuffer rawData(TensorProto t, NodeProto node, int n, int size) {
