@@ -15,12 +15,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,14 +59,15 @@ class ContainerImageIT {
   private final Yaml json = new Yaml();
 
   @BeforeAll
-  static void buildTheImageFromTheDockerfile() {
+  static void buildTheImageFromTheDockerfile() throws IOException {
     Podman.requireTools();
+    deleteRecursively(WORK);
     Podman.ensureBaseImages();
     Path dockerfile =
         Path.of(System.getProperty("container.dockerfile", Dockerfile.PATH.toString()));
 
     Instant start = Instant.now();
-    Podman.build(dockerfile, IMAGE);
+    Podman.build(dockerfile, IMAGE, WORK.resolve("build.log"));
     FIGURES.put("dockerfile", dockerfile.toString());
     FIGURES.put("buildSeconds", seconds(Duration.between(start, Instant.now())));
     long size =
@@ -87,13 +90,14 @@ class ContainerImageIT {
 
   @Test
   void theImageServesTheApiAsItsNonRootUserOnAReadOnlyRootFileSystem() throws Exception {
+    reportTheBuild();
     ChartPod server = chartPods(false).get("server");
     assertThat(server.readOnlyRootFilesystem()).isTrue();
 
     try (RunningContainer container =
         RunningContainer.start(IMAGE, server, "slabprune-it-" + RUN + "-server", WORK)) {
       Duration ready = container.awaitReadiness();
-      FIGURES.put("serverReadySeconds", seconds(ready));
+      report("serverReadySeconds", seconds(ready));
 
       HttpResponse<String> readiness = container.get("/actuator/health/readiness");
       assertThat(readiness.body()).contains("\"status\":\"UP\"").contains("\"db\"");
@@ -143,6 +147,7 @@ class ContainerImageIT {
   @Test
   void theApiOnlyAndWorkerOnlyShapesOfTheChartStartAndTheWorkerRunsAJobTheApiQueued()
       throws Exception {
+    reportTheBuild();
     Map<String, ChartPod> pods = chartPods(true);
     assertThat(pods).containsOnlyKeys("api", "worker");
     ChartPod apiPod = pods.get("api");
@@ -154,8 +159,8 @@ class ContainerImageIT {
             RunningContainer.start(IMAGE, apiPod, "slabprune-it-" + RUN + "-api", WORK);
         RunningContainer worker =
             RunningContainer.start(IMAGE, workerPod, "slabprune-it-" + RUN + "-worker", WORK)) {
-      FIGURES.put("apiReadySeconds", seconds(api.awaitReadiness()));
-      FIGURES.put("workerReadySeconds", seconds(worker.awaitReadiness()));
+      report("apiReadySeconds", seconds(api.awaitReadiness()));
+      report("workerReadySeconds", seconds(worker.awaitReadiness()));
       for (RunningContainer container : List.of(api, worker)) {
         Commands.Result healthcheck = container.healthcheck();
         assertThat(healthcheck.exitCode()).as(container.name() + healthcheck.output()).isZero();
@@ -181,7 +186,7 @@ class ContainerImageIT {
 
       Instant queuedAt = Instant.now();
       Map<String, Object> job = awaitJobEnd(api, worker, jobId);
-      FIGURES.put("jobSeconds", seconds(Duration.between(queuedAt, Instant.now())));
+      report("jobSeconds", seconds(Duration.between(queuedAt, Instant.now())));
       assertThat(job.get("state")).as(job + worker.logTail()).isEqualTo("SUCCEEDED");
       // The job's history names the worker pool that claimed it: the worker container's.
       assertThat(worker.logs()).contains("Worker pool " + claimedBy(jobId) + " started");
@@ -208,7 +213,7 @@ class ContainerImageIT {
     Files.writeString(broken, dockerfile.replace("COPY .mvn/ .mvn/", "COPY maven/ .mvn/"));
     String tag = IMAGE + "-broken";
 
-    assertThatThrownBy(() -> Podman.build(broken, tag))
+    assertThatThrownBy(() -> Podman.build(broken, tag, WORK.resolve("wrong-copy-path.build.log")))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("the image did not build from " + broken)
         .hasMessageContaining("COPY maven/ .mvn/")
@@ -294,6 +299,23 @@ class ContainerImageIT {
     return sources;
   }
 
+  /**
+   * Prints the image's figures into this test's output, so that the test report shows them: the
+   * report keeps what a test prints, not what is printed before or after all of them.
+   */
+  private static void reportTheBuild() {
+    for (String key : List.of("dockerfile", "imageBytes", "buildSeconds", "baseImages")) {
+      if (FIGURES.containsKey(key)) {
+        System.out.println("container image " + key + ": " + jsonValue(FIGURES.get(key)));
+      }
+    }
+  }
+
+  private static void report(String key, Object value) {
+    FIGURES.put(key, value);
+    System.out.println("container image " + key + ": " + jsonValue(value));
+  }
+
   private static void writeFigures() throws IOException {
     if (FIGURES.isEmpty()) {
       return;
@@ -317,6 +339,17 @@ class ContainerImageIT {
           .collect(Collectors.joining(", ", "{", "}"));
     }
     return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private static double seconds(Duration duration) {

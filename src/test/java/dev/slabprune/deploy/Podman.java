@@ -60,9 +60,10 @@ final class Podman {
   /**
    * {@code buildah bud} of a Dockerfile with the repository as its build context, never pulling
    * (the base images are local), in Docker's image format, which keeps the HEALTHCHECK. Throws an
-   * AssertionError with the end of buildah's output when the image does not build.
+   * AssertionError with the end of buildah's output when the image does not build; the whole output
+   * goes to the log file.
    */
-  static void build(Path dockerfile, String tag) {
+  static void build(Path dockerfile, String tag, Path log) {
     Commands.Result result =
         Commands.run(
             HERE,
@@ -82,6 +83,12 @@ final class Podman {
                 tag,
                 HERE.toAbsolutePath().normalize().toString()),
             15 * 60);
+    try {
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      Files.writeString(log, result.output());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     if (result.exitCode() != 0) {
       throw new AssertionError(
           "the image did not build from " + dockerfile + " (buildah bud):\n" + tail(result));
