@@ -26,12 +26,7 @@ final class Podman {
 
   /** Skips (on a developer's machine) or fails (in CI) unless buildah and podman both run. */
   static void requireTools() {
-    List<String> missing = new ArrayList<>();
-    for (String tool : List.of("buildah", "podman")) {
-      if (!runs(tool, "--version")) {
-        missing.add(tool);
-      }
-    }
+    List<String> missing = missingTools();
     if (missing.isEmpty()) {
       return;
     }
@@ -43,6 +38,17 @@ final class Podman {
       Assumptions.abort(message);
     }
     throw new IllegalStateException(message);
+  }
+
+  /** Which of buildah and podman do not run here. */
+  static List<String> missingTools() {
+    List<String> missing = new ArrayList<>();
+    for (String tool : List.of("buildah", "podman")) {
+      if (!runs(tool, "--version")) {
+        missing.add(tool);
+      }
+    }
+    return missing;
   }
 
   /**
