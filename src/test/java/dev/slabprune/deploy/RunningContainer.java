@@ -61,7 +61,8 @@ final class RunningContainer implements AutoCloseable {
     arguments.add(image);
 
     Files.createDirectories(logFolder);
-    System.out.println("podman " + String.join(" ", arguments));
+    System.out.println(
+        "podman " + String.join(" ", arguments).replaceAll("(PASSWORD=)\\S*", "$1(not shown)"));
     Instant started = Instant.now();
     Podman.podman(arguments.toArray(String[]::new));
     return new RunningContainer(name, port, started, logFolder.resolve(name + ".log"));
