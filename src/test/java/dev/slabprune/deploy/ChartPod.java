@@ -4,6 +4,7 @@ import static dev.slabprune.deploy.HelmChart.at;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -16,8 +17,8 @@ import java.util.regex.Pattern;
  * The container of one of the chart's Deployments, read from Helm's rendering: what podman needs to
  * run the image as the kubelet would. Its environment is resolved as the kubelet resolves it
  * ({@code envFrom} the ConfigMap, then {@code env}, with values from the rendered ConfigMap and
- * Secret), its emptyDir mounts become tmpfs mounts, and its security context and memory limit
- * become podman's options.
+ * Secret), its emptyDir mounts become tmpfs mounts, its security context and memory limit become
+ * podman's options, and its startup probe says how long it may take to start.
  */
 record ChartPod(
     String component,
@@ -27,7 +28,8 @@ record ChartPod(
     boolean allowPrivilegeEscalation,
     List<String> droppedCapabilities,
     long runAsUser,
-    String memoryLimit) {
+    String memoryLimit,
+    Duration startupBudget) {
 
   /** The Deployments of the chart rendered with these values files, by component name. */
   @SuppressWarnings("unchecked")
@@ -136,7 +138,25 @@ record ChartPod(
         !Boolean.FALSE.equals(security.get("allowPrivilegeEscalation")),
         (List<String>) at(security, "capabilities", "drop"),
         ((Number) user).longValue(),
-        at(container, "resources", "limits", "memory"));
+        at(container, "resources", "limits", "memory"),
+        startupBudget(container));
+  }
+
+  /** How long the startup probe lets a container take before the kubelet restarts it. */
+  private static Duration startupBudget(Map<String, Object> container) {
+    Map<String, Object> probe = at(container, "startupProbe");
+    if (probe == null) {
+      throw new IllegalStateException("the container has no startupProbe");
+    }
+    long seconds =
+        number(probe.get("initialDelaySeconds"), 0)
+            + number(probe.get("periodSeconds"), 10) * number(probe.get("failureThreshold"), 3);
+    return Duration.ofSeconds(seconds);
+  }
+
+  /** A probe field, or Kubernetes' default where the chart leaves it out. */
+  private static long number(Object value, long fallback) {
+    return value == null ? fallback : ((Number) value).longValue();
   }
 
   /**

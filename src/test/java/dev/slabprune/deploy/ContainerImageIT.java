@@ -173,20 +173,13 @@ class ContainerImageIT {
     assertThat(apiPod.environment()).containsEntry("SLABPRUNE_WORKER_ENABLED", "false");
     assertThat(workerPod.environment()).containsEntry("SLABPRUNE_API_ENABLED", "false");
 
+    // One after the other, as a rollout would start them: the API queues a job that only the
+    // worker, started later, can run.
     try (RunningContainer api =
-            RunningContainer.start(IMAGE, apiPod, "slabprune-it-" + RUN + "-api", WORK);
-        RunningContainer worker =
-            RunningContainer.start(IMAGE, workerPod, "slabprune-it-" + RUN + "-worker", WORK)) {
+        RunningContainer.start(IMAGE, apiPod, "slabprune-it-" + RUN + "-api", WORK)) {
       report("apiReadySeconds", seconds(api.awaitReadiness()));
-      report("workerReadySeconds", seconds(worker.awaitReadiness()));
-      for (RunningContainer container : List.of(api, worker)) {
-        Commands.Result healthcheck = container.healthcheck();
-        assertThat(healthcheck.exitCode()).as(container.name() + healthcheck.output()).isZero();
-      }
-
-      // The worker serves no API; the API runs no jobs.
-      assertThat(worker.get("/api/v1/models").statusCode()).isEqualTo(404);
-      assertThat(api.logs()).doesNotContain("Worker pool");
+      Commands.Result apiHealthcheck = api.healthcheck();
+      assertThat(apiHealthcheck.exitCode()).as(apiHealthcheck.output()).isZero();
 
       String modelId = id(api.upload("/api/v1/models", EXAMPLE_MODEL, Map.of()));
       String datasetId =
@@ -201,24 +194,33 @@ class ContainerImageIT {
                   + "\", \"seed\": 1, \"settings\": {\"epochs\": 1, \"fineTuneEpochs\": 0}}");
       assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
       String jobId = id(queued);
+      assertThat(api.logs()).doesNotContain("Worker pool");
 
-      Instant queuedAt = Instant.now();
-      Map<String, Object> job = awaitJobEnd(api, worker, jobId);
-      report("jobSeconds", seconds(Duration.between(queuedAt, Instant.now())));
-      assertThat(job.get("state")).as(job + worker.logTail()).isEqualTo("SUCCEEDED");
-      // The job's history names the worker pool that claimed it: the worker container's.
-      assertThat(worker.logs()).contains("Worker pool " + claimedBy(jobId) + " started");
+      try (RunningContainer worker =
+          RunningContainer.start(IMAGE, workerPod, "slabprune-it-" + RUN + "-worker", WORK)) {
+        report("workerReadySeconds", seconds(worker.awaitReadiness()));
+        Commands.Result workerHealthcheck = worker.healthcheck();
+        assertThat(workerHealthcheck.exitCode()).as(workerHealthcheck.output()).isZero();
+        assertThat(worker.get("/api/v1/models").statusCode()).isEqualTo(404);
+
+        Instant workerReady = Instant.now();
+        Map<String, Object> job = awaitJobEnd(api, worker, jobId);
+        report("jobSeconds", seconds(Duration.between(workerReady, Instant.now())));
+        assertThat(job.get("state")).as(job + worker.logTail()).isEqualTo("SUCCEEDED");
+        // The job's history names the worker pool that claimed it: the worker container's.
+        assertThat(worker.logs()).contains("Worker pool " + claimedBy(jobId) + " started");
+
+        // ND4J unpacked its native libraries into the chart's writable folder and loaded them
+        // from there, on a read-only root file system.
+        Commands.Result javacpp = worker.exec("find", "/tmp/javacpp", "-name", "*.so*");
+        assertThat(javacpp.output()).contains("libnd4jcpu");
+        assertThat(worker.stop()).as(worker.logTail()).isIn(0, 143);
+      }
 
       HttpResponse<byte[]> artifact = api.getBytes("/api/v1/jobs/" + jobId + "/artifact");
       assertThat(artifact.statusCode()).isEqualTo(200);
       assertThat(artifact.body()).isNotEmpty();
-      // ND4J unpacked its native libraries into the chart's writable folder and loaded them from
-      // there, on a read-only root file system.
-      Commands.Result javacpp = worker.exec("find", "/tmp/javacpp", "-name", "*.so*");
-      assertThat(javacpp.output()).contains("libnd4jcpu");
-
       assertThat(api.stop()).as(api.logTail()).isIn(0, 143);
-      assertThat(worker.stop()).as(worker.logTail()).isIn(0, 143);
     }
   }
 

@@ -25,20 +25,20 @@ final class RunningContainer implements AutoCloseable {
   /** The label of every container the image tests start, for removing them all at the end. */
   static final String LABEL = "dev.slabprune.test=container-image-it";
 
-  private static final Duration START_LIMIT = Duration.ofSeconds(240);
-
   private final String name;
   private final int port;
   private final Instant started;
+  private final Duration startLimit;
   private final Path log;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Integer exitCode;
 
-  private RunningContainer(String name, int port, Instant started, Path log) {
+  private RunningContainer(String name, int port, Instant started, Duration startLimit, Path log) {
     this.name = name;
     this.port = port;
     this.started = started;
+    this.startLimit = startLimit;
     this.log = log;
   }
 
@@ -65,7 +65,8 @@ final class RunningContainer implements AutoCloseable {
         "podman " + String.join(" ", arguments).replaceAll("(PASSWORD=)\\S*", "$1(not shown)"));
     Instant started = Instant.now();
     Podman.podman(arguments.toArray(String[]::new));
-    return new RunningContainer(name, port, started, logFolder.resolve(name + ".log"));
+    return new RunningContainer(
+        name, port, started, pod.startupBudget(), logFolder.resolve(name + ".log"));
   }
 
   String name() {
@@ -81,7 +82,7 @@ final class RunningContainer implements AutoCloseable {
    * the time from {@code podman run} to then.
    */
   Duration awaitReadiness() throws InterruptedException {
-    Instant deadline = started.plus(START_LIMIT);
+    Instant deadline = started.plus(startLimit);
     while (Instant.now().isBefore(deadline)) {
       if (!running()) {
         throw new AssertionError(name + " stopped before it was ready" + logTail());
@@ -95,7 +96,8 @@ final class RunningContainer implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError(name + " was not ready within " + START_LIMIT + logTail());
+    throw new AssertionError(
+        name + " was not ready within the startup probe's " + startLimit + logTail());
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
