@@ -67,6 +67,8 @@ class ContainerImageIT {
       return;
     }
     toolsPresent = true;
+    // After the tests, or when the JVM is stopped during them.
+    Runtime.getRuntime().addShutdownHook(new Thread(ContainerImageIT::removeTheContainersAndImage));
     deleteRecursively(WORK);
     Podman.ensureBaseImages();
     Path dockerfile =
@@ -93,12 +95,16 @@ class ContainerImageIT {
       return;
     }
     try {
-      RunningContainer.removeAll();
-      if (Podman.imageExists(IMAGE)) {
-        Podman.podman("rmi", "--force", IMAGE);
-      }
+      removeTheContainersAndImage();
     } finally {
       writeFigures();
+    }
+  }
+
+  private static synchronized void removeTheContainersAndImage() {
+    RunningContainer.removeAll(RUN);
+    if (Podman.imageExists(IMAGE)) {
+      Podman.podman("rmi", "--force", IMAGE);
     }
   }
 
@@ -109,7 +115,7 @@ class ContainerImageIT {
     assertThat(server.readOnlyRootFilesystem()).isTrue();
 
     try (RunningContainer container =
-        RunningContainer.start(IMAGE, server, "slabprune-it-" + RUN + "-server", WORK)) {
+        RunningContainer.start(IMAGE, server, RUN, "slabprune-it-" + RUN + "-server", WORK)) {
       // Before the service answers, the image's HEALTHCHECK fails: it asks the service.
       Commands.Result early = container.healthcheck();
       assertThat(early.exitCode()).as(early.output()).isNotZero();
@@ -176,7 +182,7 @@ class ContainerImageIT {
     // One after the other, as a rollout would start them: the API queues a job that only the
     // worker, started later, can run.
     try (RunningContainer api =
-        RunningContainer.start(IMAGE, apiPod, "slabprune-it-" + RUN + "-api", WORK)) {
+        RunningContainer.start(IMAGE, apiPod, RUN, "slabprune-it-" + RUN + "-api", WORK)) {
       report("apiReadySeconds", seconds(api.awaitReadiness()));
       Commands.Result apiHealthcheck = api.healthcheck();
       assertThat(apiHealthcheck.exitCode()).as(apiHealthcheck.output()).isZero();
@@ -197,7 +203,7 @@ class ContainerImageIT {
       assertThat(api.logs()).doesNotContain("Worker pool");
 
       try (RunningContainer worker =
-          RunningContainer.start(IMAGE, workerPod, "slabprune-it-" + RUN + "-worker", WORK)) {
+          RunningContainer.start(IMAGE, workerPod, RUN, "slabprune-it-" + RUN + "-worker", WORK)) {
         report("workerReadySeconds", seconds(worker.awaitReadiness()));
         Commands.Result workerHealthcheck = worker.healthcheck();
         assertThat(workerHealthcheck.exitCode()).as(workerHealthcheck.output()).isZero();

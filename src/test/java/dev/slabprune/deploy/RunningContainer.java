@@ -22,8 +22,8 @@ import java.util.Map;
  */
 final class RunningContainer implements AutoCloseable {
 
-  /** The label of every container the image tests start, for removing them all at the end. */
-  static final String LABEL = "dev.slabprune.test=container-image-it";
+  /** The label that names the test run of a container, for removing the run's containers. */
+  private static final String RUN_LABEL = "dev.slabprune.test.run";
 
   private final String name;
   private final int port;
@@ -46,14 +46,15 @@ final class RunningContainer implements AutoCloseable {
    * Starts the image as the pod runs it: the pod's environment (with SERVER_PORT moved to a free
    * port, since on the host's network the chart's 8080 may be taken) and the pod's restrictions.
    */
-  static RunningContainer start(String image, ChartPod pod, String name, Path logFolder)
+  static RunningContainer start(String image, ChartPod pod, String run, String name, Path logFolder)
       throws IOException {
     int port = freePort();
     Map<String, String> environment = new LinkedHashMap<>(pod.environment());
     environment.put("SERVER_PORT", Integer.toString(port));
 
     List<String> arguments =
-        new ArrayList<>(List.of("run", "--detach", "--name", name, "--label", LABEL));
+        new ArrayList<>(
+            List.of("run", "--detach", "--name", name, "--label", RUN_LABEL + "=" + run));
     arguments.addAll(Podman.machineOptions());
     arguments.addAll(List.of("--network", "host"));
     arguments.addAll(pod.podmanOptions());
@@ -207,9 +208,14 @@ final class RunningContainer implements AutoCloseable {
     }
   }
 
-  /** Removes every container the image tests started and left behind (a killed test run). */
-  static void removeAll() {
-    String ids = Podman.tryPodman("ps", "--all", "--quiet", "--filter", "label=" + LABEL).output();
+  /**
+   * Removes every container of a test run that is still there (after a failed or interrupted test),
+   * and only those: other builds on the machine may be running the same tests.
+   */
+  static void removeAll(String run) {
+    String ids =
+        Podman.tryPodman("ps", "--all", "--quiet", "--filter", "label=" + RUN_LABEL + "=" + run)
+            .output();
     for (String id : ids.lines().map(String::strip).filter(s -> s.matches("[0-9a-f]+")).toList()) {
       Podman.tryPodman("rm", "--force", "--volumes", id);
     }
