@@ -1,0 +1,42 @@
+package dev.slabprune.support;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The base of the tests that use the service as a person does: the whole service on a random port
+ * against the test database, and one headless {@link Browser} per test class. Without Chromium the
+ * class is skipped before the service starts (and fails in CI). A subclass configures the service
+ * with {@code @TestPropertySource}, such as API keys.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class BrowserTest {
+
+  private static Browser browser;
+
+  @LocalServerPort private int port;
+
+  @BeforeAll
+  static void startBrowser() {
+    browser = Browser.start();
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
+  protected Browser browser() {
+    return browser;
+  }
+
+  /** The service's address of a path, such as {@code url("/swagger-ui.html")}. */
+  protected String url(String path) {
+    return "http://localhost:" + port + path;
+  }
+}
