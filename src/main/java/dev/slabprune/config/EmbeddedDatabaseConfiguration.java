@@ -43,7 +43,7 @@ class EmbeddedDatabaseConfiguration {
               .bindOrCreate("slabprune.embedded-database", EmbeddedDatabaseProperties.class);
       Path folder =
           EmbeddedDataFolder.choose(
-              properties.folder(), properties.chosen(), EmbeddedDataFolder.SHARED_ROOT);
+              properties.directory(), properties.chosen(), EmbeddedDataFolder.SHARED_ROOT);
       beanFactory.registerSingleton(
           DATA_FOLDER, new DataFolder(EmbeddedPostgres.prepareHome(folder)));
     };

@@ -2,26 +2,23 @@ package dev.slabprune.config;
 
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The database started when no {@code spring.datasource.url} is configured.
  *
- * @param directory where the cluster and its log live, kept across restarts; unset means {@code
- *     data} in the working directory, or, as root where the server's user cannot enter it, a folder
- *     under {@code /var/lib/slabprune}
+ * @param directory where the cluster and its log live, kept across restarts. The default, {@code
+ *     data} in the working directory, moves to a folder under {@code /var/lib/slabprune} when the
+ *     service runs as root and the server's user {@code nobody} cannot enter it; any other folder
+ *     is used as it is, or the start fails saying why.
  */
 @ConfigurationProperties("slabprune.embedded-database")
-public record EmbeddedDatabaseProperties(Path directory) {
+public record EmbeddedDatabaseProperties(@DefaultValue("data") Path directory) {
 
   static final Path DEFAULT_DIRECTORY = Path.of("data");
 
-  /** The folder to use: the one configured, else {@code data}. */
-  public Path folder() {
-    return directory == null ? DEFAULT_DIRECTORY : directory;
-  }
-
-  /** Whether someone chose the folder: then it is used as it is, or the start fails. */
+  /** Whether someone chose another folder than the default: then it is never replaced. */
   public boolean chosen() {
-    return directory != null;
+    return !DEFAULT_DIRECTORY.equals(directory.normalize());
   }
 }

@@ -1,7 +1,7 @@
 package dev.slabprune.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.slabprune.SlabpruneApplication;
 import java.nio.file.Files;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** A service whose embedded database cannot start says why and what to do, without a trace. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -26,17 +27,22 @@ class EmbeddedDatabaseStartFailureTest {
     Path file = Files.writeString(temp.resolve("not-a-folder"), "x");
     Path folder = file.resolve("data");
 
-    assertThatThrownBy(
-            () ->
-                new SpringApplicationBuilder(SlabpruneApplication.class)
-                    .properties(
-                        "slabprune.embedded-database.directory=" + folder,
-                        "server.port=0",
-                        "slabprune.worker.enabled=false",
-                        "spring.main.banner-mode=off")
-                    .run())
-        .isInstanceOf(EmbeddedDatabaseException.class);
+    Throwable failure =
+        catchThrowable(
+            () -> {
+              // Closed at once if it starts after all, so that the assertion below fails alone.
+              try (ConfigurableApplicationContext started =
+                  new SpringApplicationBuilder(SlabpruneApplication.class)
+                      .run(
+                          "--slabprune.embedded-database.directory=" + folder,
+                          "--server.port=0",
+                          "--slabprune.worker.enabled=false",
+                          "--spring.main.banner-mode=off")) {
+                assertThat(started).isNull();
+              }
+            });
 
+    assertThat(failure).isInstanceOf(EmbeddedDatabaseException.class);
     String log = output.getAll();
     assertThat(log)
         .contains("APPLICATION FAILED TO START")
