@@ -86,6 +86,9 @@ class SwaggerUiBrowserTest extends BrowserTest {
     browser().awaitVisible(By.cssSelector("#operations-models-listModels"));
     assertThat(browser().driver().findElement(By.cssSelector(".info .title")).getText())
         .startsWith("slabprune");
+    assertThat(browser().driver().findElement(By.cssSelector(".info a[href]")).getText())
+        .isEqualTo("/openapi.yaml");
+    browser().screenshot("swagger-ui");
 
     // Without a key the API refuses, and Swagger UI shows it.
     executeListModels();
