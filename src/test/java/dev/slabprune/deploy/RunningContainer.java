@@ -74,13 +74,9 @@ final class RunningContainer implements AutoCloseable {
     return name;
   }
 
-  int port() {
-    return port;
-  }
-
   /**
-   * Waits until {@code /actuator/health/readiness} answers 200 (the database included) and returns
-   * the time from {@code podman run} to then.
+   * Waits until {@code /actuator/health/readiness} answers 200 (the database included), at most as
+   * long as the chart's startup probe would, and returns the time from {@code podman run} to then.
    */
   Duration awaitReadiness() throws InterruptedException {
     Instant deadline = started.plus(startLimit);
