@@ -10,6 +10,8 @@ import dev.slabprune.engine.Posterior;
 import dev.slabprune.job.queue.JobQueue;
 import dev.slabprune.job.queue.QueueProperties;
 import dev.slabprune.job.queue.WorkerPool;
+import dev.slabprune.job.result.JobReport;
+import dev.slabprune.job.run.CompressionJobHandler;
 import dev.slabprune.model.ModelService;
 import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
@@ -97,8 +99,7 @@ class JobResumeTest {
     JobView resumed = jobs.get(owner, interrupted);
     assertThat(resumed.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(resumed.attempts()).isEqualTo(2);
-    assertThat(((Number) resumed.progress().get("resumedFromEpoch")).intValue())
-        .isGreaterThanOrEqualTo(savedEpoch);
+    assertThat(resumed.progress().resumedFromEpoch()).isGreaterThanOrEqualTo(savedEpoch);
     assertThat(events(interrupted))
         .containsExactly("CREATED", "CLAIMED", "REAPED", "CLAIMED", "SUCCEEDED");
 
@@ -117,11 +118,10 @@ class JobResumeTest {
       assertThat(resumedPosterior.weightPips(layer)).isEqualTo(straightPosterior.weightPips(layer));
       assertThat(resumedPosterior.biasPips(layer)).isEqualTo(straightPosterior.biasPips(layer));
     }
-    Map<String, Object> a = jobs.report(owner, interrupted);
-    Map<String, Object> b = jobs.report(owner, straight);
-    assertThat(a.get("pruning")).isEqualTo(b.get("pruning"));
-    assertThat(((Map<?, ?>) a.get("scores")).get("pruned"))
-        .isEqualTo(((Map<?, ?>) b.get("scores")).get("pruned"));
+    JobReport a = jobs.report(owner, interrupted);
+    JobReport b = jobs.report(owner, straight);
+    assertThat(a.pruning()).isEqualTo(b.pruning());
+    assertThat(a.scores().pruned()).isEqualTo(b.scores().pruned());
     assertThat(
             jdbc.sql("select count(*) from job_checkpoint where job_id in (?, ?)")
                 .params(interrupted, straight)

@@ -1,9 +1,7 @@
 package dev.slabprune.job.queue;
 
-import dev.slabprune.api.BadInputException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -167,24 +165,24 @@ public class WorkerPool implements AutoCloseable {
 
   private void execute(ClaimedJob job, JobContext context) {
     try {
-      Runnable storeResult = handler.run(job, context);
+      Completion completion = handler.run(job, context);
       if (context.stopRequested()) {
+        completion.discard();
         throw new JobStoppedException(context.stopReason());
       }
-      if (!queue.succeed(job, context.progress(), storeResult)) {
+      if (!queue.succeed(job, context.progress(), completion::store)) {
         log.warn("Job {} finished, but this worker no longer held it", job.id());
+        completion.discard();
       }
     } catch (JobStoppedException e) {
       stopped(job, context);
-    } catch (BadInputException e) {
-      queue.fail(job, false, problem(e.slug(), e.title(), e.getMessage(), 422), null);
     } catch (JobFailedException e) {
-      log.warn("Job {} failed: {}", job.id(), e.getMessage(), e);
-      queue.fail(
-          job,
-          e.retryable(),
-          problem(e.slug(), e.title(), e.getMessage(), 500),
-          properties.retryBackoff());
+      if (e.retryable()) {
+        log.warn("Job {} failed: {}", job.id(), e.getMessage(), e);
+      } else {
+        log.info("Job {} failed for good: {}", job.id(), e.getMessage());
+      }
+      queue.fail(job, e.retryable(), problem(e.failure()), properties.retryBackoff());
     } catch (Exception | LinkageError e) {
       if (context.stopRequested()) {
         stopped(job, context);
@@ -194,14 +192,15 @@ public class WorkerPool implements AutoCloseable {
             job,
             true,
             problem(
-                "job-error",
-                "Job failed",
-                "The job failed unexpectedly on attempt "
-                    + job.attempt()
-                    + " of "
-                    + job.maxAttempts()
-                    + "; the failure has been logged.",
-                500),
+                Failure.of(
+                    "job-error",
+                    "Job failed",
+                    500,
+                    "The job failed unexpectedly on attempt "
+                        + job.attempt()
+                        + " of "
+                        + job.maxAttempts()
+                        + "; the failure has been logged.")),
             properties.retryBackoff());
       }
     } finally {
@@ -245,13 +244,8 @@ public class WorkerPool implements AutoCloseable {
     }
   }
 
-  private String problem(String slug, String title, String detail, int status) {
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "/problems/" + slug);
-    problem.put("title", title);
-    problem.put("status", status);
-    problem.put("detail", detail);
-    return json.writeValueAsString(problem);
+  private String problem(Failure failure) {
+    return json.writeValueAsString(failure);
   }
 
   private Runnable guarded(String what, Runnable task) {

@@ -3,7 +3,6 @@ package dev.slabprune.job.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slabprune.api.BadInputException;
 import dev.slabprune.support.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -162,14 +161,17 @@ class WorkerPoolTest {
   }
 
   @Test
-  void badInputFailsAtOnceWhileAnUnexpectedErrorIsRetried() {
+  void aPermanentFailureFailsAtOnceWhileAnUnexpectedErrorIsRetried() {
     List<UUID> ids = rows.queue(2, Instant.now().minusSeconds(1), 2);
     UUID bad = ids.get(0);
     JobHandler handler =
         (job, context) -> {
           if (job.id().equals(bad)) {
-            throw new BadInputException(
-                "feature-count-mismatch", "Feature count mismatch", "The model takes 4 inputs.");
+            throw JobFailedException.permanent(
+                "feature-count-mismatch",
+                "Feature count mismatch",
+                "The model takes 4 inputs.",
+                null);
           }
           if (job.attempt() == 1) {
             throw new IllegalStateException("disk hiccup");
