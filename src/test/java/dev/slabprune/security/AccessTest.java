@@ -139,7 +139,7 @@ class AccessTest {
           .andExpect(jsonPath("$.type").value("/problems/not-found"));
       checked++;
     }
-    assertThat(checked).as("operations on one id").isEqualTo(14);
+    assertThat(checked).as("operations on one id").isEqualTo(15);
 
     for (String listing : List.of("/api/v1/models", "/api/v1/datasets", "/api/v1/jobs")) {
       mvc.perform(get(listing).param("size", "200").header("Authorization", "Bearer " + bob))

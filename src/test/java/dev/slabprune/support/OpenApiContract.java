@@ -165,10 +165,7 @@ public final class OpenApiContract {
   private static Response response(Exchange exchange) {
     SimpleResponse.Builder builder = new SimpleResponse.Builder(exchange.status());
     exchange.responseHeaders().forEach(builder::withHeader);
-    String contentType = header(exchange.responseHeaders(), "Content-Type");
-    if (exchange.responseBody() != null
-        && exchange.responseBody().length > 0
-        && (contentType.contains("json") || contentType.isEmpty())) {
+    if (exchange.responseBody() != null && exchange.responseBody().length > 0) {
       builder.withBody(exchange.responseBody());
     }
     return builder.build();
