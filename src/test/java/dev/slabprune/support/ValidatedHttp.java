@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatusCode;
@@ -26,18 +27,28 @@ public final class ValidatedHttp {
   private ValidatedHttp() {}
 
   public static RestClient client(String baseUrl) {
-    return builder(baseUrl).build();
+    return builder(baseUrl, operation -> {}).build();
   }
 
-  public static RestClient.Builder builder(String baseUrl) {
+  /**
+   * A client builder that also tells {@code validated} each operation of the document whose
+   * exchange passed.
+   */
+  public static RestClient.Builder builder(String baseUrl, Consumer<String> validated) {
     return RestClient.builder()
         .baseUrl(baseUrl)
         .requestFactory(new SimpleClientHttpRequestFactory())
-        .requestInterceptor(new Validation());
+        .requestInterceptor(new Validation(validated));
   }
 
   /** Reads the whole response, validates the exchange, and hands the body on. */
   private static final class Validation implements ClientHttpRequestInterceptor {
+
+    private final Consumer<String> validated;
+
+    Validation(Consumer<String> validated) {
+      this.validated = validated;
+    }
 
     @Override
     public ClientHttpResponse intercept(
@@ -53,16 +64,20 @@ public final class ValidatedHttp {
           .build(true)
           .getQueryParams()
           .forEach((name, values) -> query.put(name, decode(values)));
-      OpenApiContract.check(
-          new OpenApiContract.Exchange(
-              request.getMethod().name(),
-              uri.getRawPath(),
-              query,
-              request.getHeaders().asMultiValueMap(),
-              body,
-              response.getStatusCode().value(),
-              response.getHeaders().asMultiValueMap(),
-              content));
+      String operation =
+          OpenApiContract.check(
+              new OpenApiContract.Exchange(
+                  request.getMethod().name(),
+                  uri.getRawPath(),
+                  query,
+                  request.getHeaders().asMultiValueMap(),
+                  body,
+                  response.getStatusCode().value(),
+                  response.getHeaders().asMultiValueMap(),
+                  content));
+      if (operation != null) {
+        validated.accept(operation);
+      }
       return new Buffered(response, content);
     }
 
