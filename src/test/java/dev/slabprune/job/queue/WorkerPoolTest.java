@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +187,44 @@ class WorkerPoolTest {
     assertThat(rows.failure(bad)).contains("/problems/feature-count-mismatch", "4 inputs");
     assertThat(rows.events(ids.get(1)))
         .containsExactly("CLAIMED", "RETRY_SCHEDULED", "CLAIMED", "SUCCEEDED");
+  }
+
+  @Test
+  void whatAHandlerWroteForAJobItLostIsDiscardedNotStored() throws Exception {
+    UUID id = rows.queue(1, Instant.now().minusSeconds(1), 3).get(0);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch taken = new CountDownLatch(1);
+    AtomicBoolean stored = new AtomicBoolean();
+    AtomicBoolean discarded = new AtomicBoolean();
+    JobHandler handler =
+        (job, context) -> {
+          started.countDown();
+          assertThat(taken.await(30, TimeUnit.SECONDS)).isTrue();
+          return new Completion() {
+            @Override
+            public void store() {
+              stored.set(true);
+            }
+
+            @Override
+            public void discard() {
+              discarded.set(true);
+            }
+          };
+        };
+    pool("losing", handler, 1).start();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // Another worker has the job now: the row's version moved on.
+    JdbcClient.create(dataSource)
+        .sql("update job set version = version + 1, claimed_by = 'another-worker' where id = ?")
+        .param(id)
+        .update();
+    taken.countDown();
+
+    await().atMost(WAIT).untilTrue(discarded);
+    assertThat(stored).isFalse();
+    assertThat(rows.state(id)).isEqualTo("RUNNING");
   }
 
   private WorkerPool pool(String name, JobHandler handler, int workers) {
