@@ -191,35 +191,6 @@ public class ArtifactStore {
   }
 
   /**
-   * Removes the artifact and its bytes; the caller makes sure nothing refers to it.
-   *
-   * @return false when there was no such artifact
-   */
-  public boolean delete(String sha256) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement delete =
-          connection.prepareStatement("delete from artifact where sha256 = ? returning content")) {
-        delete.setString(1, sha256);
-        try (ResultSet row = delete.executeQuery()) {
-          if (!row.next()) {
-            connection.rollback();
-            return false;
-          }
-          largeObjects(connection).unlink(row.getLong(1));
-        }
-        connection.commit();
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StorageException("could not delete artifact " + sha256, e);
-    }
-  }
-
-  /**
    * Removes the artifact and its bytes when nothing refers to it any more: no model, dataset file,
    * checkpoint or job result. The check and the delete are one statement, so a reference added
    * meanwhile keeps the artifact.

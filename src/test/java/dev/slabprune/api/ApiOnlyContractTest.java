@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.job.queue.WorkerPool;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OpenApiContract;
 import dev.slabprune.support.TeacherData;
 import dev.slabprune.support.TestDatabase;
+import dev.slabprune.support.TestOnnx;
 import dev.slabprune.support.ValidatedHttp;
 import java.io.File;
 import java.io.IOException;
@@ -133,9 +133,7 @@ class ApiOnlyContractTest {
     DenseNetwork teacher = TeacherData.teacher();
     byte[] onnx =
         new OnnxModelWriter()
-            .write(
-                teacher,
-                OnnxExportOptions.allInputs("x", "logits", TeacherData.FEATURES, Map.of()));
+            .write(teacher, TestOnnx.allInputs("x", "logits", TeacherData.FEATURES, Map.of()));
     String model = upload(http, "/api/v1/models", "teacher.onnx", onnx);
     String dataset = upload(http, "/api/v1/datasets", "data.csv", TeacherData.dataset(teacher));
     http.get().uri("/api/v1/models").retrieve().toBodilessEntity();

@@ -8,10 +8,10 @@ import dev.slabprune.dataset.format.CsvOptions;
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.job.run.Splits;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import dev.slabprune.support.ValidatedHttp;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +61,7 @@ class JobFlowTest {
   void uploadCompressDownloadAndRunThePrunedModelAtTheAccuracyTheReportStates() throws Exception {
     DenseNetwork teacher = TeacherData.teacher();
     byte[] onnx =
-        new OnnxModelWriter()
-            .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of()));
+        new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of()));
     byte[] csv = TeacherData.dataset(teacher);
 
     String modelId = upload("/api/v1/models", "file", "teacher.onnx", onnx);
@@ -217,8 +216,7 @@ class JobFlowTest {
             "/api/v1/models",
             "file",
             "regressor.onnx",
-            new OnnxModelWriter()
-                .write(teacher, OnnxExportOptions.allInputs("x", "y", FEATURES, Map.of())));
+            new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "y", FEATURES, Map.of())));
     MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
     form.add(
         "file",
@@ -289,7 +287,7 @@ class JobFlowTest {
             "file",
             "teacher.onnx",
             new OnnxModelWriter()
-                .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
+                .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
     String datasetId = upload("/api/v1/datasets", "file", "data.csv", TeacherData.dataset(teacher));
     Map<String, Object> longJob =
         Map.of("modelId", modelId, "datasetId", datasetId, "settings", Map.of("epochs", 1000));
@@ -325,7 +323,7 @@ class JobFlowTest {
             "file",
             "teacher.onnx",
             new OnnxModelWriter()
-                .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
+                .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
     String narrow =
         upload(
             "/api/v1/datasets",

@@ -12,9 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.jayway.jsonpath.JsonPath;
 import dev.slabprune.engine.DenseNetwork;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,7 @@ class JobLifecycleTest {
                             new OnnxModelWriter()
                                 .write(
                                     teacher,
-                                    OnnxExportOptions.allInputs(
+                                    TestOnnx.allInputs(
                                         "x", "logits", TeacherData.FEATURES, Map.of())))))
             .andExpect(status().isCreated())
             .andReturn()

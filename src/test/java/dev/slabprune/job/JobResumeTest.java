@@ -7,16 +7,17 @@ import dev.slabprune.api.Owner;
 import dev.slabprune.dataset.DatasetOptions;
 import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.engine.Posterior;
+import dev.slabprune.job.queue.Crash;
 import dev.slabprune.job.queue.JobQueue;
 import dev.slabprune.job.queue.QueueProperties;
 import dev.slabprune.job.queue.WorkerPool;
 import dev.slabprune.job.result.JobReport;
 import dev.slabprune.job.run.CompressionJobHandler;
 import dev.slabprune.model.ModelService;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.storage.ArtifactStore;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ class JobResumeTest {
     Owner owner = Owner.LOCAL;
     byte[] onnx =
         new OnnxModelWriter()
-            .write(TeacherData.teacher(), OnnxExportOptions.allInputs("x", "logits", 6, Map.of()));
+            .write(TeacherData.teacher(), TestOnnx.allInputs("x", "logits", 6, Map.of()));
     UUID model =
         models.upload(owner, "teacher", "teacher.onnx", () -> new ByteArrayInputStream(onnx)).id();
     byte[] csv = TeacherData.dataset(TeacherData.teacher());
@@ -88,7 +89,7 @@ class JobResumeTest {
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> checkpointEpoch(interrupted) >= 3);
-    doomed.kill();
+    Crash.of(doomed);
     int savedEpoch = checkpointEpoch(interrupted);
     assertThat(jobs.get(owner, interrupted).state()).isEqualTo(JobState.RUNNING);
 

@@ -7,9 +7,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.jayway.jsonpath.JsonPath;
 import dev.slabprune.engine.DenseNetwork;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +58,7 @@ class SettingsLimitsApiTest {
                             new OnnxModelWriter()
                                 .write(
                                     teacher,
-                                    OnnxExportOptions.allInputs(
+                                    TestOnnx.allInputs(
                                         "x", "logits", TeacherData.FEATURES, Map.of()))))));
     dataset =
         id(

@@ -30,13 +30,13 @@ public class WorkerPool implements AutoCloseable {
   private final QueueProperties properties;
   private final JsonMapper json;
   private final String workerId;
-  private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+  final Map<UUID, Running> running = new ConcurrentHashMap<>();
   private final AtomicInteger busy = new AtomicInteger();
   private ExecutorService workers;
   private ScheduledExecutorService timers;
   private volatile boolean stopping;
 
-  private record Running(ClaimedJob job, JobContext context) {}
+  record Running(ClaimedJob job, JobContext context) {}
 
   public WorkerPool(
       JobQueue queue, JobHandler handler, QueueProperties properties, JsonMapper json) {
@@ -105,25 +105,10 @@ public class WorkerPool implements AutoCloseable {
     log.info("Worker pool {} stopped", workerId);
   }
 
-  /**
-   * Stops every thread at once without touching the database, as a crashed process would: the jobs
-   * it held stay RUNNING until the reaper of another instance finds their heartbeat stale.
-   */
-  public void kill() {
-    Detached detached = detach();
-    if (detached == null) {
-      return;
-    }
-    detached.timers().shutdownNow();
-    running.values().forEach(r -> r.context().stop(JobContext.StopReason.LOST));
-    detached.workers().shutdownNow();
-    running.clear();
-  }
-
-  private record Detached(ExecutorService workers, ScheduledExecutorService timers) {}
+  record Detached(ExecutorService workers, ScheduledExecutorService timers) {}
 
   /** Stops claiming and takes the executors out of the pool, or null when it was not running. */
-  private synchronized Detached detach() {
+  synchronized Detached detach() {
     if (workers == null) {
       return null;
     }
@@ -132,11 +117,6 @@ public class WorkerPool implements AutoCloseable {
     workers = null;
     timers = null;
     return detached;
-  }
-
-  /** How many jobs this pool is running now. */
-  public int busyWorkers() {
-    return busy.get();
   }
 
   private void claim() {

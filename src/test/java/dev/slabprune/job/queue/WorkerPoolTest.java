@@ -101,7 +101,7 @@ class WorkerPoolTest {
     doomed.start();
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
-    doomed.kill();
+    Crash.of(doomed);
     WorkerPool survivor = pool("survivor", handler, 1);
     survivor.start();
 
