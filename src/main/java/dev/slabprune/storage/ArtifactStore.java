@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -242,7 +243,7 @@ public class ArtifactStore {
    * takes the bytes of an upload whose rows are not written yet; storing the same bytes again
    * renews them. When another instance is sweeping, this call does nothing.
    */
-  public Sweep sweep(java.time.Instant untouchedSince) {
+  public Sweep sweep(Instant untouchedSince) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {

@@ -27,6 +27,7 @@ import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -159,7 +160,7 @@ public class CompressionPipeline {
     ProgressReporter progress = reporter(job, context);
     UUID source = job.sourceJobId();
     String posteriorSha =
-        (source == null ? java.util.Optional.<String>empty() : results.posteriorSha256(source))
+        (source == null ? Optional.<String>empty() : results.posteriorSha256(source))
             .orElseThrow(
                 () ->
                     JobFailedException.permanent(
