@@ -234,6 +234,26 @@ class JobLifecycleTest {
         .containsEntry("status", 422);
     assertThat(failed).containsEntry("attempts", 1);
 
+    // A job whose stored parameters this version cannot read fails at once, for good.
+    UUID unreadable = UUID.randomUUID();
+    jdbc.sql(
+            """
+            insert into job (id, owner, kind, model_id, dataset_id, state, parameters,
+                             max_attempts, run_after, created_at)
+            select ?, owner, kind, model_id, dataset_id, 'QUEUED', '{"settings": {}}', 3, now(),
+                   now()
+            from job where id = ?
+            """)
+        .params(unreadable, UUID.fromString(blocker))
+        .update();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "FAILED".equals(state(unreadable.toString())));
+    assertThat(read("/api/v1/jobs/" + unreadable))
+        .containsEntry("attempts", 1)
+        .extracting(view -> map(view, "failure").get("type"))
+        .isEqualTo("/problems/job-parameters-unreadable");
+
     // A job whose worker vanished on its last attempt is failed by the reaper.
     UUID lost = copyOf(blocker, "RUNNING", "a-worker-that-died");
     await().atMost(Duration.ofSeconds(60)).until(() -> "FAILED".equals(state(lost.toString())));

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -79,7 +80,18 @@ public class CompressionJobHandler implements JobHandler {
   }
 
   private CompressionPipeline.Output output(ClaimedJob job, JobContext context) {
-    JobParameters parameters = json.readValue(job.parameters(), JobParameters.class);
+    JobParameters parameters;
+    try {
+      parameters = json.readValue(job.parameters(), JobParameters.class);
+    } catch (JacksonException e) {
+      throw JobFailedException.permanent(
+          "job-parameters-unreadable",
+          "Job parameters unreadable",
+          "The job's stored parameters are not what this version of the service runs with: "
+              + e.getOriginalMessage()
+              + ". Start the job again.",
+          e);
+    }
     try {
       return switch (JobKind.ofColumn(job.kind())) {
         case COMPRESSION -> pipeline.compress(job, parameters, context);

@@ -215,9 +215,11 @@ class WorkerPoolTest {
     pool("losing", handler, 1).start();
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
-    // Another worker has the job now: the row's version moved on.
+    // Another worker has the job now: the row's version moved on, and its heartbeat is fresh.
     JdbcClient.create(dataSource)
-        .sql("update job set version = version + 1, claimed_by = 'another-worker' where id = ?")
+        .sql(
+            "update job set version = version + 1, claimed_by = 'another-worker',"
+                + " heartbeat_at = now() + interval '1 hour' where id = ?")
         .param(id)
         .update();
     taken.countDown();
