@@ -248,11 +248,20 @@ class JobLifecycleTest {
         .update();
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> "FAILED".equals(state(unreadable.toString())));
-    assertThat(read("/api/v1/jobs/" + unreadable))
-        .containsEntry("attempts", 1)
-        .extracting(view -> map(view, "failure").get("type"))
-        .isEqualTo("/problems/job-parameters-unreadable");
+        .until(
+            () ->
+                "FAILED"
+                    .equals(
+                        jdbc.sql("select state from job where id = ?")
+                            .param(unreadable)
+                            .query(String.class)
+                            .single()));
+    assertThat(
+            jdbc.sql("select attempts || ' ' || (failure->>'type') from job where id = ?")
+                .param(unreadable)
+                .query(String.class)
+                .single())
+        .isEqualTo("1 /problems/job-parameters-unreadable");
 
     // A job whose worker vanished on its last attempt is failed by the reaper.
     UUID lost = copyOf(blocker, "RUNNING", "a-worker-that-died");
