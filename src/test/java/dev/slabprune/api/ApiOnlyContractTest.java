@@ -272,6 +272,7 @@ class ApiOnlyContractTest {
     environment.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
     environment.put("SPRING_DATASOURCE_USERNAME", database.user());
     environment.put("SPRING_DATASOURCE_PASSWORD", database.password());
+    environment.put("SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE", "4");
     environment.put("SERVER_PORT", Integer.toString(port));
     environment.put("SERVER_ADDRESS", "127.0.0.1");
     environment.put("SLABPRUNE_WORKER_ENABLED", "false");

@@ -37,6 +37,17 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
                       "spring.datasource.url", database.jdbcUrl(),
                       "spring.datasource.username", database.user(),
                       "spring.datasource.password", database.password())));
+      // Cached contexts outlive their test class, and the test server is shared: an idle
+      // context keeps one connection, not a pool's worth.
+      context
+          .getEnvironment()
+          .getPropertySources()
+          .addLast(
+              new MapPropertySource(
+                  "testDatabasePool",
+                  Map.of(
+                      "spring.datasource.hikari.minimum-idle", "1",
+                      "spring.datasource.hikari.idle-timeout", "10000")));
       // Contexts are cached and outlive their test class: a worker pool left running would
       // claim other tests' jobs. A test that needs workers turns them on and dirties its context.
       context
