@@ -1,5 +1,6 @@
 package dev.slabprune.api;
 
+import dev.slabprune.storage.ArtifactNotFoundException;
 import dev.slabprune.storage.StorageException;
 import java.net.URI;
 import java.util.List;
@@ -46,6 +47,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", e.getMessage());
     problem.setProperty("resource", e.resource());
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+  }
+
+  /** Storage knows nothing of HTTP: missing bytes become the same 404 as a missing resource. */
+  @ExceptionHandler(ArtifactNotFoundException.class)
+  ResponseEntity<ProblemDetail> artifactNotFound(ArtifactNotFoundException e) {
+    return notFound(new NotFoundException("artifact", e.sha256()));
   }
 
   @ExceptionHandler(ConflictException.class)

@@ -1,15 +1,13 @@
 package dev.slabprune.job;
 
 import dev.slabprune.api.BadInputException;
-import dev.slabprune.engine.CompressionConfig;
-import dev.slabprune.engine.PriorInclusion;
-import dev.slabprune.engine.PruningRule;
-import java.util.ArrayList;
+import dev.slabprune.job.result.PriorInclusionSetting;
+import dev.slabprune.job.result.RunSettings;
 import java.util.List;
 
 /**
- * The engine settings a job may override; every field is optional and falls back to {@link
- * CompressionConfig#defaults()}.
+ * The engine settings a job request may give; every field is optional, and the ranges and defaults
+ * are those of {@link JobSetting}.
  *
  * @param priorInclusion a number in (0, 1), or the string {@code auto}
  * @param threshold keep what has inclusion probability above this; default 0.5
@@ -42,135 +40,52 @@ public record EngineSettings(
    */
   public static final int DEFAULT_STEPS = 10_000;
 
+  /** The fewest epochs a job gets when it does not choose them. */
+  public static final int MIN_DEFAULT_EPOCHS = 20;
+
+  /** Every setting out of range, named {@code settings.<name>}; empty when all are fine. */
+  List<BadInputException.Violation> violations(int maxEpochs) {
+    return JobSetting.violations(this, "settings.", maxEpochs);
+  }
+
   /**
-   * These settings with the epochs resolved: as given, else enough epochs for {@link
-   * #DEFAULT_STEPS} steps (never fewer than the engine's default), capped at {@code maxEpochs}.
+   * The settings a job runs with: as given, else the table's defaults. Without {@code epochs}, a
+   * job trains for enough epochs for {@link #DEFAULT_STEPS} steps (at least {@link
+   * #MIN_DEFAULT_EPOCHS}), capped at {@code maxEpochs}. Call after {@link #violations} found none.
    */
-  public EngineSettings withResolvedEpochs(int trainRows, int maxEpochs) {
-    if (epochs != null) {
-      return this;
+  RunSettings resolve(int trainRows, int maxEpochs) {
+    int batch = batchSize != null ? batchSize : JobSetting.BATCH_SIZE.defaultInt();
+    int resolvedEpochs = epochs != null ? epochs : defaultEpochs(trainRows, batch, maxEpochs);
+    Double rule = threshold;
+    if (threshold == null && targetWeights == null) {
+      rule = JobSetting.THRESHOLD.defaultDouble();
     }
-    CompressionConfig defaults = CompressionConfig.defaults();
-    int batch = batchSize != null ? batchSize : defaults.batchSize();
-    int stepsPerEpoch = Math.max(1, (trainRows + batch - 1) / batch);
-    int resolved =
-        Math.min(
-            maxEpochs,
-            Math.max(defaults.epochs(), (DEFAULT_STEPS + stepsPerEpoch - 1) / stepsPerEpoch));
-    return new EngineSettings(
-        resolved,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        threshold,
+    return new RunSettings(
+        resolvedEpochs,
+        batch,
+        learningRate != null ? learningRate : JobSetting.LEARNING_RATE.defaultDouble(),
+        priorInclusion instanceof Number n
+            ? new PriorInclusionSetting(n.doubleValue())
+            : PriorInclusionSetting.AUTO,
+        slabSd != null ? slabSd : JobSetting.SLAB_SD.defaultDouble(),
+        temperature != null ? temperature : JobSetting.TEMPERATURE.defaultDouble(),
+        evaluationSamples != null ? evaluationSamples : JobSetting.EVALUATION_SAMPLES.defaultInt(),
+        rule,
         targetWeights,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        noiseSd);
+        pruneNodes != null ? pruneNodes : JobSetting.PRUNE_NODES.defaultBoolean(),
+        selectInputs != null ? selectInputs : JobSetting.SELECT_INPUTS.defaultBoolean(),
+        fineTuneEpochs != null ? fineTuneEpochs : JobSetting.FINE_TUNE_EPOCHS.defaultInt(),
+        earlyStoppingPatience != null
+            ? earlyStoppingPatience
+            : JobSetting.EARLY_STOPPING_PATIENCE.defaultInt(),
+        noiseSd != null ? noiseSd : JobSetting.NOISE_SD.defaultDouble());
   }
 
-  /**
-   * The engine configuration these settings ask for.
-   *
-   * @throws BadInputException listing every setting out of range
-   */
-  public CompressionConfig toConfig(long seed, int maxEpochs) {
-    List<BadInputException.Violation> errors = new ArrayList<>();
-    range(errors, "epochs", epochs, 1, maxEpochs);
-    range(errors, "batchSize", batchSize, 1, 65536);
-    open(errors, "learningRate", learningRate, 0, 1, true);
-    open(errors, "slabSd", slabSd, 0, 1e6, true);
-    open(errors, "temperature", temperature, 0, 100, true);
-    range(errors, "evaluationSamples", evaluationSamples, 1, 1000);
-    open(errors, "threshold", threshold, 0, 1, false);
-    if (targetWeights != null && targetWeights < 1) {
-      errors.add(new BadInputException.Violation("settings.targetWeights", "must be at least 1"));
-    }
-    if (threshold != null && targetWeights != null) {
-      errors.add(
-          new BadInputException.Violation(
-              "settings.targetWeights", "give either threshold or targetWeights, not both"));
-    }
-    range(errors, "fineTuneEpochs", fineTuneEpochs, 0, 1000);
-    range(errors, "earlyStoppingPatience", earlyStoppingPatience, 0, 10000);
-    open(errors, "noiseSd", noiseSd, 0, 1e6, true);
-    PriorInclusion prior = prior(errors);
-    if (!errors.isEmpty()) {
-      throw invalid(errors);
-    }
-    CompressionConfig config = CompressionConfig.defaults().withSeed(seed);
-    if (epochs != null) config = config.withEpochs(epochs);
-    if (batchSize != null) config = config.withBatchSize(batchSize);
-    if (learningRate != null) config = config.withLearningRate(learningRate);
-    if (prior != null) config = config.withPriorInclusion(prior);
-    if (slabSd != null) config = config.withSlabSd(slabSd);
-    if (temperature != null) config = config.withTemperature(temperature);
-    if (evaluationSamples != null) config = config.withEvaluationSamples(evaluationSamples);
-    if (threshold != null) config = config.withPruning(new PruningRule.Threshold(threshold));
-    if (targetWeights != null)
-      config = config.withPruning(new PruningRule.TargetWeights(targetWeights));
-    if (pruneNodes != null) config = config.withPruneNodes(pruneNodes);
-    if (selectInputs != null) config = config.withSelectInputs(selectInputs);
-    if (fineTuneEpochs != null) config = config.withFineTuneEpochs(fineTuneEpochs);
-    if (earlyStoppingPatience != null)
-      config = config.withEarlyStoppingPatience(earlyStoppingPatience);
-    if (noiseSd != null) config = config.withNoiseSd(noiseSd);
-    return config;
-  }
-
-  private PriorInclusion prior(List<BadInputException.Violation> errors) {
-    if (priorInclusion == null) {
-      return null;
-    }
-    if (priorInclusion instanceof String s && s.strip().equalsIgnoreCase("auto")) {
-      return PriorInclusion.automatic();
-    }
-    if (priorInclusion instanceof Number n && n.doubleValue() > 0 && n.doubleValue() < 1) {
-      return PriorInclusion.of(n.doubleValue());
-    }
-    errors.add(
-        new BadInputException.Violation(
-            "settings.priorInclusion", "must be a number in (0, 1) or \"auto\""));
-    return null;
-  }
-
-  private static void range(
-      List<BadInputException.Violation> errors, String name, Integer value, int min, int max) {
-    if (value != null && (value < min || value > max)) {
-      errors.add(
-          new BadInputException.Violation(
-              "settings." + name, "must be between " + min + " and " + max + ", was " + value));
-    }
-  }
-
-  private static void open(
-      List<BadInputException.Violation> errors,
-      String name,
-      Double value,
-      double min,
-      double max,
-      boolean maxIncluded) {
-    if (value == null) {
-      return;
-    }
-    boolean ok = value > min && (maxIncluded ? value <= max : value < max);
-    if (!ok || value.isNaN()) {
-      errors.add(
-          new BadInputException.Violation(
-              "settings." + name,
-              "must be above "
-                  + min
-                  + " and "
-                  + (maxIncluded ? "at most " : "below ")
-                  + max
-                  + ", was "
-                  + value));
-    }
+  static int defaultEpochs(int trainRows, int batchSize, int maxEpochs) {
+    int stepsPerEpoch = Math.max(1, (trainRows + batchSize - 1) / batchSize);
+    return Math.min(
+        maxEpochs,
+        Math.max(MIN_DEFAULT_EPOCHS, (DEFAULT_STEPS + stepsPerEpoch - 1) / stepsPerEpoch));
   }
 
   static BadInputException invalid(List<BadInputException.Violation> errors) {

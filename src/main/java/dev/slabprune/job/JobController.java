@@ -4,17 +4,19 @@ import dev.slabprune.api.BadInputException;
 import dev.slabprune.api.CurrentOwner;
 import dev.slabprune.api.Downloads;
 import dev.slabprune.api.PageView;
+import dev.slabprune.job.result.InclusionProbabilities;
+import dev.slabprune.job.result.JobReport;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -72,13 +74,19 @@ class JobController {
     return events.follow(owner.get(), id);
   }
 
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(@PathVariable UUID id) {
+    jobs.delete(owner.get(), id);
+    return ResponseEntity.noContent().build();
+  }
+
   @GetMapping("/{id}/report")
-  Map<String, Object> report(@PathVariable UUID id) {
+  JobReport report(@PathVariable UUID id) {
     return jobs.report(owner.get(), id);
   }
 
   @GetMapping("/{id}/inclusion-probabilities")
-  Map<String, Object> inclusionProbabilities(@PathVariable UUID id) {
+  InclusionProbabilities inclusionProbabilities(@PathVariable UUID id) {
     return jobs.inclusionProbabilities(owner.get(), id);
   }
 
@@ -105,8 +113,9 @@ class JobController {
   }
 
   @PostMapping(path = "/{id}/reprune", consumes = MediaType.APPLICATION_JSON_VALUE)
-  Map<String, Object> reprune(@PathVariable UUID id, @RequestBody PruningRequest request) {
-    return jobs.reprune(owner.get(), id, request);
+  ResponseEntity<JobView> reprune(@PathVariable UUID id, @RequestBody PruningRequest request) {
+    JobView job = jobs.reprune(owner.get(), id, request);
+    return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
   }
 
   private static JobState state(String value) {

@@ -2,7 +2,6 @@ package dev.slabprune.job;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Prometheus metrics of the queue and the jobs: jobs by state and queue depth (read from the job
- * table, so every replica reports the cluster's numbers), job run time and epoch time.
+ * Prometheus metrics of the queue: jobs by state and queue depth, read from the job table, so every
+ * replica reports the cluster's numbers. Workers time their jobs in {@code RunMetrics}.
  */
 @Component
 public class JobMetrics {
@@ -42,22 +41,6 @@ public class JobMetrics {
     Gauge.builder("slabprune.queue.depth", () -> current().due())
         .description("Queued jobs that are due to run")
         .register(registry);
-  }
-
-  /** Records how long one attempt of a job ran, and how it ended. */
-  void jobRan(Duration duration, String outcome) {
-    Timer.builder("slabprune.job.duration")
-        .description("Time a job attempt ran, by outcome")
-        .tag("outcome", outcome)
-        .register(registry)
-        .record(duration);
-  }
-
-  void epoch(double seconds) {
-    Timer.builder("slabprune.epoch.duration")
-        .description("Time of one variational training epoch")
-        .register(registry)
-        .record(Duration.ofNanos((long) (seconds * 1e9)));
   }
 
   private Snapshot current() {

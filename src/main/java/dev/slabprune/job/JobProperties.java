@@ -1,22 +1,18 @@
 package dev.slabprune.job;
 
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Limits and habits of compression jobs.
  *
- * @param maxEpochs the most variational epochs a job may ask for
- * @param checkpointInterval the least time between two checkpoints of a running job's training
- *     state, taken at epoch ends; zero checkpoints every epoch
+ * @param maxEpochs the most variational epochs a job may ask for, at most 100,000
  * @param maxActivePerOwner the most jobs one owner may have queued or running at once
  * @param perOwnerPerMinute the most jobs one owner may create per minute on one instance
  */
 @ConfigurationProperties("slabprune.jobs")
 public record JobProperties(
     @DefaultValue("1000") int maxEpochs,
-    @DefaultValue("30s") Duration checkpointInterval,
     @DefaultValue("50") int maxActivePerOwner,
     @DefaultValue("30") int perOwnerPerMinute) {
 
@@ -26,8 +22,9 @@ public record JobProperties(
           "slabprune.jobs.max-epochs, max-active-per-owner and per-owner-per-minute must be at"
               + " least 1");
     }
-    if (checkpointInterval.isNegative()) {
-      throw new IllegalArgumentException("slabprune.jobs.checkpoint-interval cannot be negative");
+    if (maxEpochs > JobSetting.EPOCHS.max().intValue()) {
+      throw new IllegalArgumentException(
+          "slabprune.jobs.max-epochs cannot exceed " + JobSetting.EPOCHS.max() + " epochs");
     }
   }
 }

@@ -1,29 +1,42 @@
 package dev.slabprune.job;
 
 import dev.slabprune.api.BadInputException;
+import dev.slabprune.api.ConflictException;
 import dev.slabprune.api.NotFoundException;
 import dev.slabprune.api.Owner;
 import dev.slabprune.api.PageRequests;
 import dev.slabprune.api.PageView;
 import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.dataset.DatasetSummaryView;
+import dev.slabprune.dataset.DatasetView;
 import dev.slabprune.dataset.format.Task;
 import dev.slabprune.engine.OutputKind;
-import dev.slabprune.engine.PruningRule;
+import dev.slabprune.engine.Posterior;
 import dev.slabprune.job.queue.JobQueue;
 import dev.slabprune.job.queue.QueueProperties;
+import dev.slabprune.job.result.InclusionProbabilities;
+import dev.slabprune.job.result.JobKind;
+import dev.slabprune.job.result.JobReport;
+import dev.slabprune.job.result.JobResults;
+import dev.slabprune.job.result.RunSettings;
+import dev.slabprune.job.result.StoredResult;
+import dev.slabprune.job.run.JobParameters;
 import dev.slabprune.model.ModelService;
 import dev.slabprune.model.ModelView;
 import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
-/** Creating, reading and cancelling compression jobs, and reading what they produced. */
+/**
+ * Creating, reading, cancelling and deleting jobs, queueing re-prunings, and reading what jobs
+ * produced.
+ */
 @Service
 public class JobService {
 
@@ -76,7 +89,8 @@ public class JobService {
       throw EngineSettings.invalid(errors);
     }
     ModelView model = models.get(owner, request.modelId());
-    DatasetSummaryView data = datasets.summary(owner, request.datasetId());
+    DatasetView dataset = datasets.get(owner, request.datasetId());
+    DatasetSummaryView data = dataset.summary();
 
     double validation = request.validationFraction() == null ? 0.1 : request.validationFraction();
     double test = request.testFraction() == null ? 0.2 : request.testFraction();
@@ -142,28 +156,29 @@ public class JobService {
     }
     EngineSettings settings =
         request.settings() == null ? EngineSettings.DEFAULTS : request.settings();
-    long seed =
-        request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 48);
-    try {
-      settings.toConfig(seed, properties.maxEpochs());
-    } catch (BadInputException e) {
-      errors.addAll(e.violations());
-    }
+    errors.addAll(settings.violations(properties.maxEpochs()));
     if (!errors.isEmpty()) {
       throw EngineSettings.invalid(errors);
     }
-    limits.admit(owner);
+    long seed =
+        request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 48);
     JobParameters parameters =
         new JobParameters(
-            settings.withResolvedEpochs(trainRows, properties.maxEpochs()),
+            settings.resolve(trainRows, properties.maxEpochs()),
             validation,
             test,
             seed,
             Boolean.TRUE.equals(request.reducedInput()),
-            model.sha256());
+            model.sha256(),
+            dataset.files().stream()
+                .map(f -> new JobReport.DatasetFile(f.role(), f.sha256()))
+                .toList());
+    limits.admit(owner);
     UUID id =
         store.create(
             owner.name(),
+            JobKind.COMPRESSION,
+            null,
             request.modelId(),
             request.datasetId(),
             parameters,
@@ -195,46 +210,140 @@ public class JobService {
     return get(owner, id);
   }
 
-  public Map<String, Object> report(Owner owner, UUID id) {
-    return results.stored(owner, id).report();
+  public JobReport report(Owner owner, UUID id) {
+    return result(owner, id).report();
   }
 
-  public Map<String, Object> inclusionProbabilities(Owner owner, UUID id) {
-    return results.stored(owner, id).pips();
+  public InclusionProbabilities inclusionProbabilities(Owner owner, UUID id) {
+    return result(owner, id).inclusionProbabilities();
   }
 
+  /** The weight inclusion probabilities of one layer, {@code [inputs, outputs]}, as NPY. */
   public byte[] weightPips(Owner owner, UUID id, int layer) {
-    return results.weightPipsNpy(owner, id, layer);
+    Posterior posterior =
+        Posterior.fromBytes(artifacts.readAllBytes(result(owner, id).posteriorSha256()));
+    int[] widths = posterior.architecture();
+    if (layer < 0 || layer >= widths.length - 1) {
+      throw new BadInputException(
+          "invalid-layer",
+          "No such layer",
+          "layer must be between 0 and " + (widths.length - 2) + " for this network.");
+    }
+    return Npy.float64(posterior.weightPips(layer), widths[layer], widths[layer + 1]);
   }
 
-  /** The job's current pruned model. */
+  /** The job's pruned model. */
   public Artifact artifact(Owner owner, UUID id) {
-    return artifacts.get(results.stored(owner, id).prunedSha256());
+    return artifacts.get(result(owner, id).prunedSha256());
   }
 
   /**
-   * @throws BadInputException unless exactly one of threshold and targetWeights is given
+   * Queues a re-pruning of a finished job's posterior: a job of its own, run by a worker, that
+   * prunes by another rule, fine-tunes and reports, without training.
+   *
+   * @throws BadInputException unless exactly one of threshold and targetWeights is given, in range
+   * @throws ConflictException while the job has no result, or once its model or dataset is deleted
    */
-  public Map<String, Object> reprune(Owner owner, UUID id, PruningRequest request) {
-    List<BadInputException.Violation> errors = new ArrayList<>();
-    if ((request.threshold() == null) == (request.targetWeights() == null)) {
-      errors.add(
-          new BadInputException.Violation(
-              "threshold", "give exactly one of threshold and targetWeights"));
-    }
-    if (request.threshold() != null && !(request.threshold() > 0 && request.threshold() < 1)) {
-      errors.add(new BadInputException.Violation("threshold", "must be between 0 and 1"));
-    }
-    if (request.targetWeights() != null && request.targetWeights() < 1) {
-      errors.add(new BadInputException.Violation("targetWeights", "must be at least 1"));
-    }
+  public JobView reprune(Owner owner, UUID id, PruningRequest request) {
+    List<BadInputException.Violation> errors = request.violations();
     if (!errors.isEmpty()) {
       throw EngineSettings.invalid(errors);
     }
-    PruningRule rule =
-        request.threshold() != null
-            ? new PruningRule.Threshold(request.threshold())
-            : new PruningRule.TargetWeights(request.targetWeights());
-    return results.reprune(owner, id, rule, request.pruneNodes(), request.selectInputs());
+    JobView source = get(owner, id);
+    if (source.state() != JobState.SUCCEEDED) {
+      throw notFinished(source);
+    }
+    if (source.modelId() == null || source.datasetId() == null) {
+      throw new ConflictException(
+          "job-input-deleted",
+          "Input deleted",
+          "The job's "
+              + (source.modelId() == null ? "model" : "dataset")
+              + " was deleted, so it cannot be re-pruned: re-pruning scores the new network on"
+              + " the job's test split and writes it with the model's names.");
+    }
+    RunSettings ran = source.parameters().settings();
+    RunSettings settings =
+        ran.repruned(
+            request.threshold(),
+            request.targetWeights(),
+            request.pruneNodes() != null ? request.pruneNodes() : ran.pruneNodes(),
+            request.selectInputs() != null ? request.selectInputs() : ran.selectInputs(),
+            request.fineTuneEpochs() != null ? request.fineTuneEpochs() : ran.fineTuneEpochs());
+    limits.admit(owner);
+    UUID created;
+    try {
+      created =
+          store.create(
+              owner.name(),
+              JobKind.REPRUNE,
+              id,
+              source.modelId(),
+              source.datasetId(),
+              source.parameters().withSettings(settings),
+              queueProperties.maxAttempts());
+    } catch (DataIntegrityViolationException e) {
+      // The job was deleted while the re-pruning was being queued.
+      throw new NotFoundException("job", id.toString());
+    }
+    return get(owner, created);
+  }
+
+  /**
+   * Deletes a finished job with its result, checkpoint, events and the bytes nothing else refers
+   * to.
+   *
+   * @throws ConflictException while the job is queued or running, or a re-pruning of it is
+   */
+  @Transactional
+  public void delete(Owner owner, UUID id) {
+    JobState state =
+        store
+            .lockForDelete(owner.name(), id)
+            .orElseThrow(() -> new NotFoundException("job", id.toString()));
+    if (!state.isTerminal()) {
+      throw new ConflictException(
+          "job-active",
+          "Job still active",
+          "Job "
+              + id
+              + " is "
+              + state
+              + ": cancel it (POST /api/v1/jobs/"
+              + id
+              + "/cancel) and delete it once it has stopped.");
+    }
+    long reprunings = store.activeReprunings(id);
+    if (reprunings > 0) {
+      throw new ConflictException(
+          "job-in-use",
+          "Job in use",
+          "Job "
+              + id
+              + " is being re-pruned by "
+              + reprunings
+              + " queued or running job(s). Cancel them or wait for them to finish, then delete"
+              + " the job.");
+    }
+    results.deleteOf(id);
+    store.delete(id);
+  }
+
+  private StoredResult result(Owner owner, UUID id) {
+    JobView job = get(owner, id);
+    return results.find(id).orElseThrow(() -> notFinished(job));
+  }
+
+  private static ConflictException notFinished(JobView job) {
+    return new ConflictException(
+        "job-not-finished",
+        "No result yet",
+        "Job "
+            + job.id()
+            + " is "
+            + job.state()
+            + "; results exist once it has SUCCEEDED. Follow it at /api/v1/jobs/"
+            + job.id()
+            + ".");
   }
 }

@@ -1,11 +1,16 @@
 package dev.slabprune.storage;
 
-import dev.slabprune.api.NotFoundException;
-
 /** No artifact has the given hash. */
-public class ArtifactNotFoundException extends NotFoundException {
+public class ArtifactNotFoundException extends RuntimeException {
+
+  private final String sha256;
 
   public ArtifactNotFoundException(String sha256) {
-    super("artifact", sha256);
+    super("There is no artifact with id " + sha256 + ".");
+    this.sha256 = sha256;
+  }
+
+  public String sha256() {
+    return sha256;
   }
 }

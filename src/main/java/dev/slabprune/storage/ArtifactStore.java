@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -35,6 +36,23 @@ import org.springframework.stereotype.Component;
 public class ArtifactStore {
 
   private static final int CHUNK = 256 * 1024;
+
+  /**
+   * True for an artifact row {@code a} that no row refers to: no model, dataset file, checkpoint or
+   * job result.
+   */
+  private static final String UNREFERENCED =
+      """
+      not exists (select 1 from model m where m.artifact_sha256 = a.sha256)
+      and not exists (select 1 from dataset_file f where f.artifact_sha256 = a.sha256)
+      and not exists (select 1 from job_checkpoint c where c.artifact_sha256 = a.sha256)
+      and not exists (select 1 from job_result r
+                      where r.pruned_sha256 = a.sha256 or r.posterior_sha256 = a.sha256)
+      """;
+
+  /** One sweep at a time across every instance on the database. */
+  private static final long SWEEP_LOCK = 0x736c6162_73776570L;
+
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final DataSource dataSource;
@@ -174,35 +192,6 @@ public class ArtifactStore {
   }
 
   /**
-   * Removes the artifact and its bytes; the caller makes sure nothing refers to it.
-   *
-   * @return false when there was no such artifact
-   */
-  public boolean delete(String sha256) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement delete =
-          connection.prepareStatement("delete from artifact where sha256 = ? returning content")) {
-        delete.setString(1, sha256);
-        try (ResultSet row = delete.executeQuery()) {
-          if (!row.next()) {
-            connection.rollback();
-            return false;
-          }
-          largeObjects(connection).unlink(row.getLong(1));
-        }
-        connection.commit();
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StorageException("could not delete artifact " + sha256, e);
-    }
-  }
-
-  /**
    * Removes the artifact and its bytes when nothing refers to it any more: no model, dataset file,
    * checkpoint or job result. The check and the delete are one statement, so a reference added
    * meanwhile keeps the artifact.
@@ -214,15 +203,9 @@ public class ArtifactStore {
       connection.setAutoCommit(false);
       try (PreparedStatement delete =
           connection.prepareStatement(
-              """
-              delete from artifact a where a.sha256 = ?
-                and not exists (select 1 from model m where m.artifact_sha256 = a.sha256)
-                and not exists (select 1 from dataset_file f where f.artifact_sha256 = a.sha256)
-                and not exists (select 1 from job_checkpoint c where c.artifact_sha256 = a.sha256)
-                and not exists (select 1 from job_result r
-                                where r.pruned_sha256 = a.sha256 or r.posterior_sha256 = a.sha256)
-              returning content
-              """)) {
+              "delete from artifact a where a.sha256 = ? and "
+                  + UNREFERENCED
+                  + " returning content")) {
         delete.setString(1, sha256);
         boolean removed = false;
         try (ResultSet row = delete.executeQuery()) {
@@ -242,21 +225,107 @@ public class ArtifactStore {
     }
   }
 
+  /**
+   * Inserts the artifact row, or, when the same bytes are stored already, marks that row touched
+   * now (so that a sweep leaves it to the upload that is about to refer to it) and returns null.
+   */
+  /**
+   * What a sweep removed.
+   *
+   * @param artifacts artifact rows (and their bytes) that nothing referred to
+   * @param largeObjects large objects that no artifact row held
+   */
+  public record Sweep(int artifacts, int largeObjects) {}
+
+  /**
+   * Removes the artifacts nothing refers to that were last stored before {@code untouchedSince},
+   * and the large objects no artifact holds. Bytes stored after the cutoff stay, so a sweep never
+   * takes the bytes of an upload whose rows are not written yet; storing the same bytes again
+   * renews them. When another instance is sweeping, this call does nothing.
+   */
+  public Sweep sweep(Instant untouchedSince) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock =
+                connection.prepareStatement("select pg_try_advisory_xact_lock(?)");
+            ResultSet locked = bind(lock, SWEEP_LOCK).executeQuery()) {
+          locked.next();
+          if (!locked.getBoolean(1)) {
+            connection.rollback();
+            return new Sweep(0, 0);
+          }
+        }
+        LargeObjectManager objects = largeObjects(connection);
+        int removedArtifacts = 0;
+        try (PreparedStatement delete =
+            connection.prepareStatement(
+                "delete from artifact a where a.touched_at < ? and "
+                    + UNREFERENCED
+                    + " returning content")) {
+          delete.setTimestamp(1, Timestamp.from(untouchedSince));
+          try (ResultSet rows = delete.executeQuery()) {
+            while (rows.next()) {
+              objects.unlink(rows.getLong(1));
+              removedArtifacts++;
+            }
+          }
+        }
+        int removedObjects = 0;
+        // A large object being written by a store that has not committed is invisible here, so
+        // only objects whose artifact row is really gone are found.
+        try (PreparedStatement orphans =
+                connection.prepareStatement(
+                    """
+                    select m.oid from pg_largeobject_metadata m
+                    where not exists (select 1 from artifact a where a.content = m.oid)
+                    """);
+            ResultSet rows = orphans.executeQuery()) {
+          while (rows.next()) {
+            objects.unlink(rows.getLong(1));
+            removedObjects++;
+          }
+        }
+        connection.commit();
+        return new Sweep(removedArtifacts, removedObjects);
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not sweep unused artifacts", e);
+    }
+  }
+
+  private static PreparedStatement bind(PreparedStatement statement, long value)
+      throws SQLException {
+    statement.setLong(1, value);
+    return statement;
+  }
+
   private Artifact insertOrFind(
       Connection connection, String hash, long size, String mediaType, long oid)
       throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "insert into artifact (sha256, size_bytes, media_type, content, created_at)"
-                + " values (?, ?, ?, ?, ?) on conflict (sha256) do nothing")) {
+            """
+            insert into artifact (sha256, size_bytes, media_type, content, created_at, touched_at)
+            values (?, ?, ?, ?, ?, ?)
+            on conflict (sha256) do update set touched_at = excluded.touched_at
+            returning content
+            """)) {
       Timestamp now = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS));
       insert.setString(1, hash);
       insert.setLong(2, size);
       insert.setString(3, mediaType);
       insert.setLong(4, oid);
       insert.setTimestamp(5, now);
-      if (insert.executeUpdate() == 0) {
-        return null;
+      insert.setTimestamp(6, now);
+      try (ResultSet row = insert.executeQuery()) {
+        row.next();
+        if (row.getLong(1) != oid) {
+          return null;
+        }
       }
       return new Artifact(hash, size, mediaType, now.toInstant());
     }

@@ -7,10 +7,12 @@ import dev.slabprune.dataset.format.CsvDatasetReader;
 import dev.slabprune.dataset.format.CsvOptions;
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.engine.DenseNetwork;
-import dev.slabprune.model.format.OnnxExportOptions;
+import dev.slabprune.job.run.Splits;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
+import dev.slabprune.support.ValidatedHttp;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,15 +54,14 @@ class JobFlowTest {
 
   @BeforeEach
   void client() {
-    http = RestClient.create("http://127.0.0.1:" + port);
+    http = ValidatedHttp.client("http://127.0.0.1:" + port);
   }
 
   @Test
   void uploadCompressDownloadAndRunThePrunedModelAtTheAccuracyTheReportStates() throws Exception {
     DenseNetwork teacher = TeacherData.teacher();
     byte[] onnx =
-        new OnnxModelWriter()
-            .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of()));
+        new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of()));
     byte[] csv = TeacherData.dataset(teacher);
 
     String modelId = upload("/api/v1/models", "file", "teacher.onnx", onnx);
@@ -151,12 +152,23 @@ class JobFlowTest {
     java.util.Collections.sort(weightPips);
     double strictThreshold = between(weightPips, weightPips.size() * 3 / 4);
     double looseThreshold = between(weightPips, weightPips.size() / 4);
-    Map<?, ?> strict = reprune(jobId, Map.of("threshold", strictThreshold));
+    String strictJob = reprune(jobId, Map.of("threshold", strictThreshold));
+    String looseJob = reprune(jobId, Map.of("threshold", looseThreshold, "fineTuneEpochs", 0));
+    for (String repruning : List.of(strictJob, looseJob)) {
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> terminal(state(repruning)));
+      assertThat(state(repruning)).isEqualTo("SUCCEEDED");
+    }
+    Map<?, ?> strict =
+        http.get().uri("/api/v1/jobs/" + strictJob + "/report").retrieve().body(Map.class);
+    Map<?, ?> loose =
+        http.get().uri("/api/v1/jobs/" + looseJob + "/report").retrieve().body(Map.class);
     byte[] strictOnnx =
-        http.get().uri("/api/v1/jobs/" + jobId + "/artifact").retrieve().body(byte[].class);
-    Map<?, ?> loose = reprune(jobId, Map.of("threshold", looseThreshold));
+        http.get().uri("/api/v1/jobs/" + strictJob + "/artifact").retrieve().body(byte[].class);
     byte[] looseOnnx =
-        http.get().uri("/api/v1/jobs/" + jobId + "/artifact").retrieve().body(byte[].class);
+        http.get().uri("/api/v1/jobs/" + looseJob + "/artifact").retrieve().body(byte[].class);
     long strictKept = keptWeights(strict);
     long looseKept = keptWeights(loose);
     assertThat(strictKept).isLessThan(looseKept);
@@ -167,10 +179,16 @@ class JobFlowTest {
     assertThat(((Map<?, ?>) loose.get("artifact")).get("sizeBytes")).isEqualTo(looseOnnx.length);
     assertThat(((Map<?, ?>) ((Map<?, ?>) strict.get("pruning")).get("rule")).get("threshold"))
         .isEqualTo(strictThreshold);
-    assertThat(strict.get("pruningNumber")).isEqualTo(2);
-    assertThat(loose.get("pruningNumber")).isEqualTo(3);
+    assertThat(strict.get("kind")).isEqualTo("reprune");
+    assertThat(strict.get("sourceJobId")).isEqualTo(jobId);
+    assertThat(((Map<?, ?>) strict.get("scores")).get("magnitudeBaseline"))
+        .as("a re-pruning is compared with magnitude pruning as a compression is")
+        .isNotNull();
+    assertThat((List<?>) loose.get("warnings"))
+        .anySatisfy(w -> assertThat((String) w).startsWith("Re-pruned without fine-tuning"));
     assertThat(http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class))
-        .isEqualTo(loose);
+        .as("re-pruning leaves the job it re-prunes as it was")
+        .isEqualTo(report);
 
     String events =
         http.get()
@@ -198,8 +216,7 @@ class JobFlowTest {
             "/api/v1/models",
             "file",
             "regressor.onnx",
-            new OnnxModelWriter()
-                .write(teacher, OnnxExportOptions.allInputs("x", "y", FEATURES, Map.of())));
+            new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "y", FEATURES, Map.of())));
     MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
     form.add(
         "file",
@@ -270,7 +287,7 @@ class JobFlowTest {
             "file",
             "teacher.onnx",
             new OnnxModelWriter()
-                .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
+                .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
     String datasetId = upload("/api/v1/datasets", "file", "data.csv", TeacherData.dataset(teacher));
     Map<String, Object> longJob =
         Map.of("modelId", modelId, "datasetId", datasetId, "settings", Map.of("epochs", 1000));
@@ -306,7 +323,7 @@ class JobFlowTest {
             "file",
             "teacher.onnx",
             new OnnxModelWriter()
-                .write(teacher, OnnxExportOptions.allInputs("x", "logits", FEATURES, Map.of())));
+                .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
     String narrow =
         upload(
             "/api/v1/datasets",
@@ -390,13 +407,21 @@ class JobFlowTest {
     return (String) created.getBody().get("id");
   }
 
-  private Map<?, ?> reprune(String jobId, Map<String, Object> rule) {
-    return http.post()
-        .uri("/api/v1/jobs/" + jobId + "/reprune")
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(rule)
-        .retrieve()
-        .body(Map.class);
+  /** Queues a re-pruning and returns the new job's id. */
+  private String reprune(String jobId, Map<String, Object> rule) {
+    ResponseEntity<Map> queued =
+        http.post()
+            .uri("/api/v1/jobs/" + jobId + "/reprune")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(rule)
+            .retrieve()
+            .toEntity(Map.class);
+    assertThat(queued.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+    String id = (String) queued.getBody().get("id");
+    assertThat(queued.getHeaders().getLocation()).hasToString("/api/v1/jobs/" + id);
+    assertThat(queued.getBody().get("kind")).isEqualTo("reprune");
+    assertThat(queued.getBody().get("sourceJobId")).isEqualTo(jobId);
+    return id;
   }
 
   /** A value strictly between the sorted values around {@code index}. */

@@ -7,14 +7,17 @@ import dev.slabprune.api.Owner;
 import dev.slabprune.dataset.DatasetOptions;
 import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.engine.Posterior;
+import dev.slabprune.job.queue.Crash;
 import dev.slabprune.job.queue.JobQueue;
 import dev.slabprune.job.queue.QueueProperties;
 import dev.slabprune.job.queue.WorkerPool;
+import dev.slabprune.job.result.JobReport;
+import dev.slabprune.job.run.CompressionJobHandler;
 import dev.slabprune.model.ModelService;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.storage.ArtifactStore;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +63,7 @@ class JobResumeTest {
     Owner owner = Owner.LOCAL;
     byte[] onnx =
         new OnnxModelWriter()
-            .write(TeacherData.teacher(), OnnxExportOptions.allInputs("x", "logits", 6, Map.of()));
+            .write(TeacherData.teacher(), TestOnnx.allInputs("x", "logits", 6, Map.of()));
     UUID model =
         models.upload(owner, "teacher", "teacher.onnx", () -> new ByteArrayInputStream(onnx)).id();
     byte[] csv = TeacherData.dataset(TeacherData.teacher());
@@ -86,7 +89,7 @@ class JobResumeTest {
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> checkpointEpoch(interrupted) >= 3);
-    doomed.kill();
+    Crash.of(doomed);
     int savedEpoch = checkpointEpoch(interrupted);
     assertThat(jobs.get(owner, interrupted).state()).isEqualTo(JobState.RUNNING);
 
@@ -97,8 +100,7 @@ class JobResumeTest {
     JobView resumed = jobs.get(owner, interrupted);
     assertThat(resumed.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(resumed.attempts()).isEqualTo(2);
-    assertThat(((Number) resumed.progress().get("resumedFromEpoch")).intValue())
-        .isGreaterThanOrEqualTo(savedEpoch);
+    assertThat(resumed.progress().resumedFromEpoch()).isGreaterThanOrEqualTo(savedEpoch);
     assertThat(events(interrupted))
         .containsExactly("CREATED", "CLAIMED", "REAPED", "CLAIMED", "SUCCEEDED");
 
@@ -117,11 +119,10 @@ class JobResumeTest {
       assertThat(resumedPosterior.weightPips(layer)).isEqualTo(straightPosterior.weightPips(layer));
       assertThat(resumedPosterior.biasPips(layer)).isEqualTo(straightPosterior.biasPips(layer));
     }
-    Map<String, Object> a = jobs.report(owner, interrupted);
-    Map<String, Object> b = jobs.report(owner, straight);
-    assertThat(a.get("pruning")).isEqualTo(b.get("pruning"));
-    assertThat(((Map<?, ?>) a.get("scores")).get("pruned"))
-        .isEqualTo(((Map<?, ?>) b.get("scores")).get("pruned"));
+    JobReport a = jobs.report(owner, interrupted);
+    JobReport b = jobs.report(owner, straight);
+    assertThat(a.pruning()).isEqualTo(b.pruning());
+    assertThat(a.scores().pruned()).isEqualTo(b.scores().pruned());
     assertThat(
             jdbc.sql("select count(*) from job_checkpoint where job_id in (?, ?)")
                 .params(interrupted, straight)

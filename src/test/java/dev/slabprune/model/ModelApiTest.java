@@ -9,6 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.slabprune.support.TestOnnx;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,7 @@ class ModelApiTest {
         new dev.slabprune.model.format.OnnxModelWriter()
             .write(
                 dev.slabprune.support.TeacherData.teacher(),
-                dev.slabprune.model.format.OnnxExportOptions.allInputs(
+                TestOnnx.allInputs(
                     "x", "y", 6, java.util.Map.of("nonce", UUID.randomUUID().toString())));
     String first = uploadId(onnx);
     String second = uploadId(onnx);

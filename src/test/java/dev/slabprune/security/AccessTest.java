@@ -12,9 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.jayway.jsonpath.JsonPath;
 import dev.slabprune.engine.DenseNetwork;
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +76,7 @@ class AccessTest {
     String bob = mint("bob-" + UUID.randomUUID());
     DenseNetwork teacher = TeacherData.teacher();
     byte[] onnx =
-        new OnnxModelWriter()
-            .write(teacher, OnnxExportOptions.allInputs("x", "logits", 6, Map.of()));
+        new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "logits", 6, Map.of()));
     String model =
         id(
             mvc.perform(
@@ -139,7 +138,7 @@ class AccessTest {
           .andExpect(jsonPath("$.type").value("/problems/not-found"));
       checked++;
     }
-    assertThat(checked).as("operations on one id").isEqualTo(14);
+    assertThat(checked).as("operations on one id").isEqualTo(15);
 
     for (String listing : List.of("/api/v1/models", "/api/v1/datasets", "/api/v1/jobs")) {
       mvc.perform(get(listing).param("size", "200").header("Authorization", "Bearer " + bob))
@@ -207,9 +206,7 @@ class AccessTest {
                                 "m.onnx",
                                 "application/octet-stream",
                                 new OnnxModelWriter()
-                                    .write(
-                                        teacher,
-                                        OnnxExportOptions.allInputs("x", "y", 6, Map.of()))))
+                                    .write(teacher, TestOnnx.allInputs("x", "y", 6, Map.of()))))
                         .header("Authorization", "Bearer " + dave))
                 .andReturn()
                 .getResponse()

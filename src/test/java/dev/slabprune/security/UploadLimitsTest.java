@@ -4,9 +4,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.TeacherData;
+import dev.slabprune.support.TestOnnx;
 import java.util.Map;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class UploadLimitsTest {
   void aModelWiderThanTheLimitIsRefused() throws Exception {
     byte[] onnx =
         new OnnxModelWriter()
-            .write(TeacherData.teacher(), OnnxExportOptions.allInputs("x", "y", 6, Map.of()));
+            .write(TeacherData.teacher(), TestOnnx.allInputs("x", "y", 6, Map.of()));
 
     mvc.perform(
             multipart("/api/v1/models")

@@ -43,7 +43,7 @@ class ArtifactStoreLowHeapTest {
     }
     assertThat(sink.mismatchAt).as("first differing byte").isEqualTo(-1);
     assertThat(sink.compared).isEqualTo(SIZE);
-    assertThat(store.delete(artifact.sha256())).isTrue();
+    assertThat(store.deleteIfUnreferenced(artifact.sha256())).isTrue();
   }
 
   /** Deterministic bytes from a seed, generated as they are read. */

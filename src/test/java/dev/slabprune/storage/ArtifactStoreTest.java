@@ -87,11 +87,11 @@ class ArtifactStoreTest {
         store.store(("gone " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8), "text/plain");
     long objectsBefore = count("select count(*) from pg_largeobject_metadata");
 
-    assertThat(store.delete(artifact.sha256())).isTrue();
+    assertThat(store.deleteIfUnreferenced(artifact.sha256())).isTrue();
 
     assertThat(store.find(artifact.sha256())).isEmpty();
     assertThat(count("select count(*) from pg_largeobject_metadata")).isEqualTo(objectsBefore - 1);
-    assertThat(store.delete(artifact.sha256())).isFalse();
+    assertThat(store.deleteIfUnreferenced(artifact.sha256())).isFalse();
   }
 
   @Test

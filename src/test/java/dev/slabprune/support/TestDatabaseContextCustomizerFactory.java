@@ -37,6 +37,20 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
                       "spring.datasource.url", database.jdbcUrl(),
                       "spring.datasource.username", database.user(),
                       "spring.datasource.password", database.password())));
+      // Cached contexts outlive their test class, and the test server is shared: an idle
+      // context keeps one connection, not a pool's worth; and a server whose connections are
+      // all taken for a moment is waited for rather than failing the context.
+      context
+          .getEnvironment()
+          .getPropertySources()
+          .addLast(
+              new MapPropertySource(
+                  "testDatabasePool",
+                  Map.of(
+                      "spring.datasource.hikari.minimum-idle", "1",
+                      "spring.datasource.hikari.idle-timeout", "10000",
+                      "spring.datasource.hikari.initialization-fail-timeout", "60000",
+                      "spring.flyway.connect-retries", "10")));
       // Contexts are cached and outlive their test class: a worker pool left running would
       // claim other tests' jobs. A test that needs workers turns them on and dirties its context.
       context

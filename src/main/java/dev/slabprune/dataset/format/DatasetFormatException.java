@@ -22,7 +22,6 @@ public class DatasetFormatException extends BadInputException {
   public static final String TRUNCATED = "dataset-truncated";
   public static final String COUNT_MISMATCH = "dataset-count-mismatch";
   public static final String CORRUPT = "dataset-corrupt-archive";
-  public static final String WIDTH_MISMATCH = "dataset-width-mismatch";
   public static final String BAD_HEADER = "npy-bad-header";
   public static final String UNSUPPORTED_DTYPE = "npy-unsupported-dtype";
   public static final String BAD_SHAPE = "npy-bad-shape";

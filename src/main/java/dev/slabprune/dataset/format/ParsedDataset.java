@@ -83,30 +83,6 @@ public record ParsedDataset(
         rows, features, x, names, Task.REGRESSION, null, List.of(), raw, mean, sd);
   }
 
-  /**
-   * Refuses this dataset for a model whose input width differs from its feature count: the check at
-   * job creation.
-   *
-   * @param modelInputs the model's number of input features
-   * @param model how to name the model in the message
-   */
-  public void requireFeatures(int modelInputs, String model) {
-    if (features != modelInputs) {
-      throw new DatasetFormatException(
-          DatasetFormatException.WIDTH_MISMATCH,
-          "Feature count does not match the model",
-          "The dataset has "
-              + features
-              + " features but "
-              + model
-              + " takes "
-              + modelInputs
-              + " inputs; upload data with the columns the model was trained on (and check that"
-              + " the target column is the right one).",
-          "features");
-    }
-  }
-
   /** Class label to class index. */
   public Map<String, Integer> labelIndex() {
     Map<String, Integer> index = new HashMap<>();

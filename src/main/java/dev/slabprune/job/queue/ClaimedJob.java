@@ -7,6 +7,8 @@ import java.util.UUID;
  * worker that lost the job (reaped, cancelled, taken by another) cannot overwrite it.
  *
  * @param attempt which start this is, from 1
+ * @param kind what the job does, as its handler names it (the queue does not interpret it)
+ * @param sourceJobId the job this one works on, for kinds that derive from another job; else null
  * @param parameters the job's settings as JSON
  */
 public record ClaimedJob(
@@ -15,6 +17,8 @@ public record ClaimedJob(
     int attempt,
     int maxAttempts,
     String owner,
+    String kind,
+    UUID sourceJobId,
     UUID modelId,
     UUID datasetId,
     String parameters) {}

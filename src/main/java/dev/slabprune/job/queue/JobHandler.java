@@ -8,12 +8,11 @@ public interface JobHandler {
    * Runs the job, checking {@link JobContext#stopRequested()} between steps and throwing {@link
    * JobStoppedException} when it is set.
    *
-   * @return what stores the result; it runs in the transaction that marks the job succeeded, and
-   *     only if this worker still holds the job
-   * @throws dev.slabprune.api.BadInputException when the input can never succeed: the job fails at
-   *     once, without retries
-   * @throws JobFailedException for a failure the handler has classified
+   * @return what stores the result (in the transaction that marks the job succeeded, and only if
+   *     this worker still holds the job) and what removes it otherwise
+   * @throws JobFailedException for a failure the handler has classified; a {@linkplain
+   *     JobFailedException#permanent permanent} one fails the job at once, without retries
    * @throws Exception anything else is taken as transient and retried while attempts remain
    */
-  Runnable run(ClaimedJob job, JobContext context) throws Exception;
+  Completion run(ClaimedJob job, JobContext context) throws Exception;
 }

@@ -55,8 +55,9 @@ public class JobQueue {
                     version = j.version + 1, attempts = j.attempts + 1,
                     started_at = coalesce(j.started_at, :now)
                 from picked where j.id = picked.id
-                returning j.id, j.version, j.attempts, j.max_attempts, j.owner, j.model_id,
-                          j.dataset_id, j.parameters::text as parameters
+                returning j.id, j.version, j.attempts, j.max_attempts, j.owner, j.kind,
+                          j.source_job_id, j.model_id, j.dataset_id,
+                          j.parameters::text as parameters
             ), logged as (
                 insert into job_event (job_id, at, type, from_state, to_state, attempt, detail)
                 select id, :now, 'CLAIMED', 'QUEUED', 'RUNNING', attempts,
@@ -76,6 +77,8 @@ public class JobQueue {
                     row.getInt("attempts"),
                     row.getInt("max_attempts"),
                     row.getString("owner"),
+                    row.getString("kind"),
+                    row.getObject("source_job_id", UUID.class),
                     row.getObject("model_id", UUID.class),
                     row.getObject("dataset_id", UUID.class),
                     row.getString("parameters")))

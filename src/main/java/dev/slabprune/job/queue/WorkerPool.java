@@ -1,9 +1,7 @@
 package dev.slabprune.job.queue;
 
-import dev.slabprune.api.BadInputException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,13 +30,13 @@ public class WorkerPool implements AutoCloseable {
   private final QueueProperties properties;
   private final JsonMapper json;
   private final String workerId;
-  private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+  final Map<UUID, Running> running = new ConcurrentHashMap<>();
   private final AtomicInteger busy = new AtomicInteger();
   private ExecutorService workers;
   private ScheduledExecutorService timers;
   private volatile boolean stopping;
 
-  private record Running(ClaimedJob job, JobContext context) {}
+  record Running(ClaimedJob job, JobContext context) {}
 
   public WorkerPool(
       JobQueue queue, JobHandler handler, QueueProperties properties, JsonMapper json) {
@@ -107,25 +105,10 @@ public class WorkerPool implements AutoCloseable {
     log.info("Worker pool {} stopped", workerId);
   }
 
-  /**
-   * Stops every thread at once without touching the database, as a crashed process would: the jobs
-   * it held stay RUNNING until the reaper of another instance finds their heartbeat stale.
-   */
-  public void kill() {
-    Detached detached = detach();
-    if (detached == null) {
-      return;
-    }
-    detached.timers().shutdownNow();
-    running.values().forEach(r -> r.context().stop(JobContext.StopReason.LOST));
-    detached.workers().shutdownNow();
-    running.clear();
-  }
-
-  private record Detached(ExecutorService workers, ScheduledExecutorService timers) {}
+  record Detached(ExecutorService workers, ScheduledExecutorService timers) {}
 
   /** Stops claiming and takes the executors out of the pool, or null when it was not running. */
-  private synchronized Detached detach() {
+  synchronized Detached detach() {
     if (workers == null) {
       return null;
     }
@@ -134,11 +117,6 @@ public class WorkerPool implements AutoCloseable {
     workers = null;
     timers = null;
     return detached;
-  }
-
-  /** How many jobs this pool is running now. */
-  public int busyWorkers() {
-    return busy.get();
   }
 
   private void claim() {
@@ -167,24 +145,24 @@ public class WorkerPool implements AutoCloseable {
 
   private void execute(ClaimedJob job, JobContext context) {
     try {
-      Runnable storeResult = handler.run(job, context);
+      Completion completion = handler.run(job, context);
       if (context.stopRequested()) {
+        completion.discard();
         throw new JobStoppedException(context.stopReason());
       }
-      if (!queue.succeed(job, context.progress(), storeResult)) {
+      if (!queue.succeed(job, context.progress(), completion::store)) {
         log.warn("Job {} finished, but this worker no longer held it", job.id());
+        completion.discard();
       }
     } catch (JobStoppedException e) {
       stopped(job, context);
-    } catch (BadInputException e) {
-      queue.fail(job, false, problem(e.slug(), e.title(), e.getMessage(), 422), null);
     } catch (JobFailedException e) {
-      log.warn("Job {} failed: {}", job.id(), e.getMessage(), e);
-      queue.fail(
-          job,
-          e.retryable(),
-          problem(e.slug(), e.title(), e.getMessage(), 500),
-          properties.retryBackoff());
+      if (e.retryable()) {
+        log.warn("Job {} failed: {}", job.id(), e.getMessage(), e);
+      } else {
+        log.info("Job {} failed for good: {}", job.id(), e.getMessage());
+      }
+      queue.fail(job, e.retryable(), problem(e.failure()), properties.retryBackoff());
     } catch (Exception | LinkageError e) {
       if (context.stopRequested()) {
         stopped(job, context);
@@ -194,14 +172,15 @@ public class WorkerPool implements AutoCloseable {
             job,
             true,
             problem(
-                "job-error",
-                "Job failed",
-                "The job failed unexpectedly on attempt "
-                    + job.attempt()
-                    + " of "
-                    + job.maxAttempts()
-                    + "; the failure has been logged.",
-                500),
+                Failure.of(
+                    "job-error",
+                    "Job failed",
+                    500,
+                    "The job failed unexpectedly on attempt "
+                        + job.attempt()
+                        + " of "
+                        + job.maxAttempts()
+                        + "; the failure has been logged.")),
             properties.retryBackoff());
       }
     } finally {
@@ -245,13 +224,8 @@ public class WorkerPool implements AutoCloseable {
     }
   }
 
-  private String problem(String slug, String title, String detail, int status) {
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "/problems/" + slug);
-    problem.put("title", title);
-    problem.put("status", status);
-    problem.put("detail", detail);
-    return json.writeValueAsString(problem);
+  private String problem(Failure failure) {
+    return json.writeValueAsString(failure);
   }
 
   private Runnable guarded(String what, Runnable task) {

@@ -82,12 +82,6 @@ public record OnnxExportOptions(
     this(inputName, outputName, originalInputWidth, keptInputs, reducedInput, metadata, List.of());
   }
 
-  /** Options for a network whose input features were not pruned. */
-  public static OnnxExportOptions allInputs(
-      String inputName, String outputName, int inputWidth, Map<String, String> metadata) {
-    return new OnnxExportOptions(inputName, outputName, inputWidth, null, false, metadata);
-  }
-
   /**
    * Keeps the original input and output names, and the original input (its shape too, when every
    * dimension after the batch is known).

@@ -1,6 +1,5 @@
 package dev.slabprune.dataset.format;
 
-import static dev.slabprune.dataset.format.CsvDatasetReaderTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -11,21 +10,6 @@ class ParsedDatasetTest {
 
   private final ParsedDataset iris =
       new CsvDatasetReader().read(Resources.stream("iris_sample.csv"), CsvOptions.DETECT);
-
-  @Test
-  void aDatasetWhoseFeatureCountDiffersFromTheModelInputIsRefused() {
-    assertRefused(
-            () -> iris.requireFeatures(8, "model 'torch_mlp'"),
-            DatasetFormatException.WIDTH_MISMATCH)
-        .hasMessageContaining("4 features but model 'torch_mlp' takes 8 inputs");
-  }
-
-  @Test
-  void aDatasetWhoseFeatureCountMatchesTheModelIsAccepted() {
-    iris.requireFeatures(4, "the model");
-
-    assertThat(iris.features()).isEqualTo(4);
-  }
 
   @Test
   void theSummaryOfAClassificationCountsEachClass() {

@@ -72,7 +72,16 @@ class JobQueueTest {
     assertThat(queue.heartbeat(job, "{\"epoch\": 1}")).contains(false);
     ClaimedJob stale =
         new ClaimedJob(
-            job.id(), job.version() - 1, 1, 3, job.owner(), job.modelId(), job.datasetId(), "{}");
+            job.id(),
+            job.version() - 1,
+            1,
+            3,
+            job.owner(),
+            job.kind(),
+            job.sourceJobId(),
+            job.modelId(),
+            job.datasetId(),
+            "{}");
     assertThat(queue.heartbeat(stale, null)).isEmpty();
     assertThat(queue.succeed(stale, null, () -> {})).isFalse();
     assertThat(rows.state(job.id())).isEqualTo("RUNNING");

@@ -3,7 +3,6 @@ package dev.slabprune.job.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.slabprune.api.BadInputException;
 import dev.slabprune.support.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -101,7 +101,7 @@ class WorkerPoolTest {
     doomed.start();
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
-    doomed.kill();
+    Crash.of(doomed);
     WorkerPool survivor = pool("survivor", handler, 1);
     survivor.start();
 
@@ -162,14 +162,17 @@ class WorkerPoolTest {
   }
 
   @Test
-  void badInputFailsAtOnceWhileAnUnexpectedErrorIsRetried() {
+  void aPermanentFailureFailsAtOnceWhileAnUnexpectedErrorIsRetried() {
     List<UUID> ids = rows.queue(2, Instant.now().minusSeconds(1), 2);
     UUID bad = ids.get(0);
     JobHandler handler =
         (job, context) -> {
           if (job.id().equals(bad)) {
-            throw new BadInputException(
-                "feature-count-mismatch", "Feature count mismatch", "The model takes 4 inputs.");
+            throw JobFailedException.permanent(
+                "feature-count-mismatch",
+                "Feature count mismatch",
+                "The model takes 4 inputs.",
+                null);
           }
           if (job.attempt() == 1) {
             throw new IllegalStateException("disk hiccup");
@@ -184,6 +187,46 @@ class WorkerPoolTest {
     assertThat(rows.failure(bad)).contains("/problems/feature-count-mismatch", "4 inputs");
     assertThat(rows.events(ids.get(1)))
         .containsExactly("CLAIMED", "RETRY_SCHEDULED", "CLAIMED", "SUCCEEDED");
+  }
+
+  @Test
+  void whatAHandlerWroteForAJobItLostIsDiscardedNotStored() throws Exception {
+    UUID id = rows.queue(1, Instant.now().minusSeconds(1), 3).get(0);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch taken = new CountDownLatch(1);
+    AtomicBoolean stored = new AtomicBoolean();
+    AtomicBoolean discarded = new AtomicBoolean();
+    JobHandler handler =
+        (job, context) -> {
+          started.countDown();
+          assertThat(taken.await(30, TimeUnit.SECONDS)).isTrue();
+          return new Completion() {
+            @Override
+            public void store() {
+              stored.set(true);
+            }
+
+            @Override
+            public void discard() {
+              discarded.set(true);
+            }
+          };
+        };
+    pool("losing", handler, 1).start();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // Another worker has the job now: the row's version moved on, and its heartbeat is fresh.
+    JdbcClient.create(dataSource)
+        .sql(
+            "update job set version = version + 1, claimed_by = 'another-worker',"
+                + " heartbeat_at = now() + interval '1 hour' where id = ?")
+        .param(id)
+        .update();
+    taken.countDown();
+
+    await().atMost(WAIT).untilTrue(discarded);
+    assertThat(stored).isFalse();
+    assertThat(rows.state(id)).isEqualTo("RUNNING");
   }
 
   private WorkerPool pool(String name, JobHandler handler, int workers) {

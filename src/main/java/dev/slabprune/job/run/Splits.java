@@ -1,17 +1,19 @@
-package dev.slabprune.job;
+package dev.slabprune.job.run;
 
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
 import dev.slabprune.engine.Examples;
+import dev.slabprune.job.result.JobReport;
 import java.util.SplittableRandom;
 
 /**
  * The train, validation and test examples of a job: a shuffle fixed by the job's seed, so every
  * attempt, resume and re-pruning sees the same split. Regression targets are in the file's units.
  */
-record Splits(Examples train, Examples validation, Examples test) {
+public record Splits(Examples train, Examples validation, Examples test) {
 
-  static Splits of(ParsedDataset data, double validationFraction, double testFraction, long seed) {
+  public static Splits of(
+      ParsedDataset data, double validationFraction, double testFraction, long seed) {
     int rows = data.rows();
     int[] order = new int[rows];
     for (int i = 0; i < rows; i++) {
@@ -34,6 +36,16 @@ record Splits(Examples train, Examples validation, Examples test) {
         take(data, order, 0, train),
         validation == 0 ? null : take(data, order, train, validation),
         take(data, order, train + validation, test));
+  }
+
+  /** The fractions asked for and the rows each split got, for the report's provenance. */
+  public JobReport.Splits describe(double validationFraction, double testFraction) {
+    return new JobReport.Splits(
+        validationFraction,
+        testFraction,
+        train.rows(),
+        validation == null ? 0 : validation.rows(),
+        test.rows());
   }
 
   private static Examples take(ParsedDataset data, int[] order, int from, int count) {

@@ -1,0 +1,187 @@
+package dev.slabprune.job.result;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a finished job says about its network: why each part was kept or cut, how the pruned network
+ * scores against the uploaded one, the model average and magnitude pruning, its size, the training
+ * history, where it came from, and warnings when it falls short. Its schema is {@code Report} in
+ * {@code openapi/openapi.yaml}.
+ *
+ * @param jobId the job the report belongs to
+ * @param kind a compression, or a re-pruning of {@code sourceJobId}'s posterior
+ * @param sourceJobId the re-pruned job; null for a compression (and once that job is deleted)
+ * @param priorInclusion the prior inclusion probability lambda the posterior was trained with; null
+ *     only in re-prunings stored before re-pruning became a job of its own
+ * @param history per-epoch figures of the training that made the posterior
+ * @param warnings where the pruned network falls short, or nothing was pruned, in words
+ */
+public record JobReport(
+    UUID jobId,
+    JobKind kind,
+    UUID sourceJobId,
+    Pruning pruning,
+    ScoreSet scores,
+    Size size,
+    ArtifactInfo artifact,
+    Double priorInclusion,
+    List<Epoch> history,
+    Provenance provenance,
+    List<String> warnings) {
+
+  /**
+   * What was kept and cut.
+   *
+   * @param nothingPruned true when every weight and input was kept
+   * @param droppedInputs indices of the input features removed
+   */
+  public record Pruning(
+      Rule rule,
+      List<Integer> survivingArchitecture,
+      List<Integer> originalArchitecture,
+      long keptWeights,
+      long totalWeights,
+      double weightDensity,
+      boolean nothingPruned,
+      int keptInputs,
+      int totalInputs,
+      List<Integer> droppedInputs,
+      List<Layer> layers) {}
+
+  /**
+   * The pruning rule applied.
+   *
+   * @param threshold set for {@code threshold}
+   * @param targetWeights set for {@code targetWeights}
+   */
+  public record Rule(RuleKind kind, Double threshold, Long targetWeights) {}
+
+  /** How the rule chose. */
+  public enum RuleKind {
+    @JsonProperty("threshold")
+    THRESHOLD,
+    @JsonProperty("targetWeights")
+    TARGET_WEIGHTS,
+    @JsonProperty("none")
+    NONE
+  }
+
+  /**
+   * One layer after pruning.
+   *
+   * @param pipHistogram the weights' inclusion probabilities counted in ten equal bins over [0, 1]
+   */
+  public record Layer(
+      int layer,
+      int inputsKept,
+      int outputsKept,
+      long weightsKept,
+      double weightDensity,
+      List<Long> pipHistogram) {}
+
+  /**
+   * Test-split scores of each network compared.
+   *
+   * @param uploaded the network as uploaded
+   * @param prunedBeforeFineTuning the pruned network before fine-tuning
+   * @param pruned the delivered network (after fine-tuning, when there was any)
+   * @param modelAverage the average over posterior samples
+   * @param magnitudeBaseline the uploaded network pruned by weight magnitude to the same kept
+   *     weights and surviving nodes, with the same fine-tuning; null only in re-prunings stored
+   *     before re-pruning became a job of its own, which did not measure it
+   */
+  public record ScoreSet(
+      Scores uploaded,
+      Scores prunedBeforeFineTuning,
+      Scores pruned,
+      Scores modelAverage,
+      Scores magnitudeBaseline) {}
+
+  /**
+   * Held-out quality; null where a score does not apply to the task.
+   *
+   * @param accuracy fraction of correct classes (classification)
+   * @param nll mean negative log-likelihood per example
+   * @param ece expected calibration error (classification)
+   * @param rmse root mean squared error in the target's units (regression)
+   * @param uncertainty mean predictive entropy (classification) or sd (regression)
+   */
+  public record Scores(Double accuracy, Double nll, Double ece, Double rmse, Double uncertainty) {}
+
+  /**
+   * Size and speed before and after.
+   *
+   * <p>Only {@code prunedParameters} is set in re-prunings stored before re-pruning became a job of
+   * its own; the other figures are null there.
+   *
+   * @param prunedParameters non-zero weights plus biases of the delivered network
+   * @param uploadedFlops multiply-adds times two plus bias adds per example, dense
+   * @param prunedSparseFlops the same for the delivered network, counting only non-zero weights
+   * @param uploadedLatencyMicros measured forward time per example; null when not measurable
+   * @param measuredSpeedup uploaded over pruned latency
+   */
+  public record Size(
+      Long uploadedParameters,
+      long prunedParameters,
+      Long uploadedFlops,
+      Long prunedFlops,
+      Long prunedSparseFlops,
+      Double uploadedLatencyMicros,
+      Double prunedLatencyMicros,
+      Double measuredSpeedup) {}
+
+  /**
+   * The delivered ONNX file.
+   *
+   * @param sizeRatio its size over the uploaded file's
+   */
+  public record ArtifactInfo(
+      String sha256, long sizeBytes, long originalSizeBytes, Double sizeRatio) {}
+
+  /** One epoch of the variational training; null where a figure was not finite. */
+  public record Epoch(
+      int epoch,
+      Double elbo,
+      Double kl,
+      Double nll,
+      Double density,
+      Double validationMetric,
+      Double seconds) {}
+
+  /**
+   * Where the result came from.
+   *
+   * @param serviceVersion the version of the service that ran the job; null in results stored
+   *     before the service recorded it
+   * @param modelSha256 SHA-256 of the uploaded ONNX file
+   * @param datasetFiles SHA-256 of each uploaded dataset file
+   * @param splits how the rows were split; null in results stored before the service recorded it
+   * @param settings the engine settings the job ran with, every default resolved
+   * @param trainSha256 SHA-256 of the training split's features and targets, as the engine saw them
+   */
+  public record Provenance(
+      String serviceVersion,
+      String modelSha256,
+      List<DatasetFile> datasetFiles,
+      Splits splits,
+      RunSettings settings,
+      long seed,
+      String trainSha256,
+      String nd4jVersion,
+      String javaVersion,
+      String os,
+      String cpu) {}
+
+  /** One uploaded dataset file, by the part it was uploaded as. */
+  public record DatasetFile(String role, String sha256) {}
+
+  /** How the rows were split: the fractions asked for and the rows each split got. */
+  public record Splits(
+      double validationFraction,
+      double testFraction,
+      int trainRows,
+      int validationRows,
+      int testRows) {}
+}

@@ -1,0 +1,273 @@
+package dev.slabprune.job.run;
+
+import dev.slabprune.dataset.DatasetService;
+import dev.slabprune.dataset.format.ParsedDataset;
+import dev.slabprune.dataset.format.Task;
+import dev.slabprune.engine.Compression;
+import dev.slabprune.engine.CompressionConfig;
+import dev.slabprune.engine.CompressionReport;
+import dev.slabprune.engine.InvalidInputException;
+import dev.slabprune.engine.Posterior;
+import dev.slabprune.engine.Provenance;
+import dev.slabprune.engine.TrainingCancelledException;
+import dev.slabprune.engine.TrainingDivergedException;
+import dev.slabprune.engine.TrainingListener;
+import dev.slabprune.job.queue.ClaimedJob;
+import dev.slabprune.job.queue.JobContext;
+import dev.slabprune.job.queue.JobFailedException;
+import dev.slabprune.job.queue.JobStoppedException;
+import dev.slabprune.job.result.Checkpoint;
+import dev.slabprune.job.result.InclusionProbabilities;
+import dev.slabprune.job.result.JobKind;
+import dev.slabprune.job.result.JobReport;
+import dev.slabprune.job.result.JobResults;
+import dev.slabprune.model.ModelService;
+import dev.slabprune.model.format.OnnxModel;
+import dev.slabprune.storage.Artifact;
+import dev.slabprune.storage.ArtifactStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one path from a job to its result, for compressions and re-prunings alike: load the model and
+ * the dataset, split the rows by the job's seed, train the posterior (resuming from a checkpoint)
+ * or take a finished job's, prune, fine-tune and score, write the smaller ONNX model, and build the
+ * report and the inclusion probabilities. Only workers run it.
+ */
+@Component
+public class CompressionPipeline {
+
+  private final ModelService models;
+  private final DatasetService datasets;
+  private final ArtifactStore artifacts;
+  private final JobResults results;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final RunProperties properties;
+  private final RunMetrics metrics;
+  private final String serviceVersion;
+  private final PrunedModelWriter writer;
+
+  public CompressionPipeline(
+      ModelService models,
+      DatasetService datasets,
+      ArtifactStore artifacts,
+      JobResults results,
+      JsonMapper json,
+      Clock clock,
+      RunProperties properties,
+      RunMetrics metrics,
+      ObjectProvider<BuildProperties> build) {
+    this.models = models;
+    this.datasets = datasets;
+    this.artifacts = artifacts;
+    this.results = results;
+    this.json = json;
+    this.clock = clock;
+    this.properties = properties;
+    this.metrics = metrics;
+    BuildProperties info = build.getIfAvailable();
+    this.serviceVersion = info == null ? "unknown" : info.getVersion();
+    this.writer = new PrunedModelWriter(artifacts);
+  }
+
+  /**
+   * What a run produced: written to storage, not yet the job's result.
+   *
+   * @param posteriorSha256 the posterior the pruning was made from
+   * @param ownsPosterior whether this run wrote the posterior (a compression), rather than taking a
+   *     finished job's (a re-pruning)
+   */
+  public record Output(
+      Artifact pruned,
+      String posteriorSha256,
+      boolean ownsPosterior,
+      JobReport report,
+      InclusionProbabilities inclusionProbabilities) {}
+
+  /** Trains the posterior (from the last checkpoint, if any), prunes, fine-tunes and reports. */
+  public Output compress(ClaimedJob job, JobParameters parameters, JobContext context) {
+    ProgressReporter progress = reporter(job, context);
+    Inputs inputs = load(job, parameters, progress);
+    CompressionConfig config = config(parameters);
+    context.checkStop();
+    Checkpoint checkpoint = results.checkpoint(job.id()).orElse(null);
+    progress.training(config.epochs(), checkpoint == null ? 0 : checkpoint.epoch());
+    List<TrainingListener> listeners = List.of(TrainingListener.failOnNaN(), progress);
+    Compression.Result result;
+    try {
+      result =
+          checkpoint == null
+              ? Compression.run(
+                  inputs.model().network(),
+                  inputs.splits().train(),
+                  inputs.splits().validation(),
+                  inputs.splits().test(),
+                  config,
+                  listeners,
+                  context::stopRequested)
+              : Compression.resume(
+                  checkpoint.state(),
+                  inputs.model().network(),
+                  inputs.splits().train(),
+                  inputs.splits().validation(),
+                  inputs.splits().test(),
+                  config,
+                  listeners,
+                  context::stopRequested);
+    } catch (TrainingCancelledException e) {
+      throw new JobStoppedException(context.stopReason());
+    } catch (TrainingDivergedException e) {
+      throw new JobFailedException(
+          "training-diverged",
+          "Training diverged",
+          e.getMessage() + " Lower settings.learningRate and start the job again.",
+          false,
+          e);
+    } catch (InvalidInputException e) {
+      throw refused(e);
+    }
+    context.checkStop();
+    progress.phase(Progress.Phase.WRITING);
+    Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
+    try {
+      return finish(
+          job,
+          JobKind.COMPRESSION,
+          parameters,
+          inputs,
+          result.report(),
+          result.posterior(),
+          posterior.sha256(),
+          true);
+    } catch (RuntimeException e) {
+      results.discard(posterior.sha256());
+      throw e;
+    }
+  }
+
+  /**
+   * Prunes the posterior of the job's source again by the job's rule, then fine-tunes and reports
+   * as a compression does: no training.
+   */
+  public Output reprune(ClaimedJob job, JobParameters parameters, JobContext context) {
+    ProgressReporter progress = reporter(job, context);
+    UUID source = job.sourceJobId();
+    String posteriorSha =
+        (source == null ? Optional.<String>empty() : results.posteriorSha256(source))
+            .orElseThrow(
+                () ->
+                    JobFailedException.permanent(
+                        "source-job-deleted",
+                        "Source job deleted",
+                        "The job this re-pruning works on was deleted before the re-pruning could"
+                            + " run; its posterior went with it.",
+                        null));
+    Inputs inputs = load(job, parameters, progress);
+    Posterior posterior = Posterior.fromBytes(artifacts.readAllBytes(posteriorSha));
+    CompressionConfig config = config(parameters);
+    context.checkStop();
+    progress.phase(Progress.Phase.PRUNING);
+    CompressionReport report;
+    try {
+      report =
+          Compression.report(
+              posterior,
+              inputs.model().network(),
+              inputs.splits().train(),
+              inputs.splits().test(),
+              config);
+    } catch (InvalidInputException e) {
+      throw refused(e);
+    }
+    context.checkStop();
+    progress.phase(Progress.Phase.WRITING);
+    return finish(job, JobKind.REPRUNE, parameters, inputs, report, posterior, posteriorSha, false);
+  }
+
+  private record Inputs(OnnxModel model, ParsedDataset data, Splits splits) {}
+
+  private Inputs load(ClaimedJob job, JobParameters parameters, ProgressReporter progress) {
+    progress.phase(Progress.Phase.LOADING);
+    if (job.modelId() == null || job.datasetId() == null) {
+      throw JobFailedException.permanent(
+          "job-input-deleted",
+          "Input deleted",
+          "The job's model or dataset was deleted before the job could run.",
+          null);
+    }
+    OnnxModel model = models.network(job.modelId());
+    ParsedDataset data = datasets.parse(job.datasetId());
+    Splits splits =
+        Splits.of(
+            data, parameters.validationFraction(), parameters.testFraction(), parameters.seed());
+    return new Inputs(model, data, splits);
+  }
+
+  private Output finish(
+      ClaimedJob job,
+      JobKind kind,
+      JobParameters parameters,
+      Inputs inputs,
+      CompressionReport report,
+      Posterior posterior,
+      String posteriorSha,
+      boolean ownsPosterior) {
+    Artifact pruned =
+        writer.write(job.id(), inputs.model(), report.network(), report.pruning(), parameters);
+    Reports.Subject subject =
+        new Reports.Subject(
+            job.id(),
+            kind,
+            job.sourceJobId(),
+            inputs.data().task() == Task.CLASSIFICATION,
+            pruned,
+            models.uploadedSize(job.modelId()),
+            parameters.settings().fineTuneEpochs());
+    JobReport jobReport =
+        Reports.report(subject, report, provenance(report.provenance(), parameters, inputs));
+    InclusionProbabilities pips =
+        Reports.inclusionProbabilities(
+            job.id(), report.pruning(), posterior.architecture(), inputs.data().featureNames());
+    return new Output(pruned, posteriorSha, ownsPosterior, jobReport, pips);
+  }
+
+  private JobReport.Provenance provenance(
+      Provenance engine, JobParameters parameters, Inputs inputs) {
+    return new JobReport.Provenance(
+        serviceVersion,
+        parameters.modelSha256(),
+        parameters.datasetFiles(),
+        inputs.splits().describe(parameters.validationFraction(), parameters.testFraction()),
+        parameters.settings(),
+        parameters.seed(),
+        engine.trainSha256(),
+        engine.nd4jVersion(),
+        engine.javaVersion(),
+        engine.os(),
+        engine.cpu());
+  }
+
+  private CompressionConfig config(JobParameters parameters) {
+    try {
+      return EngineConfigs.of(parameters.settings(), parameters.seed());
+    } catch (InvalidInputException e) {
+      throw refused(e);
+    }
+  }
+
+  private ProgressReporter reporter(ClaimedJob job, JobContext context) {
+    return new ProgressReporter(
+        job, context, json, clock, results, metrics, properties.checkpointInterval());
+  }
+
+  private static JobFailedException refused(InvalidInputException e) {
+    return JobFailedException.permanent("engine-refused-input", "Input refused", e.getMessage(), e);
+  }
+}

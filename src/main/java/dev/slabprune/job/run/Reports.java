@@ -1,0 +1,279 @@
+package dev.slabprune.job.run;
+
+import dev.slabprune.engine.CompressionReport;
+import dev.slabprune.engine.DenseNetwork;
+import dev.slabprune.engine.EpochSummary;
+import dev.slabprune.engine.LayerSummary;
+import dev.slabprune.engine.PruningResult;
+import dev.slabprune.engine.PruningRule;
+import dev.slabprune.engine.Scores;
+import dev.slabprune.job.result.InclusionProbabilities;
+import dev.slabprune.job.result.JobKind;
+import dev.slabprune.job.result.JobReport;
+import dev.slabprune.storage.Artifact;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Turns the engine's results into the records a job serves: the report (why each part was kept or
+ * cut, how the pruned network scores, warnings when it scores worse or nothing was pruned) and the
+ * inclusion probabilities.
+ */
+final class Reports {
+
+  /** Accuracy lost beyond this (0.5 points) is reported as a warning. */
+  static final double ACCURACY_TOLERANCE = 0.005;
+
+  /** An RMSE higher by more than this share (5%) is reported as a warning. */
+  static final double RMSE_TOLERANCE = 0.05;
+
+  private Reports() {}
+
+  /** Who the report is for, and what was delivered. */
+  record Subject(
+      UUID jobId,
+      JobKind kind,
+      UUID sourceJobId,
+      boolean classification,
+      Artifact pruned,
+      long uploadedBytes,
+      int fineTuneEpochs) {}
+
+  static JobReport report(
+      Subject subject, CompressionReport report, JobReport.Provenance provenance) {
+    JobReport.Pruning pruning = pruning(report.pruning(), report.network());
+    JobReport.ScoreSet scores =
+        new JobReport.ScoreSet(
+            scores(report.uploaded()),
+            scores(report.prunedBeforeFineTuning()),
+            scores(report.pruned()),
+            scores(report.modelAverage()),
+            scores(report.magnitude()));
+    JobReport.Size size =
+        new JobReport.Size(
+            report.uploadedParameters(),
+            report.prunedParameters(),
+            report.uploadedFlops(),
+            report.prunedFlops(),
+            report.prunedSparseFlops(),
+            finite(report.uploadedLatencyMicros()),
+            finite(report.prunedLatencyMicros()),
+            finite(report.uploadedLatencyMicros() / report.prunedLatencyMicros()));
+    long uploadedBytes = subject.uploadedBytes();
+    long bytes = subject.pruned().sizeBytes();
+    JobReport.ArtifactInfo artifact =
+        new JobReport.ArtifactInfo(
+            subject.pruned().sha256(),
+            bytes,
+            uploadedBytes,
+            uploadedBytes == 0 ? null : (double) bytes / uploadedBytes);
+    return new JobReport(
+        subject.jobId(),
+        subject.kind(),
+        subject.sourceJobId(),
+        pruning,
+        scores,
+        size,
+        artifact,
+        report.lambda(),
+        report.history().stream().map(Reports::epoch).toList(),
+        provenance,
+        warnings(subject, report, pruning));
+  }
+
+  static InclusionProbabilities inclusionProbabilities(
+      UUID jobId, PruningResult pruning, int[] architecture, List<String> featureNames) {
+    List<InclusionProbabilities.Layer> layers = new ArrayList<>();
+    for (int l = 0; l < architecture.length - 1; l++) {
+      boolean hidden = l < pruning.nodePips().size();
+      layers.add(
+          new InclusionProbabilities.Layer(
+              l,
+              architecture[l],
+              architecture[l + 1],
+              hidden ? doubles(pruning.nodePips().get(l)) : null,
+              hidden ? doubles(pruning.nodePipsMonteCarlo().get(l)) : null,
+              hidden ? ints(pruning.keptNodes().get(l)) : null,
+              longs(pruning.layers().get(l).pipHistogram()),
+              "/api/v1/jobs/" + jobId + "/inclusion-probabilities/weights.npy?layer=" + l));
+    }
+    boolean[] kept = kept(pruning.keptInputs(), architecture[0]);
+    List<InclusionProbabilities.Input> inputs = new ArrayList<>();
+    for (int i = 0; i < architecture[0]; i++) {
+      inputs.add(
+          new InclusionProbabilities.Input(
+              i,
+              i < featureNames.size() ? featureNames.get(i) : null,
+              pruning.inputPips()[i],
+              kept[i]));
+    }
+    return new InclusionProbabilities(layers, inputs);
+  }
+
+  private static JobReport.Pruning pruning(PruningResult pruning, DenseNetwork deployed) {
+    int inputs = pruning.maskedNetwork().inputs();
+    boolean[] kept = kept(pruning.keptInputs(), inputs);
+    List<Integer> dropped = IntStream.range(0, inputs).filter(i -> !kept[i]).boxed().toList();
+    return new JobReport.Pruning(
+        rule(pruning.rule()),
+        ints(deployed.architecture()),
+        ints(pruning.maskedNetwork().architecture()),
+        pruning.keptWeights(),
+        pruning.totalWeights(),
+        pruning.weightDensity(),
+        pruning.keptWeights() == pruning.totalWeights() && dropped.isEmpty(),
+        pruning.keptInputs().length,
+        inputs,
+        dropped,
+        pruning.layers().stream().map(Reports::layer).toList());
+  }
+
+  private static JobReport.Layer layer(LayerSummary layer) {
+    return new JobReport.Layer(
+        layer.layer(),
+        layer.inputsKept(),
+        layer.outputsKept(),
+        layer.weightsKept(),
+        layer.weightDensity(),
+        longs(layer.pipHistogram()));
+  }
+
+  private static JobReport.Rule rule(PruningRule rule) {
+    if (rule instanceof PruningRule.Threshold t) {
+      return new JobReport.Rule(JobReport.RuleKind.THRESHOLD, t.threshold(), null);
+    }
+    if (rule instanceof PruningRule.TargetWeights t) {
+      return new JobReport.Rule(JobReport.RuleKind.TARGET_WEIGHTS, null, t.weights());
+    }
+    return new JobReport.Rule(JobReport.RuleKind.NONE, null, null);
+  }
+
+  static JobReport.Scores scores(Scores scores) {
+    return new JobReport.Scores(
+        finite(scores.accuracy()),
+        finite(scores.nll()),
+        finite(scores.ece()),
+        finite(scores.rmse()),
+        finite(scores.uncertainty()));
+  }
+
+  private static JobReport.Epoch epoch(EpochSummary e) {
+    return new JobReport.Epoch(
+        e.epoch(),
+        finite(e.elbo()),
+        finite(e.kl()),
+        finite(e.nll()),
+        finite(e.density()),
+        finite(e.validationMetric()),
+        finite(e.seconds()));
+  }
+
+  private static List<String> warnings(
+      Subject subject, CompressionReport report, JobReport.Pruning pruning) {
+    List<String> warnings = new ArrayList<>();
+    if (pruning.keptWeights() == 0) {
+      warnings.add("Every weight was pruned: the network outputs constants.");
+    }
+    if (pruning.nothingPruned()) {
+      warnings.add(
+          "Nothing was pruned: every weight and input passed the rule ("
+              + describe(report.pruning().rule())
+              + "). Inclusion probabilities start at 0.99 and move about one learning rate per"
+              + " step, so train for more epochs, or keep a set number of weights with"
+              + " targetWeights.");
+    }
+    if (subject.kind() == JobKind.REPRUNE && subject.fineTuneEpochs() == 0) {
+      warnings.add(
+          "Re-pruned without fine-tuning: scores are those of the pruned weights as trained.");
+    }
+    Scores uploaded = report.uploaded();
+    Scores pruned = report.pruned();
+    Scores average = report.modelAverage();
+    Scores magnitude = report.magnitude();
+    if (subject.classification()) {
+      if (pruned.accuracy() < uploaded.accuracy() - ACCURACY_TOLERANCE) {
+        warnings.add(
+            String.format(
+                "The pruned network is %.2f points less accurate than the uploaded one on the"
+                    + " test split (%.2f%% vs %.2f%%). Try a lower threshold, more fine-tuning"
+                    + " epochs, or a larger targetWeights.",
+                100 * (uploaded.accuracy() - pruned.accuracy()),
+                100 * pruned.accuracy(),
+                100 * uploaded.accuracy()));
+      }
+      if (pruned.accuracy() < average.accuracy() - ACCURACY_TOLERANCE) {
+        warnings.add(
+            String.format(
+                "The pruned network is %.2f points below the posterior model average (%.2f%%):"
+                    + " more fine-tuning epochs usually close this gap.",
+                100 * (average.accuracy() - pruned.accuracy()), 100 * average.accuracy()));
+      }
+      if (magnitude.accuracy() > pruned.accuracy() + ACCURACY_TOLERANCE) {
+        warnings.add(
+            String.format(
+                "Magnitude pruning to the same size scored better (%.2f%% vs %.2f%%).",
+                100 * magnitude.accuracy(), 100 * pruned.accuracy()));
+      }
+    } else {
+      if (pruned.rmse() > uploaded.rmse() * (1 + RMSE_TOLERANCE)) {
+        warnings.add(
+            String.format(
+                "The pruned network's RMSE is %.1f%% above the uploaded one's on the test split"
+                    + " (%.4g vs %.4g). Try a lower threshold, more fine-tuning epochs, or a"
+                    + " larger targetWeights.",
+                100 * (pruned.rmse() / uploaded.rmse() - 1), pruned.rmse(), uploaded.rmse()));
+      }
+      if (pruned.rmse() > average.rmse() * (1 + RMSE_TOLERANCE)) {
+        warnings.add(
+            String.format(
+                "The pruned network's RMSE is %.1f%% above the posterior model average's (%.4g):"
+                    + " more fine-tuning epochs usually close this gap.",
+                100 * (pruned.rmse() / average.rmse() - 1), average.rmse()));
+      }
+      if (magnitude.rmse() * (1 + RMSE_TOLERANCE) < pruned.rmse()) {
+        warnings.add(
+            String.format(
+                "Magnitude pruning to the same size scored better (RMSE %.4g vs %.4g).",
+                magnitude.rmse(), pruned.rmse()));
+      }
+    }
+    return warnings;
+  }
+
+  private static String describe(PruningRule rule) {
+    if (rule instanceof PruningRule.Threshold t) {
+      return "inclusion probability above " + t.threshold();
+    }
+    if (rule instanceof PruningRule.TargetWeights t) {
+      return "the " + t.weights() + " most probable weights";
+    }
+    return "keep everything";
+  }
+
+  private static boolean[] kept(int[] indices, int width) {
+    boolean[] kept = new boolean[width];
+    for (int i : indices) {
+      kept[i] = true;
+    }
+    return kept;
+  }
+
+  private static List<Integer> ints(int[] values) {
+    return Arrays.stream(values).boxed().toList();
+  }
+
+  private static List<Long> longs(long[] values) {
+    return Arrays.stream(values).boxed().toList();
+  }
+
+  private static List<Double> doubles(double[] values) {
+    return Arrays.stream(values).boxed().toList();
+  }
+
+  static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+}

@@ -1,0 +1,202 @@
+package dev.slabprune.job.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slabprune.engine.Activation;
+import dev.slabprune.engine.CompressionReport;
+import dev.slabprune.engine.DenseLayer;
+import dev.slabprune.engine.DenseNetwork;
+import dev.slabprune.engine.LayerSummary;
+import dev.slabprune.engine.OutputKind;
+import dev.slabprune.engine.PruningResult;
+import dev.slabprune.engine.PruningRule;
+import dev.slabprune.engine.Scores;
+import dev.slabprune.job.result.JobKind;
+import dev.slabprune.job.result.JobReport;
+import dev.slabprune.storage.Artifact;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reports that say what happened, for classifiers and regressions, compressions and re-prunings.
+ */
+class ReportsTest {
+
+  private static final double NAN = Double.NaN;
+
+  @Test
+  void aClassifierScoringBelowEachComparisonIsWarnedOfEach() {
+    JobReport report =
+        report(
+            JobKind.COMPRESSION,
+            3,
+            true,
+            accuracy(0.90),
+            accuracy(0.80),
+            accuracy(0.88),
+            accuracy(0.85),
+            5,
+            8);
+
+    assertThat(report.warnings())
+        .hasSize(3)
+        .anySatisfy(w -> assertThat(w).contains("less accurate than the uploaded one"))
+        .anySatisfy(w -> assertThat(w).contains("below the posterior model average"))
+        .anySatisfy(w -> assertThat(w).startsWith("Magnitude pruning to the same size"));
+  }
+
+  @Test
+  void aRegressionIsComparedWithTheModelAverageAndMagnitudePruningToo() {
+    JobReport worse =
+        report(JobKind.COMPRESSION, 3, false, rmse(1.0), rmse(2.0), rmse(1.2), rmse(1.5), 5, 8);
+    JobReport fine =
+        report(JobKind.COMPRESSION, 3, false, rmse(1.0), rmse(1.02), rmse(1.0), rmse(1.03), 5, 8);
+
+    assertThat(worse.warnings())
+        .hasSize(3)
+        .anySatisfy(w -> assertThat(w).contains("above the uploaded one's"))
+        .anySatisfy(w -> assertThat(w).contains("above the posterior model average's"))
+        .anySatisfy(
+            w -> assertThat(w).contains("Magnitude pruning to the same size scored better"));
+    assertThat(fine.warnings()).isEmpty();
+    assertThat(worse.scores().magnitudeBaseline().rmse()).isEqualTo(1.5);
+    assertThat(worse.scores().modelAverage().rmse()).isEqualTo(1.2);
+    assertThat(worse.scores().uploaded().accuracy()).as("not a score of a regression").isNull();
+  }
+
+  @Test
+  void aJobThatPrunedNothingSaysSo() {
+    JobReport nothing =
+        report(
+            JobKind.COMPRESSION,
+            3,
+            true,
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            8,
+            8);
+    JobReport something =
+        report(
+            JobKind.COMPRESSION,
+            3,
+            true,
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            7,
+            8);
+
+    assertThat(nothing.pruning().nothingPruned()).isTrue();
+    assertThat(nothing.warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w).startsWith("Nothing was pruned").contains("epochs"));
+    assertThat(something.pruning().nothingPruned()).isFalse();
+    assertThat(something.warnings()).isEmpty();
+  }
+
+  @Test
+  void aRepruningKeepsTheAccuracyWarningsAndTheMagnitudeScoreAndSaysWhenItDidNotFineTune() {
+    JobReport report =
+        report(
+            JobKind.REPRUNE,
+            0,
+            true,
+            accuracy(0.90),
+            accuracy(0.80),
+            accuracy(0.88),
+            accuracy(0.85),
+            5,
+            8);
+
+    assertThat(report.kind()).isEqualTo(JobKind.REPRUNE);
+    assertThat(report.scores().magnitudeBaseline().accuracy()).isEqualTo(0.85);
+    assertThat(report.warnings())
+        .hasSize(4)
+        .anySatisfy(w -> assertThat(w).startsWith("Re-pruned without fine-tuning"))
+        .anySatisfy(w -> assertThat(w).contains("less accurate than the uploaded one"))
+        .anySatisfy(w -> assertThat(w).startsWith("Magnitude pruning to the same size"));
+  }
+
+  @Test
+  void figuresThatAreNotFiniteAreNullNotNaN() {
+    JobReport report =
+        report(
+            JobKind.COMPRESSION,
+            3,
+            true,
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            5,
+            8);
+
+    assertThat(report.size().uploadedLatencyMicros()).isNull();
+    assertThat(report.size().measuredSpeedup()).isNull();
+    assertThat(report.scores().pruned().rmse()).isNull();
+  }
+
+  private static Scores accuracy(double accuracy) {
+    return new Scores(accuracy, 0.3, 0.02, NAN, 0.5);
+  }
+
+  private static Scores rmse(double rmse) {
+    return new Scores(NAN, 1.1, NAN, rmse, 0.7);
+  }
+
+  /**
+   * A report on a 2-2-2 network (8 weights) of which {@code kept} weights survive, every input and
+   * node kept.
+   */
+  private static JobReport report(
+      JobKind kind,
+      int fineTuneEpochs,
+      boolean classification,
+      Scores uploaded,
+      Scores pruned,
+      Scores average,
+      Scores magnitude,
+      long kept,
+      long total) {
+    DenseNetwork network =
+        new DenseNetwork(
+            List.of(
+                new DenseLayer(2, 2, new float[4], new float[2], Activation.RELU),
+                new DenseLayer(2, 2, new float[4], new float[2], Activation.IDENTITY)),
+            classification ? OutputKind.LOGITS : OutputKind.REGRESSION);
+    PruningResult pruning =
+        new PruningResult(
+            network,
+            new int[] {0, 1},
+            List.of(new int[] {0, 1}),
+            network,
+            kept,
+            total,
+            new double[] {0.9, 0.8},
+            List.of(new double[] {0.9, 0.9}),
+            List.of(new double[] {0.9, 0.9}),
+            List.of(
+                new LayerSummary(0, 2, 2, kept / 2, kept / 2 / 4.0, new long[10]),
+                new LayerSummary(1, 2, 2, kept - kept / 2, (kept - kept / 2) / 4.0, new long[10])),
+            PruningRule.median());
+    CompressionReport engine =
+        new CompressionReport(
+            network, pruning, uploaded, pruned, pruned, average, magnitude, 12, 12, 40, 40, 30, NAN,
+            2.0, 1e-4, List.of(), null);
+    Reports.Subject subject =
+        new Reports.Subject(
+            UUID.randomUUID(),
+            kind,
+            kind == JobKind.REPRUNE ? UUID.randomUUID() : null,
+            classification,
+            new Artifact("a".repeat(64), 600, "application/onnx", Instant.EPOCH),
+            1000,
+            fineTuneEpochs);
+    return Reports.report(subject, engine, null);
+  }
+}
