@@ -140,7 +140,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return super.createResponseEntity(body, headers, status, request);
   }
 
-  private static URI frameworkType(HttpStatusCode status) {
+  static URI frameworkType(HttpStatusCode status) {
     return switch (status.value()) {
       case 404 -> ProblemTypes.NOT_FOUND;
       case 405 -> ProblemTypes.METHOD_NOT_ALLOWED;

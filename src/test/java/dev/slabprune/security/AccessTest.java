@@ -65,7 +65,8 @@ class AccessTest {
       mvc.perform(
               request(HttpMethod.valueOf(operation[0]), path)
                   .header("Authorization", "Bearer not-a-key"))
-          .andExpect(status().is(operation[1].startsWith("/api/v1/admin/") ? 403 : 401));
+          .andExpect(status().isUnauthorized())
+          .andExpect(jsonPath("$.type").value("/problems/invalid-api-key"));
     }
     mvc.perform(get("/actuator/health")).andExpect(status().isOk());
   }
