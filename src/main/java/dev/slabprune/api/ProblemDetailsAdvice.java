@@ -4,6 +4,7 @@ import dev.slabprune.storage.StorageException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.fileupload.InvalidFileNameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -117,6 +118,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(MultipartException.class)
   ResponseEntity<ProblemDetail> multipart(MultipartException e) {
     log.debug("Unreadable multipart body", e);
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InvalidFileNameException) {
+        return badInput(Uploads.invalidFileName());
+      }
+    }
     ProblemDetail problem =
         problem(
             HttpStatus.BAD_REQUEST,

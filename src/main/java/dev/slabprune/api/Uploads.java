@@ -30,14 +30,19 @@ public final class Uploads {
       return fallback;
     }
     if (hasControlCharacter(name)) {
-      throw new BadInputException(
-          "invalid-file-name",
-          "Invalid file name",
-          "The uploaded file's name holds a control character (such as NUL or a line break):"
-              + " rename the file, or send the part with a plain filename.");
+      throw invalidFileName();
     }
     // Browsers may send a full client path; keep only its last segment.
     return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  }
+
+  /** The refusal of an uploaded file's name that holds a control character. */
+  static BadInputException invalidFileName() {
+    return new BadInputException(
+        "invalid-file-name",
+        "Invalid file name",
+        "The uploaded file's name holds a control character (such as NUL or a line break):"
+            + " rename the file, or send the part with a plain filename.");
   }
 
   /**
