@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEpochs the most variational epochs a job may ask for
  * @param checkpointInterval the least time between two checkpoints of a running job's training
  *     state, taken at epoch ends; zero checkpoints every epoch
- * @param maxActivePerOwner the most jobs one owner may have queued or running at once
- * @param perOwnerPerMinute the most jobs one owner may create per minute on one instance
+ * @param maxActivePerOwner the most jobs one owner may have queued or running at once, over all
+ *     instances
+ * @param perOwnerPerMinute the most jobs one owner may create in any minute, over all instances
  */
 @ConfigurationProperties("slabprune.jobs")
 public record JobProperties(

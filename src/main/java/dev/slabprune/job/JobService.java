@@ -59,8 +59,9 @@ public class JobService {
   }
 
   /**
-   * Checks the request against the model and dataset and queues the job.
+   * Checks the request against the model and dataset and queues the job, within the owner's limits.
    *
+   * @throws dev.slabprune.api.TooManyRequestsException when the owner is at a limit
    * @throws BadInputException listing every field that is wrong
    * @throws NotFoundException when the model or dataset is not the owner's
    */
@@ -152,7 +153,6 @@ public class JobService {
     if (!errors.isEmpty()) {
       throw EngineSettings.invalid(errors);
     }
-    limits.admit(owner);
     JobParameters parameters =
         new JobParameters(
             settings.withResolvedEpochs(trainRows, properties.maxEpochs()),
@@ -162,12 +162,15 @@ public class JobService {
             Boolean.TRUE.equals(request.reducedInput()),
             model.sha256());
     UUID id =
-        store.create(
-            owner.name(),
-            request.modelId(),
-            request.datasetId(),
-            parameters,
-            queueProperties.maxAttempts());
+        limits.admit(
+            owner,
+            () ->
+                store.create(
+                    owner.name(),
+                    request.modelId(),
+                    request.datasetId(),
+                    parameters,
+                    queueProperties.maxAttempts()));
     return get(owner, id);
   }
 

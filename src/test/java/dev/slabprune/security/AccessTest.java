@@ -246,6 +246,8 @@ class AccessTest {
                 .content(request)
                 .header("Authorization", "Bearer " + dave))
         .andExpect(status().isTooManyRequests())
+        .andExpect(
+            header().string("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*")))
         .andExpect(jsonPath("$.type").value("/problems/job-rate-limit"))
         .andExpect(jsonPath("$.errors[0].location").value("slabprune.jobs.per-owner-per-minute"));
   }
