@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class CompressionJobHandler implements JobHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(CompressionJobHandler.class);
 
   private final ModelService models;
   private final DatasetService datasets;
@@ -105,38 +109,14 @@ public class CompressionJobHandler implements JobHandler {
         new Progress(job, context, config.epochs(), checkpoint == null ? 0 : checkpoint.epoch());
     Compression.Result result;
     try {
-      result =
-          checkpoint == null
-              ? Compression.run(
-                  model.network(),
-                  splits.train(),
-                  splits.validation(),
-                  splits.test(),
-                  config,
-                  List.of(TrainingListener.failOnNaN(), listener),
-                  context::stopRequested)
-              : Compression.resume(
-                  checkpoint.state(),
-                  model.network(),
-                  splits.train(),
-                  splits.validation(),
-                  splits.test(),
-                  config,
-                  List.of(TrainingListener.failOnNaN(), listener),
-                  context::stopRequested);
-    } catch (TrainingCancelledException e) {
-      throw new JobStoppedException(context.stopReason());
-    } catch (TrainingDivergedException e) {
-      throw new JobFailedException(
-          "training-diverged",
-          "Training diverged",
-          e.getMessage() + " Lower settings.learningRate and start the job again.",
-          false,
-          e);
-    } catch (InvalidInputException e) {
-      throw new BadInputException("engine-refused-input", "Input refused", e.getMessage());
+      result = train(checkpoint, model, splits, config, context, listener);
+      context.checkStop();
+    } catch (JobStoppedException e) {
+      if (context.stopReason() == JobContext.StopReason.SHUTDOWN) {
+        listener.checkpointOnShutdown();
+      }
+      throw e;
     }
-    context.checkStop();
     context.progress(
         progress(
             "writing",
@@ -168,8 +148,59 @@ public class CompressionJobHandler implements JobHandler {
     return () -> results.store(job.id(), pruned, posterior, report, pips);
   }
 
-  /** Carries progress to the heartbeat and checkpoints to the database. */
+  private Compression.Result train(
+      JobResults.Checkpoint checkpoint,
+      OnnxModel model,
+      Splits splits,
+      CompressionConfig config,
+      JobContext context,
+      Progress listener) {
+    try {
+      return checkpoint == null
+          ? Compression.run(
+              model.network(),
+              splits.train(),
+              splits.validation(),
+              splits.test(),
+              config,
+              List.of(TrainingListener.failOnNaN(), listener),
+              context::stopRequested)
+          : Compression.resume(
+              checkpoint.state(),
+              model.network(),
+              splits.train(),
+              splits.validation(),
+              splits.test(),
+              config,
+              List.of(TrainingListener.failOnNaN(), listener),
+              context::stopRequested);
+    } catch (TrainingCancelledException e) {
+      throw new JobStoppedException(context.stopReason());
+    } catch (TrainingDivergedException e) {
+      throw new JobFailedException(
+          "training-diverged",
+          "Training diverged",
+          e.getMessage() + " Lower settings.learningRate and start the job again.",
+          false,
+          e);
+    } catch (InvalidInputException e) {
+      throw new BadInputException("engine-refused-input", "Input refused", e.getMessage());
+    }
+  }
+
+  /**
+   * Carries progress to the heartbeat and checkpoints to the database: every checkpoint interval,
+   * and when the instance shuts down. For the latter it keeps the latest epoch-end training state
+   * in memory, serialised, taking it at every epoch end unless serialising costs more than a
+   * twentieth of the time between two snapshots.
+   */
   private final class Progress implements TrainingListener {
+
+    /** Serialising may take at most 1 / SNAPSHOT_SHARE of the time between two snapshots. */
+    private static final long SNAPSHOT_SHARE = 20;
+
+    private record Snapshot(int epoch, byte[] state) {}
+
     private final ClaimedJob job;
     private final JobContext context;
     private final int epochs;
@@ -177,12 +208,17 @@ public class CompressionJobHandler implements JobHandler {
     private final Instant started = clock.instant();
     private Instant lastCheckpoint = started;
     private volatile EpochSummary last;
+    private volatile Snapshot latest;
+    private volatile int savedEpoch;
+    private long lastSnapshotNanos = System.nanoTime();
+    private long snapshotCostNanos;
 
     Progress(ClaimedJob job, JobContext context, int epochs, int resumedFrom) {
       this.job = job;
       this.context = context;
       this.epochs = epochs;
       this.resumedFrom = resumedFrom;
+      this.savedEpoch = resumedFrom;
     }
 
     @Override
@@ -202,11 +238,38 @@ public class CompressionJobHandler implements JobHandler {
           progress(
               "training", summary.epoch(), epochs, fraction, eta(fraction), summary, resumedFrom));
       Instant now = clock.instant();
-      if (summary.epoch() < epochs
-          && !now.isBefore(lastCheckpoint.plus(properties.checkpointInterval()))) {
-        results.saveCheckpoint(job, summary.epoch(), checkpoint.get());
+      boolean due =
+          summary.epoch() < epochs
+              && !now.isBefore(lastCheckpoint.plus(properties.checkpointInterval()));
+      if (due || System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_SHARE * snapshotCostNanos) {
+        long begin = System.nanoTime();
+        byte[] state = checkpoint.get();
+        lastSnapshotNanos = System.nanoTime();
+        snapshotCostNanos = lastSnapshotNanos - begin;
+        latest = new Snapshot(summary.epoch(), state);
+      }
+      if (due) {
+        results.saveCheckpoint(job, summary.epoch(), latest.state());
+        savedEpoch = summary.epoch();
         lastCheckpoint = now;
       }
+    }
+
+    /**
+     * Saves the latest training state, if newer than the saved one, before the job is handed back.
+     */
+    void checkpointOnShutdown() {
+      Snapshot snapshot = latest;
+      if (snapshot == null || snapshot.epoch() <= savedEpoch) {
+        return;
+      }
+      results.saveCheckpoint(job, snapshot.epoch(), snapshot.state());
+      savedEpoch = snapshot.epoch();
+      log.info(
+          "Job {} stops for a shutdown: checkpointed after epoch {} of {}",
+          job.id(),
+          snapshot.epoch(),
+          epochs);
     }
 
     private Double eta(double fraction) {
