@@ -72,7 +72,8 @@ class ProblemDetailsAdviceTest {
 
   @Test
   void malformedJsonIsABadRequestProblem() throws Exception {
-    mvc.perform(post("/api/test/validated").contentType(MediaType.APPLICATION_JSON).content("{oops"))
+    mvc.perform(
+            post("/api/test/validated").contentType(MediaType.APPLICATION_JSON).content("{oops"))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.type").value("/problems/invalid-request"));
   }
