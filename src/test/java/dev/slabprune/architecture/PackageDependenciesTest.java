@@ -100,6 +100,20 @@ class PackageDependenciesTest {
   }
 
   @Test
+  void accessControlLivesInTheSecurityPackage() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.slabprune.security..")
+        .and()
+        .doNotHaveFullyQualifiedName(dev.slabprune.api.CurrentOwner.class.getName())
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.springframework.security..")
+        .because("who may do what is decided in one place; controllers ask CurrentOwner")
+        .check(production);
+  }
+
+  @Test
   void controllersNeverReturnEntities() {
     methods()
         .that()

@@ -31,6 +31,8 @@ public final class Instance implements AutoCloseable {
     all.put("server.port", "0");
     all.put("server.address", "127.0.0.1");
     all.put("slabprune.worker.enabled", "false");
+    TestDatabaseContextCustomizerFactory.POOL.forEach(
+        (key, value) -> all.put(key, value.toString()));
     all.putAll(properties);
     List<String> args = new ArrayList<>();
     all.forEach((key, value) -> args.add("--" + key + "=" + value));

@@ -21,6 +21,12 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
     return new TestDatabaseCustomizer();
   }
 
+  /** Pool settings of every test context and test instance: one idle connection, not ten. */
+  public static final Map<String, Object> POOL =
+      Map.of(
+          "spring.datasource.hikari.minimum-idle", "1",
+          "spring.datasource.hikari.idle-timeout", "10s");
+
   private static final class TestDatabaseCustomizer implements ContextCustomizer {
 
     @Override
@@ -37,6 +43,12 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
                       "spring.datasource.url", database.jdbcUrl(),
                       "spring.datasource.username", database.user(),
                       "spring.datasource.password", database.password())));
+      // Cached contexts outlive their test class; each keeps only what it uses of its pool, so
+      // that a whole test run stays well inside the server's connection limit.
+      context
+          .getEnvironment()
+          .getPropertySources()
+          .addLast(new MapPropertySource("testDatabasePool", POOL));
       // Contexts are cached and outlive their test class: a worker pool left running would
       // claim other tests' jobs. A test that needs workers turns them on and dirties its context.
       context
