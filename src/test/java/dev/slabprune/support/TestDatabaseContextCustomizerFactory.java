@@ -25,7 +25,7 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
   public static final Map<String, Object> POOL =
       Map.of(
           "spring.datasource.hikari.minimum-idle", "1",
-          "spring.datasource.hikari.idle-timeout", "10s");
+          "spring.datasource.hikari.idle-timeout", "10000");
 
   private static final class TestDatabaseCustomizer implements ContextCustomizer {
 
