@@ -82,8 +82,12 @@ class ContainerErrors {
       HttpStatus known = HttpStatus.resolve(status);
       String body =
           "{\"type\":\""
-              + ProblemDetailsAdvice.frameworkType(
-                  known != null ? known : org.springframework.http.HttpStatusCode.valueOf(status))
+              + (status == 505
+                  ? ProblemTypes.of("http-version-not-supported")
+                  : ProblemDetailsAdvice.frameworkType(
+                      known != null
+                          ? known
+                          : org.springframework.http.HttpStatusCode.valueOf(status)))
               + "\",\"title\":\""
               + (known == null ? "Error" : known.getReasonPhrase())
               + "\",\"status\":"

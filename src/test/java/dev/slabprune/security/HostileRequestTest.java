@@ -147,6 +147,28 @@ class HostileRequestTest {
   }
 
   @Test
+  void malformedRequestsThatTheContainerRefusesAreProblems() {
+    Map<String, Integer> heads = new LinkedHashMap<>();
+    heads.put("GET /api/v1/models HTTP/1.1 extra\r\nHost: x\r\n\r\n", 400);
+    heads.put("GET /api/v1/models HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", 400);
+    heads.put("GET /api/v1/models HTTP/1.1\r\n\r\n", 400);
+    heads.put("GET /api/v1/models HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400);
+    heads.put("POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400);
+    heads.put("G@T /api/v1/models HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    heads.put("GET /api/v1/models?" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    heads.put("GET /api/v1/mo dels HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    heads.put("GET /api/v1/models\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    heads.put("TRACE /api/v1/models HTTP/1.1\r\nHost: x\r\n\r\n", 405);
+    heads.put("GET /api/v1/models HTTP/2.7\r\nHost: x\r\n\r\n", 505);
+    heads.forEach(
+        (head, status) -> {
+          RawHttp.Response response =
+              http.exchange(head.getBytes(StandardCharsets.ISO_8859_1), null);
+          problem(response, status);
+        });
+  }
+
+  @Test
   void aJsonBodyStreamedPastTheLimitWithoutALengthIs413() {
     byte[] chunk = utf8("{\"modelId\": \"" + "x".repeat(1_100_000) + "\"}");
     ByteArrayOutputStream chunked = new ByteArrayOutputStream();
