@@ -8,6 +8,7 @@ COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline
 COPY src/ src/
+COPY openapi/ openapi/
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true \
  && java -Djarmode=tools -jar target/slabprune-*.jar extract --layers --launcher \

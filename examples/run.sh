@@ -12,7 +12,7 @@ base=${SLABPRUNE_URL:-http://localhost:8080}
 model_file=${MODEL:-$here/digits-mlp.onnx}
 data_file=${DATA:-$here/digits.csv}
 out=${OUT:-$here/digits-mlp.pruned.onnx}
-settings=${SETTINGS:-'{"fineTuneEpochs": 3}'}
+settings=${SETTINGS:-'{}'}
 task=${TASK:-classification}
 
 json() { # json PATH < document: prints the value at a dotted path
@@ -26,6 +26,9 @@ print(json.dumps(value) if isinstance(value, (dict, list)) else value)' "$1"
 }
 
 fail() { echo "error: $*" >&2; exit 1; }
+
+command -v curl >/dev/null 2>&1 || fail "curl is needed (apt-get install curl)"
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read the service's JSON answers (apt-get install python3)"
 
 call() { # call METHOD PATH [curl args...]: prints the body, fails with the problem detail on 4xx/5xx
   local method=$1 path=$2; shift 2

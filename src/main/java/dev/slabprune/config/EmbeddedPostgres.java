@@ -16,7 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.MessageDigest;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -70,9 +68,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * @param durable false for throw-away test clusters: turns off fsync for speed
    */
   public static EmbeddedPostgres start(Path home, boolean durable) {
+    Path absoluteHome = prepareHome(home);
     try {
-      Path absoluteHome = home.toAbsolutePath().normalize();
-      Files.createDirectories(absoluteHome);
       Path binaries = unpackBinaries();
       Path data = absoluteHome.resolve("postgres");
       Path logFile = absoluteHome.resolve("postgres.log");
@@ -80,9 +77,110 @@ public final class EmbeddedPostgres implements AutoCloseable {
       server.initialiseIfMissing(durable);
       server.startServer();
       return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start the embedded PostgreSQL in " + home, e);
+    } catch (EmbeddedDatabaseException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new EmbeddedDatabaseException(
+          "The embedded PostgreSQL did not start in " + absoluteHome + ": " + e.getMessage(),
+          EmbeddedDatabaseException.SETTINGS,
+          e);
     }
+  }
+
+  /**
+   * Creates the folder for a cluster where missing, after checking that the server will be able to
+   * use it; fails with what to change where it cannot.
+   *
+   * @return the folder as an absolute path
+   */
+  public static Path prepareHome(Path home) {
+    Path absoluteHome = home.toAbsolutePath().normalize();
+    requireEnterableByServerUser(absoluteHome);
+    try {
+      Files.createDirectories(absoluteHome);
+    } catch (IOException e) {
+      throw new EmbeddedDatabaseException(
+          "The embedded PostgreSQL cannot create its data folder "
+              + absoluteHome
+              + " ("
+              + e.getClass().getSimpleName().replace("Exception", "")
+              + ": "
+              + e.getMessage()
+              + ").",
+          EmbeddedDatabaseException.SETTINGS,
+          e);
+    }
+    // Folders root creates under a umask of 077 are closed to the server's user too.
+    requireEnterableByServerUser(absoluteHome);
+    return absoluteHome;
+  }
+
+  /**
+   * Whether the server's user can enter the folder, or the nearest of its parents that exists: as
+   * root the server runs as {@code nobody}, who needs to pass every folder above its data. Always
+   * true when the service does not run as root.
+   */
+  static boolean serverUserCanEnter(Path folder) {
+    if (!isRoot()) {
+      return true;
+    }
+    Path existing = folder.toAbsolutePath().normalize();
+    while (existing.getParent() != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    List<String> command = new ArrayList<>(unprivileged());
+    command.addAll(List.of("test", "-x", existing.toString()));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getInputStream().readAllBytes();
+      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+    } catch (IOException e) {
+      throw new EmbeddedDatabaseException(
+          "PostgreSQL cannot run as root, and 'setpriv', which runs it as '"
+              + UNPRIVILEGED_USER
+              + "', could not be started: "
+              + e.getMessage(),
+          "Install util-linux (it provides setpriv), run the service as a user other than root,"
+              + " or set SPRING_DATASOURCE_URL to use a PostgreSQL of your own.",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The outermost folder above (or at) this path that the server's user cannot enter. */
+  static Path firstClosedFolder(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path current = absolute.getRoot();
+    for (Path part : absolute) {
+      current = current.resolve(part);
+      if (!Files.exists(current)) {
+        break;
+      }
+      if (!serverUserCanEnter(current)) {
+        return current;
+      }
+    }
+    return absolute;
+  }
+
+  /** Fails, before anything is created or handed over, where the server could not reach home. */
+  private static void requireEnterableByServerUser(Path home) {
+    Path parent = home.getParent();
+    if (parent == null || serverUserCanEnter(parent)) {
+      return;
+    }
+    throw new EmbeddedDatabaseException(
+        "The embedded PostgreSQL cannot keep its data in "
+            + home
+            + ": as root it runs as '"
+            + UNPRIVILEGED_USER
+            + "', who cannot enter "
+            + firstClosedFolder(parent)
+            + ".",
+        "Set SLABPRUNE_EMBEDDED_DATABASE_DIRECTORY to a folder outside it (for example"
+            + " /var/lib/slabprune), or SPRING_DATASOURCE_URL to use a PostgreSQL of your own.");
   }
 
   /** JDBC URL of the {@code postgres} database; the user is {@link #user()}, no password. */
@@ -202,13 +300,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private void run(List<String> command, Duration timeout) {
     List<String> full = new ArrayList<>();
     if (isRoot()) {
-      full.addAll(
-          List.of(
-              "setpriv",
-              "--reuid=" + UNPRIVILEGED_USER,
-              "--regid=nogroup",
-              "--clear-groups",
-              "--"));
+      full.addAll(unprivileged());
     }
     full.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
@@ -256,8 +348,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  private static boolean isRoot() {
+  /** Whether this process runs as root, so that the server runs as {@code nobody}. */
+  static boolean isRoot() {
     return new UnixSystem().getUid() == 0;
+  }
+
+  private static List<String> unprivileged() {
+    return List.of(
+        "setpriv", "--reuid=" + UNPRIVILEGED_USER, "--regid=nogroup", "--clear-groups", "--");
   }
 
   /** As root, the server runs as {@code nobody}: it must own its folder and read its binaries. */
@@ -279,17 +377,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
     }
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-    for (Path parent = home.getParent(); parent != null; parent = parent.getParent()) {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(parent);
-      if (!permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new IllegalStateException(
-            "PostgreSQL cannot run as root, so it runs as '"
-                + UNPRIVILEGED_USER
-                + "', which cannot enter "
-                + parent
-                + ": choose a data folder outside it (slabprune.embedded-database.directory)");
-      }
-    }
   }
 
   /**

@@ -55,6 +55,7 @@ class SecurityConfiguration {
   static final List<String> PAGES =
       List.of(
           "/",
+          "/index.html",
           "/favicon.ico",
           "/swagger-ui.html",
           "/swagger-ui/**",
@@ -91,9 +92,11 @@ class SecurityConfiguration {
         .authorizeHttpRequests(
             rules ->
                 rules
-                    // Error pages and the later dispatches of an async response (server-sent
-                    // events, downloads) belong to a request that was already authorised.
-                    .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                    // Error pages, forwards (the landing page) and the later dispatches of an
+                    // async response (server-sent events, downloads) belong to a request that
+                    // was already authorised.
+                    .dispatcherTypeMatchers(
+                        DispatcherType.ERROR, DispatcherType.FORWARD, DispatcherType.ASYNC)
                     .permitAll()
                     .requestMatchers(PAGES.toArray(String[]::new))
                     .permitAll()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,5 +59,41 @@ class OpenApiDocumentTest {
     }
 
     assertThat(served).isNotEmpty().isEqualTo(documented);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyOperationAsksForTheBearerKeyAndDocumentsTheRefusalWithoutOne() throws Exception {
+    Map<String, Object> document;
+    try (InputStream in = Files.newInputStream(Path.of("openapi", "openapi.yaml"))) {
+      document = new Yaml().load(in);
+    }
+    // Swagger UI's Authorize button comes from this scheme and the requirement that applies it.
+    Map<String, Object> components = (Map<String, Object>) document.get("components");
+    Map<String, Object> schemes = (Map<String, Object>) components.get("securitySchemes");
+    assertThat((Map<String, Object>) schemes.get("apiKey"))
+        .containsEntry("type", "http")
+        .containsEntry("scheme", "bearer");
+    assertThat(document.get("security")).isEqualTo(List.of(Map.of("apiKey", List.of())));
+
+    Map<String, Map<String, Object>> paths =
+        (Map<String, Map<String, Object>>) document.get("paths");
+    int operations = 0;
+    for (Map.Entry<String, Map<String, Object>> path : paths.entrySet()) {
+      for (Map.Entry<String, Object> operation : path.getValue().entrySet()) {
+        if (!Set.of("get", "post", "put", "patch", "delete").contains(operation.getKey())) {
+          continue;
+        }
+        operations++;
+        Map<String, Object> fields = (Map<String, Object>) operation.getValue();
+        assertThat(fields)
+            .as(operation.getKey() + " " + path.getKey())
+            .doesNotContainKey("security");
+        assertThat((Map<String, Object>) fields.get("responses"))
+            .as(operation.getKey() + " " + path.getKey())
+            .containsKey("401");
+      }
+    }
+    assertThat(operations).isGreaterThan(15);
   }
 }

@@ -10,11 +10,11 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /** Running commands and reading and writing the files of the deployment tests. */
-final class Commands {
+public final class Commands {
 
   private static final Path SCRATCH = Path.of("target", "deploy-tests");
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   private Commands() {}
 
@@ -55,7 +55,7 @@ final class Commands {
   }
 
   /** Writes a file under target/deploy-tests and returns its absolute path. */
-  static Path writeScratch(String fileName, String text) {
+  public static Path writeScratch(String fileName, String text) {
     Path file = SCRATCH.resolve(fileName).toAbsolutePath();
     try {
       Files.createDirectories(Objects.requireNonNull(file.getParent()));

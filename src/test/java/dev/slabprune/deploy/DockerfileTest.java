@@ -111,7 +111,7 @@ class DockerfileTest {
   }
 
   @Test
-  void theBuildContextHoldsOnlyTheWrapperThePomAndTheSources() {
+  void theBuildContextHoldsOnlyTheWrapperThePomTheSourcesAndTheContract() {
     List<String> rules =
         Arrays.stream(Commands.read(Path.of(".dockerignore")).split("\n"))
             .map(String::strip)
@@ -119,7 +119,10 @@ class DockerfileTest {
             .toList();
 
     assertThat(rules).first().isEqualTo("*");
-    assertThat(rules).contains("!.mvn", "!mvnw", "!pom.xml", "!src");
+    assertThat(rules).contains("!.mvn", "!mvnw", "!pom.xml", "!src", "!openapi");
+    // The build copies openapi/openapi.yaml into the jar, so the image's build stage needs it.
+    assertThat(dockerfile.all("COPY"))
+        .anySatisfy(copy -> assertThat(copy.arguments()).isEqualTo("openapi/ openapi/"));
   }
 
   @Test

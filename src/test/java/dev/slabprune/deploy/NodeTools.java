@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The node scripts in {@code src/test/node} (Kubernetes schema validation, Dockerfile lint), with
- * the npm packages of their lock file installed by {@code npm ci} into {@code target/node-tools}
- * once per lock file. Without node and npm the checks are reported as skipped on a developer's
- * machine and fail in CI ({@code CI=true}), naming what is missing.
+ * The node scripts in {@code src/test/node} (Kubernetes schema validation, Dockerfile lint, the
+ * OpenAPI document's lint), with the npm packages of their lock file installed by {@code npm ci}
+ * into {@code target/node-tools} once per lock file. Without node and npm the checks are reported
+ * as skipped on a developer's machine and fail in CI ({@code CI=true}), naming what is missing.
  */
-final class NodeTools {
+public final class NodeTools {
 
   private static final Path SOURCES = Path.of("src", "test", "node");
   private static final Path HOME = Path.of("target", "node-tools");
@@ -27,7 +27,7 @@ final class NodeTools {
   private NodeTools() {}
 
   /** Runs {@code node <script> <arguments>} and returns its exit code and its output. */
-  static Commands.Result run(String script, String... arguments) {
+  public static Commands.Result run(String script, String... arguments) {
     install();
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(arguments));
@@ -76,7 +76,8 @@ final class NodeTools {
     String message =
         tool
             + " was not found on PATH. The deployment checks (Kubernetes schemas, Dockerfile"
-            + " lint) run on Node.js: install node and npm (Debian: apt-get install nodejs npm).";
+            + " lint) and the OpenAPI lint run on Node.js: install node and npm (Debian:"
+            + " apt-get install nodejs npm).";
     // A newcomer's machine with only a JDK skips these checks; CI, which installs Node.js in
     // .ci/run, must run them.
     if (!"true".equals(System.getenv("CI"))) {

@@ -75,11 +75,13 @@ class AccessTest {
   void pagesAndProbesNeedNoKeyAndEverythingUnlistedIsRefused() throws Exception {
     for (String page : SecurityConfiguration.PAGES) {
       String path = page.replace("/**", "/any.css");
-      // No page is served by this build yet: a listed path reaches the application (404), it is
+      // A listed path reaches the application (a page, or 404 where none is served yet): it is
       // not refused for want of a key.
       int status = mvc.perform(get(path)).andReturn().getResponse().getStatus();
       assertThat(status).as(path).isNotIn(401, 403);
     }
+    mvc.perform(get("/")).andExpect(status().isOk());
+    mvc.perform(get("/openapi.yaml")).andExpect(status().isOk());
     mvc.perform(get("/actuator/health/liveness")).andExpect(status().isOk());
     mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk());
     for (String unlisted : List.of("/actuator/env", "/other", "/API/v1/models", "/error")) {

@@ -62,6 +62,21 @@ final class JobRows {
     return ids;
   }
 
+  /** Queues {@code count} jobs due now in one statement, for the soak benchmark. */
+  List<UUID> queueMany(int count) {
+    return jdbc.sql(
+            """
+            insert into job (id, owner, model_id, dataset_id, state, parameters, max_attempts,
+                             run_after, created_at)
+            select gen_random_uuid(), ?, ?, ?, 'QUEUED', '{}', 3, now(), now()
+            from generate_series(1, ?)
+            returning id
+            """)
+        .params(owner, model, dataset, count)
+        .query(UUID.class)
+        .list();
+  }
+
   String state(UUID id) {
     return jdbc.sql("select state from job where id = ?").param(id).query(String.class).single();
   }
