@@ -21,14 +21,10 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
     return new TestDatabaseCustomizer();
   }
 
-  /**
-   * Pool settings of every test context and test instance: one idle connection and at most five,
-   * not ten and ten, since the server is shared with other test runs.
-   */
+  /** Pool settings of every test context and test instance: one idle connection, not ten. */
   public static final Map<String, Object> POOL =
       Map.of(
           "spring.datasource.hikari.minimum-idle", "1",
-          "spring.datasource.hikari.maximum-pool-size", "5",
           "spring.datasource.hikari.idle-timeout", "10000");
 
   private static final class TestDatabaseCustomizer implements ContextCustomizer {
