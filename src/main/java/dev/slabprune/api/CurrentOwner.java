@@ -1,26 +1,33 @@
 package dev.slabprune.api;
 
+import java.util.List;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 
 /**
- * Resolves the owner of the current request, as the API key filter recorded it. Controllers ask
- * this component, never a header, so access control has one place.
+ * The owner the current request acts for, as access control authenticated it. Controllers ask this
+ * component, never a header, so access control has one place.
  */
 @Component
 public class CurrentOwner {
 
-  /** The request attribute that holds the {@link Owner}. */
-  public static final String ATTRIBUTE = CurrentOwner.class.getName() + ".owner";
-
+  /**
+   * @throws BadInputException (403) when the request acts for no owner; the access rules let no
+   *     such request reach a controller that asks
+   */
   public Owner get() {
-    Object owner =
-        RequestContextHolder.currentRequestAttributes()
-            .getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-    if (owner instanceof Owner known) {
-      return known;
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    if (authentication != null && authentication.getPrincipal() instanceof Owner owner) {
+      return owner;
     }
-    throw new IllegalStateException("no owner was recorded for this request");
+    throw new BadInputException(
+        "owner-required",
+        "Owner required",
+        "This operation acts for an owner: send an owner's API key as 'Authorization: Bearer"
+            + " <key>'.",
+        403,
+        List.of(),
+        null);
   }
 }

@@ -9,6 +9,9 @@ public final class PageRequests {
 
   public static final int MAX_SIZE = 200;
 
+  /** The first item a page may start at: offsets beyond a 32-bit count are refused. */
+  public static final long MAX_OFFSET = Integer.MAX_VALUE;
+
   private PageRequests() {}
 
   public static PageRequest newestFirst(int page, int size) {
@@ -21,6 +24,21 @@ public final class PageRequests {
           List.of(
               new BadInputException.Violation("page", "was " + page),
               new BadInputException.Violation("size", "was " + size)),
+          null);
+    }
+    if ((long) page * size > MAX_OFFSET) {
+      throw new BadInputException(
+          "invalid-paging",
+          "Invalid paging",
+          "page "
+              + page
+              + " with size "
+              + size
+              + " starts beyond item "
+              + MAX_OFFSET
+              + ": ask for a page that exists (totalPages in any page says how many there are).",
+          400,
+          List.of(new BadInputException.Violation("page", "was " + page)),
           null);
     }
     return PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"));

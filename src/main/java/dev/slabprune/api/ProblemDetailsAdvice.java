@@ -5,20 +5,26 @@ import dev.slabprune.storage.StorageException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.fileupload.InvalidFileNameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /**
  * Every error leaves the service as an RFC 9457 problem detail: a stable {@code type}, a human
@@ -39,6 +45,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       problem.setProperty("errors", errors(e.violations()));
     }
     return ResponseEntity.status(e.status()).body(problem);
+  }
+
+  @ExceptionHandler(TooManyRequestsException.class)
+  ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException e) {
+    ResponseEntity<ProblemDetail> problem = badInput(e);
+    return ResponseEntity.status(problem.getStatusCode())
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+        .body(problem.getBody());
   }
 
   @ExceptionHandler(NotFoundException.class)
@@ -115,6 +129,99 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return ResponseEntity.badRequest().body(problem);
   }
 
+  /** A multipart body without a boundary, cut short, or otherwise not multipart. */
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+    log.debug("Unreadable multipart body", e);
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InvalidFileNameException) {
+        return badInput(Uploads.invalidFileName());
+      }
+    }
+    ProblemDetail problem =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            ProblemTypes.of("invalid-multipart"),
+            "Invalid multipart body",
+            "The body is not a complete multipart/form-data request: give the boundary in"
+                + " Content-Type, send every part whole and end with the closing boundary"
+                + " (curl -F file=@model.onnx does all three).");
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  /** A body that is not the JSON the operation takes: names the field, the type and the place. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof JsonBodyLimit.TooLarge tooLarge) {
+        ProblemDetail problem =
+            problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                ProblemTypes.PAYLOAD_TOO_LARGE,
+                "Body too large",
+                "The JSON body is larger than "
+                    + tooLarge.limit()
+                    + " bytes ("
+                    + JsonBodyLimit.SETTING
+                    + "). Send a smaller body.");
+        problem.setProperty("limit", JsonBodyLimit.SETTING);
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+      }
+    }
+    RequestProblems.Unreadable unreadable = null;
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof JacksonException jackson) {
+        unreadable = RequestProblems.of(jackson);
+        break;
+      }
+    }
+    if (unreadable == null) {
+      unreadable =
+          new RequestProblems.Unreadable(
+              "",
+              "is missing or unreadable: send the JSON this operation takes (see"
+                  + " openapi/openapi.yaml)",
+              null,
+              null);
+    }
+    ProblemDetail problem =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            ProblemTypes.INVALID_REQUEST,
+            "Invalid request body",
+            unreadable.detail());
+    problem.setProperty("errors", List.of(unreadable.error()));
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  /** A path or query parameter of the wrong type, such as an id that is not a UUID. */
+  @Override
+  protected ResponseEntity<Object> handleTypeMismatch(
+      TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String name =
+        e instanceof MethodArgumentTypeMismatchException argument
+            ? argument.getName()
+            : String.valueOf(e.getPropertyName());
+    String value = String.valueOf(e.getValue());
+    if (value.length() > 60) {
+      value = value.substring(0, 60) + "...";
+    }
+    String message =
+        "must be " + RequestProblems.expected(e.getRequiredType()) + ", not '" + value + "'";
+    ProblemDetail problem =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            ProblemTypes.INVALID_REQUEST,
+            "Invalid parameter",
+            name + " " + message + ".");
+    problem.setProperty("errors", List.of(Map.of("location", name, "message", message)));
+    return ResponseEntity.badRequest().body(problem);
+  }
+
   @Override
   protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
       MaxUploadSizeExceededException e,
@@ -147,7 +254,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return super.createResponseEntity(body, headers, status, request);
   }
 
-  private static URI frameworkType(HttpStatusCode status) {
+  static URI frameworkType(HttpStatusCode status) {
     return switch (status.value()) {
       case 404 -> ProblemTypes.NOT_FOUND;
       case 405 -> ProblemTypes.METHOD_NOT_ALLOWED;

@@ -14,6 +14,7 @@ public final class Uploads {
    * @throws BadInputException when the name given for an upload is too long
    */
   public static void checkName(String name) {
+    checkText("name", name);
     if (name != null && name.length() > MAX_NAME) {
       throw new BadInputException(
           "name-too-long",
@@ -28,7 +29,36 @@ public final class Uploads {
     if (name == null || name.isBlank()) {
       return fallback;
     }
+    if (hasControlCharacter(name)) {
+      throw invalidFileName();
+    }
     // Browsers may send a full client path; keep only its last segment.
     return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  }
+
+  /** The refusal of an uploaded file's name that holds a control character. */
+  static BadInputException invalidFileName() {
+    return new BadInputException(
+        "invalid-file-name",
+        "Invalid file name",
+        "The uploaded file's name holds a control character (such as NUL or a line break):"
+            + " rename the file, or send the part with a plain filename.");
+  }
+
+  /**
+   * @throws BadInputException when a text parameter holds a control character (NUL, line breaks),
+   *     which no name, column or delimiter needs
+   */
+  public static void checkText(String parameter, String value) {
+    if (value != null && hasControlCharacter(value) && !value.equals("\t")) {
+      throw new BadInputException(
+          "invalid-text",
+          "Invalid text",
+          parameter + " holds a control character (such as NUL or a line break): remove it.");
+    }
+  }
+
+  private static boolean hasControlCharacter(String text) {
+    return text.chars().anyMatch(Character::isISOControl);
   }
 }

@@ -61,6 +61,7 @@ class DatasetController {
               Uploads.fileName(file.getValue(), file.getKey()), file.getValue()::getInputStream));
     }
     Uploads.checkName(name);
+    Uploads.checkText("target", target);
     if (delimiter != null && delimiter.length() != 1) {
       throw new BadInputException(
           "invalid-delimiter",

@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Limits and habits of compression jobs.
  *
  * @param maxEpochs the most variational epochs a job may ask for, at most 100,000
- * @param maxActivePerOwner the most jobs one owner may have queued or running at once
- * @param perOwnerPerMinute the most jobs one owner may create per minute on one instance
+ * @param maxActivePerOwner the most jobs one owner may have queued or running at once, over all
+ *     instances
+ * @param perOwnerPerMinute the most jobs one owner may create in any minute, over all instances
  */
 @ConfigurationProperties("slabprune.jobs")
 public record JobProperties(

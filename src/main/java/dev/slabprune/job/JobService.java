@@ -72,8 +72,9 @@ public class JobService {
   }
 
   /**
-   * Checks the request against the model and dataset and queues the job.
+   * Checks the request against the model and dataset and queues the job, within the owner's limits.
    *
+   * @throws dev.slabprune.api.TooManyRequestsException when the owner is at a limit
    * @throws BadInputException listing every field that is wrong
    * @throws NotFoundException when the model or dataset is not the owner's
    */
@@ -173,16 +174,18 @@ public class JobService {
             dataset.files().stream()
                 .map(f -> new JobReport.DatasetFile(f.role(), f.sha256()))
                 .toList());
-    limits.admit(owner);
     UUID id =
-        store.create(
-            owner.name(),
-            JobKind.COMPRESSION,
-            null,
-            request.modelId(),
-            request.datasetId(),
-            parameters,
-            queueProperties.maxAttempts());
+        limits.admit(
+            owner,
+            () ->
+                store.create(
+                    owner.name(),
+                    JobKind.COMPRESSION,
+                    null,
+                    request.modelId(),
+                    request.datasetId(),
+                    parameters,
+                    queueProperties.maxAttempts()));
     return get(owner, id);
   }
 
@@ -270,18 +273,20 @@ public class JobService {
             request.pruneNodes() != null ? request.pruneNodes() : ran.pruneNodes(),
             request.selectInputs() != null ? request.selectInputs() : ran.selectInputs(),
             request.fineTuneEpochs() != null ? request.fineTuneEpochs() : ran.fineTuneEpochs());
-    limits.admit(owner);
     UUID created;
     try {
       created =
-          store.create(
-              owner.name(),
-              JobKind.REPRUNE,
-              id,
-              source.modelId(),
-              source.datasetId(),
-              source.parameters().withSettings(settings),
-              queueProperties.maxAttempts());
+          limits.admit(
+              owner,
+              () ->
+                  store.create(
+                      owner.name(),
+                      JobKind.REPRUNE,
+                      id,
+                      source.modelId(),
+                      source.datasetId(),
+                      source.parameters().withSettings(settings),
+                      queueProperties.maxAttempts()));
     } catch (DataIntegrityViolationException e) {
       // The job was deleted while the re-pruning was being queued.
       throw new NotFoundException("job", id.toString());

@@ -3,7 +3,6 @@ package dev.slabprune.security;
 import dev.slabprune.api.BadInputException;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
@@ -16,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Minting, listing and revoking API keys; the filter lets only admin keys through. */
+/** Minting, listing and revoking API keys; access control lets only admin keys through. */
 @RestController
 @ConditionalOnProperty(name = "slabprune.api.enabled", havingValue = "true", matchIfMissing = true)
 @RequestMapping("/api/v1/admin/api-keys")
@@ -28,9 +27,12 @@ class AdminController {
     this.keys = keys;
   }
 
+  /** What minting takes: whom the key acts for. */
+  record MintRequest(String owner) {}
+
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<ApiKeys.Minted> mint(@RequestBody Map<String, String> body) {
-    String owner = body.get("owner");
+  ResponseEntity<ApiKeys.Minted> mint(@RequestBody MintRequest body) {
+    String owner = body.owner();
     if (owner == null || !owner.matches("[A-Za-z0-9._@-]{1,100}")) {
       throw new BadInputException(
           "invalid-owner",

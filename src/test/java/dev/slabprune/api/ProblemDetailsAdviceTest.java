@@ -32,7 +32,7 @@ class ProblemDetailsAdviceTest {
 
   @Test
   void badInputBecomesAProblemWithItsTypeTitleDetailAndErrors() throws Exception {
-    mvc.perform(get("/test/bad-input"))
+    mvc.perform(get("/api/test/bad-input"))
         .andExpect(status().isBadRequest())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.type").value("/problems/csv-ragged-row"))
@@ -44,7 +44,7 @@ class ProblemDetailsAdviceTest {
 
   @Test
   void aMissingThingIsANotFoundProblem() throws Exception {
-    mvc.perform(get("/test/missing"))
+    mvc.perform(get("/api/test/missing"))
         .andExpect(status().isNotFound())
         .andExpect(jsonPath("$.type").value("/problems/not-found"))
         .andExpect(jsonPath("$.resource").value("artifact"))
@@ -53,7 +53,7 @@ class ProblemDetailsAdviceTest {
 
   @Test
   void anUnknownPathIsANotFoundProblemWithABody() throws Exception {
-    mvc.perform(get("/no/such/path"))
+    mvc.perform(get("/api/v1/no/such/path"))
         .andExpect(status().isNotFound())
         .andExpect(jsonPath("$.type").value("/problems/not-found"))
         .andExpect(jsonPath("$.status").value(404));
@@ -62,7 +62,7 @@ class ProblemDetailsAdviceTest {
   @Test
   void invalidFieldsAreListedOneByOne() throws Exception {
     mvc.perform(
-            post("/test/validated")
+            post("/api/test/validated")
                 .contentType(MediaType.APPLICATION_JSON)
                 .content("{\"epochs\": -1, \"batchSize\": 0}"))
         .andExpect(status().isBadRequest())
@@ -72,14 +72,15 @@ class ProblemDetailsAdviceTest {
 
   @Test
   void malformedJsonIsABadRequestProblem() throws Exception {
-    mvc.perform(post("/test/validated").contentType(MediaType.APPLICATION_JSON).content("{oops"))
+    mvc.perform(
+            post("/api/test/validated").contentType(MediaType.APPLICATION_JSON).content("{oops"))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.type").value("/problems/invalid-request"));
   }
 
   @Test
   void anUnexpectedFailureNamesNoExceptionClass() throws Exception {
-    mvc.perform(get("/test/crash"))
+    mvc.perform(get("/api/test/crash"))
         .andExpect(status().isInternalServerError())
         .andExpect(jsonPath("$.type").value("/problems/internal-error"))
         .andExpect(
@@ -93,7 +94,7 @@ class ProblemDetailsAdviceTest {
   @RestController
   static class Endpoints {
 
-    @GetMapping("/test/bad-input")
+    @GetMapping("/api/test/bad-input")
     String badInput() {
       throw new BadInputException(
           "csv-ragged-row",
@@ -104,17 +105,17 @@ class ProblemDetailsAdviceTest {
           null);
     }
 
-    @GetMapping("/test/missing")
+    @GetMapping("/api/test/missing")
     String missing() {
       throw new ArtifactNotFoundException("abc");
     }
 
-    @GetMapping("/test/crash")
+    @GetMapping("/api/test/crash")
     String crash() {
       throw new IllegalStateException("secret internals");
     }
 
-    @PostMapping("/test/validated")
+    @PostMapping("/api/test/validated")
     String validated(@Valid @RequestBody Settings settings) {
       return "ok";
     }

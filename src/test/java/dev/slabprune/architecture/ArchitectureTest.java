@@ -202,6 +202,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void accessControlLivesInTheSecurityPackage() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.slabprune.security..")
+        .and()
+        .doNotHaveFullyQualifiedName(dev.slabprune.api.CurrentOwner.class.getName())
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.springframework.security..")
+        .because("who may do what is decided in one place; controllers ask CurrentOwner")
+        .check(production);
+  }
+
+  @Test
   void controllersNeverTouchRepositories() {
     noClasses()
         .that()

@@ -65,9 +65,45 @@ class AccessTest {
       mvc.perform(
               request(HttpMethod.valueOf(operation[0]), path)
                   .header("Authorization", "Bearer not-a-key"))
-          .andExpect(status().is(operation[1].startsWith("/api/v1/admin/") ? 403 : 401));
+          .andExpect(status().isUnauthorized())
+          .andExpect(jsonPath("$.type").value("/problems/invalid-api-key"));
     }
     mvc.perform(get("/actuator/health")).andExpect(status().isOk());
+  }
+
+  @Test
+  void pagesAndProbesNeedNoKeyAndEverythingUnlistedIsRefused() throws Exception {
+    for (String page : SecurityConfiguration.PAGES) {
+      String path = page.replace("/**", "/any.css");
+      // A listed path reaches the application (a page, or 404 where none is served yet): it is
+      // not refused for want of a key.
+      int status = mvc.perform(get(path)).andReturn().getResponse().getStatus();
+      assertThat(status).as(path).isNotIn(401, 403);
+    }
+    mvc.perform(get("/")).andExpect(status().isOk());
+    mvc.perform(get("/openapi.yaml")).andExpect(status().isOk());
+    mvc.perform(get("/actuator/health/liveness")).andExpect(status().isOk());
+    mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk());
+    for (String unlisted : List.of("/actuator/env", "/other", "/API/v1/models", "/error")) {
+      mvc.perform(get(unlisted))
+          .andExpect(status().isUnauthorized())
+          .andExpect(jsonPath("$.type").value("/problems/missing-api-key"));
+    }
+    String key = mint("erin-" + UUID.randomUUID());
+    mvc.perform(get("/other").header("Authorization", "Bearer " + key))
+        .andExpect(status().isForbidden())
+        .andExpect(jsonPath("$.type").value("/problems/forbidden"));
+  }
+
+  @Test
+  void anAdminKeyThatIsNoOwnersKeyGetsNoOwnersData() throws Exception {
+    mvc.perform(get("/api/v1/models").header("Authorization", "Bearer " + ADMIN))
+        .andExpect(status().isForbidden())
+        .andExpect(jsonPath("$.type").value("/problems/forbidden"));
+    mvc.perform(get("/api/v1/models").header("Authorization", "Basic " + "YWxpY2U6c2VjcmV0"))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().string("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer")))
+        .andExpect(jsonPath("$.type").value("/problems/invalid-api-key"));
   }
 
   @Test
@@ -242,6 +278,8 @@ class AccessTest {
                 .content(request)
                 .header("Authorization", "Bearer " + dave))
         .andExpect(status().isTooManyRequests())
+        .andExpect(
+            header().string("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*")))
         .andExpect(jsonPath("$.type").value("/problems/job-rate-limit"))
         .andExpect(jsonPath("$.errors[0].location").value("slabprune.jobs.per-owner-per-minute"));
   }

@@ -21,6 +21,14 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
     return new TestDatabaseCustomizer();
   }
 
+  /** Pool settings of every test context and test instance: one idle connection, not ten. */
+  public static final Map<String, Object> POOL =
+      Map.of(
+          "spring.datasource.hikari.minimum-idle", "1",
+          "spring.datasource.hikari.idle-timeout", "10000",
+          "spring.datasource.hikari.initialization-fail-timeout", "60000",
+          "spring.flyway.connect-retries", "10");
+
   private static final class TestDatabaseCustomizer implements ContextCustomizer {
 
     @Override
@@ -43,14 +51,7 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
       context
           .getEnvironment()
           .getPropertySources()
-          .addLast(
-              new MapPropertySource(
-                  "testDatabasePool",
-                  Map.of(
-                      "spring.datasource.hikari.minimum-idle", "1",
-                      "spring.datasource.hikari.idle-timeout", "10000",
-                      "spring.datasource.hikari.initialization-fail-timeout", "60000",
-                      "spring.flyway.connect-retries", "10")));
+          .addLast(new MapPropertySource("testDatabasePool", POOL));
       // Contexts are cached and outlive their test class: a worker pool left running would
       // claim other tests' jobs. A test that needs workers turns them on and dirties its context.
       context

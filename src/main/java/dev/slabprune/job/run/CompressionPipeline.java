@@ -121,8 +121,13 @@ public class CompressionPipeline {
                   config,
                   listeners,
                   context::stopRequested);
+      context.checkStop();
     } catch (TrainingCancelledException e) {
+      stopped(context, progress);
       throw new JobStoppedException(context.stopReason());
+    } catch (JobStoppedException e) {
+      stopped(context, progress);
+      throw e;
     } catch (TrainingDivergedException e) {
       throw new JobFailedException(
           "training-diverged",
@@ -133,7 +138,6 @@ public class CompressionPipeline {
     } catch (InvalidInputException e) {
       throw refused(e);
     }
-    context.checkStop();
     progress.phase(Progress.Phase.WRITING);
     Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
     try {
@@ -259,6 +263,15 @@ public class CompressionPipeline {
       return EngineConfigs.of(parameters.settings(), parameters.seed());
     } catch (InvalidInputException e) {
       throw refused(e);
+    }
+  }
+
+  /**
+   * A job stopped by a shutdown keeps its latest training state for the instance that resumes it.
+   */
+  private static void stopped(JobContext context, ProgressReporter progress) {
+    if (context.stopReason() == JobContext.StopReason.SHUTDOWN) {
+      progress.checkpointOnShutdown();
     }
   }
 

@@ -10,13 +10,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Carries a running job's progress to its heartbeat and its training state to the database: a
- * checkpoint at an epoch end once the checkpoint interval has passed.
+ * checkpoint at an epoch end once the checkpoint interval has passed, and one when the instance
+ * shuts down. For the latter it keeps the latest epoch-end training state in memory, serialised,
+ * taking it at every epoch end unless serialising costs more than a twentieth of the time between
+ * two snapshots.
  */
 final class ProgressReporter implements TrainingListener {
+
+  private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
+
+  /** Serialising may take at most 1 / SNAPSHOT_SHARE of the time between two snapshots. */
+  private static final long SNAPSHOT_SHARE = 20;
+
+  private record Snapshot(int epoch, byte[] state) {}
 
   private final ClaimedJob job;
   private final JobContext context;
@@ -30,6 +42,10 @@ final class ProgressReporter implements TrainingListener {
   private int resumedFrom;
   private Instant lastCheckpoint;
   private volatile EpochSummary last;
+  private volatile Snapshot latest;
+  private volatile int savedEpoch;
+  private long lastSnapshotNanos = System.nanoTime();
+  private long snapshotCostNanos;
 
   ProgressReporter(
       ClaimedJob job,
@@ -71,6 +87,7 @@ final class ProgressReporter implements TrainingListener {
   void training(int epochs, int resumedFrom) {
     this.epochs = epochs;
     this.resumedFrom = resumedFrom;
+    this.savedEpoch = resumedFrom;
   }
 
   @Override
@@ -86,10 +103,37 @@ final class ProgressReporter implements TrainingListener {
     metrics.epoch(summary.seconds());
     report(training(summary.epoch(), (double) summary.epoch() / epochs));
     Instant now = clock.instant();
-    if (summary.epoch() < epochs && !now.isBefore(lastCheckpoint.plus(checkpointInterval))) {
-      results.saveCheckpoint(job, summary.epoch(), checkpoint.get());
+    boolean due =
+        summary.epoch() < epochs && !now.isBefore(lastCheckpoint.plus(checkpointInterval));
+    if (due || System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_SHARE * snapshotCostNanos) {
+      long begin = System.nanoTime();
+      byte[] state = checkpoint.get();
+      lastSnapshotNanos = System.nanoTime();
+      snapshotCostNanos = lastSnapshotNanos - begin;
+      latest = new Snapshot(summary.epoch(), state);
+    }
+    if (due) {
+      results.saveCheckpoint(job, summary.epoch(), latest.state());
+      savedEpoch = summary.epoch();
       lastCheckpoint = now;
     }
+  }
+
+  /**
+   * Saves the latest training state, if newer than the saved one, before the job is handed back.
+   */
+  void checkpointOnShutdown() {
+    Snapshot snapshot = latest;
+    if (snapshot == null || snapshot.epoch() <= savedEpoch) {
+      return;
+    }
+    results.saveCheckpoint(job, snapshot.epoch(), snapshot.state());
+    savedEpoch = snapshot.epoch();
+    log.info(
+        "Job {} stops for a shutdown: checkpointed after epoch {} of {}",
+        job.id(),
+        snapshot.epoch(),
+        epochs);
   }
 
   private Progress training(int epoch, double fraction) {
