@@ -109,7 +109,9 @@ final class ProgressReporter implements TrainingListener {
       long begin = System.nanoTime();
       byte[] state = checkpoint.get();
       lastSnapshotNanos = System.nanoTime();
-      snapshotCostNanos = lastSnapshotNanos - begin;
+      // The cheapest serialisation seen so far: the first runs before the JIT has compiled it.
+      long cost = lastSnapshotNanos - begin;
+      snapshotCostNanos = snapshotCostNanos == 0 ? cost : Math.min(snapshotCostNanos, cost);
       latest = new Snapshot(summary.epoch(), state);
     }
     if (due) {
