@@ -1,5 +1,6 @@
 package dev.slabprune.config;
 
+import dev.slabprune.embedded.EmbeddedDatabaseException;
 import java.util.Set;
 import org.postgresql.util.PSQLException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;

@@ -50,6 +50,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.slabprune.api..",
             "dev.slabprune.config..",
+            "dev.slabprune.embedded..",
             "dev.slabprune.storage..",
             "dev.slabprune.model..",
             "dev.slabprune.dataset..",
@@ -62,6 +63,19 @@ class ArchitectureTest {
             "jakarta.persistence..",
             "jakarta.servlet..",
             "org.hibernate..")
+        .check(production);
+  }
+
+  @Test
+  void theEmbeddedDatabaseKnowsNothingOfTheService() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.slabprune.embedded..")
+        .should()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage("dev.slabprune..")
+                .and(JavaClass.Predicates.resideOutsideOfPackage("dev.slabprune.embedded..")))
+        .because("the embedded PostgreSQL is a launcher of its own, usable by the tests alone")
         .check(production);
   }
 

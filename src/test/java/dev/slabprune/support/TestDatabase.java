@@ -1,6 +1,6 @@
 package dev.slabprune.support;
 
-import dev.slabprune.config.EmbeddedPostgres;
+import dev.slabprune.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

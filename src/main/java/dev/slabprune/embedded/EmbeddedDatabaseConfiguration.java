@@ -1,4 +1,4 @@
-package dev.slabprune.config;
+package dev.slabprune.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.slabprune.config;
+package dev.slabprune.embedded;
 
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.slabprune.config;
+package dev.slabprune.embedded;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.io.BufferedInputStream;

@@ -1,4 +1,4 @@
-package dev.slabprune.config;
+package dev.slabprune.embedded;
 
 /**
  * The embedded PostgreSQL cannot start, for a reason a person can fix: what is wrong, and what to
@@ -6,7 +6,8 @@ package dev.slabprune.config;
  */
 public class EmbeddedDatabaseException extends RuntimeException {
 
-  static final String SETTINGS =
+  /** The settings that choose where the database lives, as a person would set them. */
+  public static final String SETTINGS =
       "Set SLABPRUNE_EMBEDDED_DATABASE_DIRECTORY to another folder, or SPRING_DATASOURCE_URL (with"
           + " SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD) to use a PostgreSQL of"
           + " your own.";

@@ -1,4 +1,4 @@
-package dev.slabprune.config;
+package dev.slabprune.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.slabprune.config;
+package dev.slabprune.embedded;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
