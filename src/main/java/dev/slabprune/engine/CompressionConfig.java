@@ -7,7 +7,8 @@ import java.util.Objects;
  * variational inference of Bai, Song &amp; Cheng, "Efficient Variational Inference for Sparse Deep
  * Learning with Theoretical Guarantee" (NeurIPS 2020), with the node and input-feature inclusion
  * probabilities of Saha, Liu &amp; Liang, "Efficient Model Compression for Bayesian Neural
- * Networks" (arXiv 2411.00273). Start from {@link #defaults()} and change fields with the withers.
+ * Networks" (arXiv 2411.00273). Start from {@link #builder()} (the defaults) or {@link
+ * #toBuilder()} and change what differs.
  *
  * @param epochs passes over the training examples in the variational phase (at least 1)
  * @param batchSize examples per step; the last step of an epoch takes the remainder
@@ -104,288 +105,144 @@ public record CompressionConfig(
         50);
   }
 
-  public CompressionConfig withEpochs(int v) {
-    return new CompressionConfig(
-        v,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  public CompressionConfig withBatchSize(int v) {
-    return new CompressionConfig(
-        epochs,
-        v,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
+  /** A builder holding this config's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.epochs = epochs;
+    b.batchSize = batchSize;
+    b.learningRate = learningRate;
+    b.priorInclusion = priorInclusion;
+    b.slabSd = slabSd;
+    b.temperature = temperature;
+    b.evaluationSamples = evaluationSamples;
+    b.pruning = pruning;
+    b.pruneNodes = pruneNodes;
+    b.selectInputs = selectInputs;
+    b.fineTuneEpochs = fineTuneEpochs;
+    b.earlyStoppingPatience = earlyStoppingPatience;
+    b.seed = seed;
+    b.noiseSd = noiseSd;
+    b.stepEventInterval = stepEventInterval;
+    return b;
   }
 
-  public CompressionConfig withLearningRate(double v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        v,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+  /** Sets fields one by one; {@link #build()} validates them all at once. */
+  public static final class Builder {
+    private int epochs;
+    private int batchSize;
+    private double learningRate;
+    private PriorInclusion priorInclusion;
+    private double slabSd;
+    private double temperature;
+    private int evaluationSamples;
+    private PruningRule pruning;
+    private boolean pruneNodes;
+    private boolean selectInputs;
+    private int fineTuneEpochs;
+    private int earlyStoppingPatience;
+    private long seed;
+    private double noiseSd;
+    private int stepEventInterval;
 
-  public CompressionConfig withPriorInclusion(PriorInclusion v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        v,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    private Builder() {}
 
-  public CompressionConfig withSlabSd(double v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        v,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder epochs(int v) {
+      this.epochs = v;
+      return this;
+    }
 
-  public CompressionConfig withTemperature(double v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        v,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder batchSize(int v) {
+      this.batchSize = v;
+      return this;
+    }
 
-  public CompressionConfig withEvaluationSamples(int v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        v,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder learningRate(double v) {
+      this.learningRate = v;
+      return this;
+    }
 
-  public CompressionConfig withPruning(PruningRule v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        v,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder priorInclusion(PriorInclusion v) {
+      this.priorInclusion = v;
+      return this;
+    }
 
-  public CompressionConfig withPruneNodes(boolean v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        v,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder slabSd(double v) {
+      this.slabSd = v;
+      return this;
+    }
 
-  public CompressionConfig withSelectInputs(boolean v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        v,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder temperature(double v) {
+      this.temperature = v;
+      return this;
+    }
 
-  public CompressionConfig withFineTuneEpochs(int v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        v,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder evaluationSamples(int v) {
+      this.evaluationSamples = v;
+      return this;
+    }
 
-  public CompressionConfig withEarlyStoppingPatience(int v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        v,
-        seed,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder pruning(PruningRule v) {
+      this.pruning = v;
+      return this;
+    }
 
-  public CompressionConfig withSeed(long v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        v,
-        noiseSd,
-        stepEventInterval);
-  }
+    public Builder pruneNodes(boolean v) {
+      this.pruneNodes = v;
+      return this;
+    }
 
-  public CompressionConfig withNoiseSd(double v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        v,
-        stepEventInterval);
-  }
+    public Builder selectInputs(boolean v) {
+      this.selectInputs = v;
+      return this;
+    }
 
-  public CompressionConfig withStepEventInterval(int v) {
-    return new CompressionConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        priorInclusion,
-        slabSd,
-        temperature,
-        evaluationSamples,
-        pruning,
-        pruneNodes,
-        selectInputs,
-        fineTuneEpochs,
-        earlyStoppingPatience,
-        seed,
-        noiseSd,
-        v);
+    public Builder fineTuneEpochs(int v) {
+      this.fineTuneEpochs = v;
+      return this;
+    }
+
+    public Builder earlyStoppingPatience(int v) {
+      this.earlyStoppingPatience = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      this.seed = v;
+      return this;
+    }
+
+    public Builder noiseSd(double v) {
+      this.noiseSd = v;
+      return this;
+    }
+
+    public Builder stepEventInterval(int v) {
+      this.stepEventInterval = v;
+      return this;
+    }
+
+    public CompressionConfig build() {
+      return new CompressionConfig(
+          epochs,
+          batchSize,
+          learningRate,
+          priorInclusion,
+          slabSd,
+          temperature,
+          evaluationSamples,
+          pruning,
+          pruneNodes,
+          selectInputs,
+          fineTuneEpochs,
+          earlyStoppingPatience,
+          seed,
+          noiseSd,
+          stepEventInterval);
+    }
   }
 }

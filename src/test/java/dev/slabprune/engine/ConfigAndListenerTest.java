@@ -23,12 +23,15 @@ class ConfigAndListenerTest {
   @Test
   void outOfRangeSettingsAreRejectedWithAMessageNamingTheField() {
     CompressionConfig c = CompressionConfig.defaults();
-    assertThatThrownBy(() -> c.withBatchSize(0))
+    assertThatThrownBy(() -> c.toBuilder().batchSize(0).build())
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("batchSize");
-    assertThatThrownBy(() -> c.withLearningRate(-1)).hasMessageContaining("learningRate");
-    assertThatThrownBy(() -> c.withTemperature(0)).hasMessageContaining("temperature");
-    assertThatThrownBy(() -> c.withSlabSd(Double.NaN)).hasMessageContaining("slabSd");
+    assertThatThrownBy(() -> c.toBuilder().learningRate(-1).build())
+        .hasMessageContaining("learningRate");
+    assertThatThrownBy(() -> c.toBuilder().temperature(0).build())
+        .hasMessageContaining("temperature");
+    assertThatThrownBy(() -> c.toBuilder().slabSd(Double.NaN).build())
+        .hasMessageContaining("slabSd");
     assertThatThrownBy(() -> PriorInclusion.of(1.5)).hasMessageContaining("(0, 1)");
     assertThatThrownBy(() -> new PruningRule.Threshold(1)).hasMessageContaining("[0, 1)");
     assertThatThrownBy(() -> new PruningRule.TargetWeights(0)).hasMessageContaining("at least 1");
@@ -66,7 +69,7 @@ class ConfigAndListenerTest {
             start,
             train,
             train,
-            CompressionConfig.defaults().withEpochs(3).withBatchSize(32).withStepEventInterval(4));
+            CompressionConfig.builder().epochs(3).batchSize(32).stepEventInterval(4).build());
     trainer.addListener(
         new TrainingListener() {
           @Override
@@ -93,7 +96,7 @@ class ConfigAndListenerTest {
         Initialisation.kaimingUniform(new int[] {4, 6, 2}, Activation.RELU, OutputKind.LOGITS, 1);
     VariationalTrainer trainer =
         new VariationalTrainer(
-            start, train, null, CompressionConfig.defaults().withEpochs(5).withBatchSize(32));
+            start, train, null, CompressionConfig.builder().epochs(5).batchSize(32).build());
     int[] polls = {0};
     assertThatThrownBy(() -> trainer.train(() -> ++polls[0] > 8 * 2 + 1))
         .isInstanceOfSatisfying(
@@ -112,11 +115,12 @@ class ConfigAndListenerTest {
             start,
             train,
             validation,
-            CompressionConfig.defaults()
-                .withEpochs(200)
-                .withBatchSize(32)
-                .withLearningRate(0.3)
-                .withEarlyStoppingPatience(3));
+            CompressionConfig.defaults().toBuilder()
+                .epochs(200)
+                .batchSize(32)
+                .learningRate(0.3)
+                .earlyStoppingPatience(3)
+                .build());
     Posterior post = trainer.train(() -> false);
     List<EpochSummary> h = post.history();
     assertThat(h.size()).isLessThan(200);

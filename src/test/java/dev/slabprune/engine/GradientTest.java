@@ -154,11 +154,12 @@ class GradientTest {
             new DenseNetwork(layers, OutputKind.LOGITS),
             Examples.classification(xf, ROWS, WIDTHS[0], s.labels, WIDTHS[3]),
             null,
-            CompressionConfig.defaults()
-                .withTemperature(tau)
-                .withPriorInclusion(PriorInclusion.of(LAMBDA))
-                .withSlabSd(SIGMA0)
-                .withBatchSize(ROWS));
+            CompressionConfig.defaults().toBuilder()
+                .temperature(tau)
+                .priorInclusion(PriorInclusion.of(LAMBDA))
+                .slabSd(SIGMA0)
+                .batchSize(ROWS)
+                .build());
     double[][] mu = new double[3][];
     double[][] rho = new double[3][];
     double[][] v = new double[3][];

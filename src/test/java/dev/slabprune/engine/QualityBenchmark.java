@@ -31,17 +31,17 @@ public final class QualityBenchmark {
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     CompressionConfig defaults = CompressionConfig.defaults();
     CompressionConfig config =
-        defaults
-            .withEpochs(epochs)
-            .withSeed(seed)
-            .withFineTuneEpochs(
+        defaults.toBuilder()
+            .epochs(epochs)
+            .seed(seed)
+            .fineTuneEpochs(
                 Integer.parseInt(
                     opt.getOrDefault("finetune", String.valueOf(defaults.fineTuneEpochs()))))
-            .withLearningRate(Double.parseDouble(opt.getOrDefault("lr", "1e-3")))
-            .withEvaluationSamples(Integer.parseInt(opt.getOrDefault("samples", "30")))
-            .withPruning(
-                new PruningRule.Threshold(
-                    Double.parseDouble(opt.getOrDefault("threshold", "0.5"))));
+            .learningRate(Double.parseDouble(opt.getOrDefault("lr", "1e-3")))
+            .evaluationSamples(Integer.parseInt(opt.getOrDefault("samples", "30")))
+            .pruning(
+                new PruningRule.Threshold(Double.parseDouble(opt.getOrDefault("threshold", "0.5"))))
+            .build();
 
     Examples train = load(dir, "train", 60000);
     Examples test = load(dir, "t10k", 10000);

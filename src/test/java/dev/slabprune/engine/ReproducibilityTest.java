@@ -17,13 +17,14 @@ class ReproducibilityTest {
       Initialisation.kaimingUniform(
           new int[] {10, 16, 8, 3}, Activation.RELU, OutputKind.LOGITS, 5);
   private static final CompressionConfig CONFIG =
-      CompressionConfig.defaults()
-          .withEpochs(8)
-          .withBatchSize(64)
-          .withLearningRate(5e-2)
-          .withFineTuneEpochs(1)
-          .withEvaluationSamples(5)
-          .withSeed(99);
+      CompressionConfig.defaults().toBuilder()
+          .epochs(8)
+          .batchSize(64)
+          .learningRate(5e-2)
+          .fineTuneEpochs(1)
+          .evaluationSamples(5)
+          .seed(99)
+          .build();
 
   @Test
   void theSameSeedGivesTheSamePosteriorAndReportBitForBit() {
@@ -44,7 +45,14 @@ class ReproducibilityTest {
     Compression.Result a =
         Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
     Compression.Result b =
-        Compression.run(START, TRAIN, VALID, TEST, CONFIG.withSeed(100), List.of(), () -> false);
+        Compression.run(
+            START,
+            TRAIN,
+            VALID,
+            TEST,
+            CONFIG.toBuilder().seed(100).build(),
+            List.of(),
+            () -> false);
     assertThat(a.posterior().mu[0]).isNotEqualTo(b.posterior().mu[0]);
   }
 

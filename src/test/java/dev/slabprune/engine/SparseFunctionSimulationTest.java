@@ -42,12 +42,13 @@ class SparseFunctionSimulationTest {
         Initialisation.kaimingUniform(
             new int[] {200, 7, 7, 7, 1}, Activation.RELU, OutputKind.REGRESSION, 4);
     CompressionConfig config =
-        CompressionConfig.defaults()
-            .withEpochs(epochs)
-            .withLearningRate(Double.parseDouble(System.getProperty("simulation.lr", "5e-3")))
-            .withFineTuneEpochs(1)
-            .withEvaluationSamples(10)
-            .withSeed(2020);
+        CompressionConfig.defaults().toBuilder()
+            .epochs(epochs)
+            .learningRate(Double.parseDouble(System.getProperty("simulation.lr", "5e-3")))
+            .fineTuneEpochs(1)
+            .evaluationSamples(10)
+            .seed(2020)
+            .build();
     long t0 = System.nanoTime();
     Compression.Result result =
         Compression.run(

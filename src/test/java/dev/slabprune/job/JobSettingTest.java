@@ -80,7 +80,7 @@ class JobSettingTest {
     CompressionConfig defaults = CompressionConfig.defaults();
 
     assertThat(EngineConfigs.of(resolved, defaults.seed()))
-        .isEqualTo(defaults.withEpochs(resolved.epochs()));
+        .isEqualTo(defaults.toBuilder().epochs(resolved.epochs()).build());
     assertThat(EngineSettings.MIN_DEFAULT_EPOCHS).isEqualTo(defaults.epochs());
     assertThat(resolved.epochs())
         .as("about 10,000 steps of 128 rows over 6,400 rows")

@@ -15,26 +15,27 @@ public final class EngineConfigs {
    *     accepts (the request validation's table keeps every setting inside it)
    */
   public static CompressionConfig of(RunSettings settings, long seed) {
-    return CompressionConfig.defaults()
-        .withSeed(seed)
-        .withEpochs(settings.epochs())
-        .withBatchSize(settings.batchSize())
-        .withLearningRate(settings.learningRate())
-        .withPriorInclusion(
+    return CompressionConfig.defaults().toBuilder()
+        .seed(seed)
+        .epochs(settings.epochs())
+        .batchSize(settings.batchSize())
+        .learningRate(settings.learningRate())
+        .priorInclusion(
             settings.priorInclusion().auto()
                 ? PriorInclusion.automatic()
                 : PriorInclusion.of(settings.priorInclusion().value()))
-        .withSlabSd(settings.slabSd())
-        .withTemperature(settings.temperature())
-        .withEvaluationSamples(settings.evaluationSamples())
-        .withPruning(
+        .slabSd(settings.slabSd())
+        .temperature(settings.temperature())
+        .evaluationSamples(settings.evaluationSamples())
+        .pruning(
             settings.threshold() != null
                 ? new PruningRule.Threshold(settings.threshold())
                 : new PruningRule.TargetWeights(settings.targetWeights()))
-        .withPruneNodes(settings.pruneNodes())
-        .withSelectInputs(settings.selectInputs())
-        .withFineTuneEpochs(settings.fineTuneEpochs())
-        .withEarlyStoppingPatience(settings.earlyStoppingPatience())
-        .withNoiseSd(settings.noiseSd());
+        .pruneNodes(settings.pruneNodes())
+        .selectInputs(settings.selectInputs())
+        .fineTuneEpochs(settings.fineTuneEpochs())
+        .earlyStoppingPatience(settings.earlyStoppingPatience())
+        .noiseSd(settings.noiseSd())
+        .build();
   }
 }
