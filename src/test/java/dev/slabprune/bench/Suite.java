@@ -63,6 +63,15 @@ public final class Suite {
       opts.put(a.substring(0, eq), a.substring(eq + 1));
     }
     Path dir = Path.of(opts.getOrDefault("dir", "bench/.cache/suite"));
+    if (opts.containsKey("score")) {
+      // scores the ONNX files named in score= of one case folder (dir=) on its held-out rows
+      JsonNode c = JSON.readTree(dir.resolve("case.json").toFile());
+      ParsedDataset test = readTest(dir, c, c.get("kind").asString().equals("classification"));
+      for (String file : opts.get("score").split(",")) {
+        System.out.println(file + " " + score(Files.readAllBytes(dir.resolve(file)), test));
+      }
+      return;
+    }
     List<String> cases = Arrays.asList(opts.get("cases").split(","));
     List<String> seeds = Arrays.asList(opts.getOrDefault("seeds", "1,2,3").split(","));
     Suite suite =
@@ -70,8 +79,9 @@ public final class Suite {
             opts.getOrDefault("baseUrl", "http://127.0.0.1:8183"),
             Duration.ofMinutes(Long.parseLong(opts.getOrDefault("timeoutMinutes", "120"))));
     List<ObjectNode> lines = new ArrayList<>();
-    for (String name : cases) {
-      for (String seed : seeds) {
+    // seeds outermost: a cut-short run still has every case once
+    for (String seed : seeds) {
+      for (String name : cases) {
         Path folder = dir.resolve(name + "-s" + seed);
         if (!Files.isRegularFile(folder.resolve("case.json"))) {
           log("skipping " + folder + ": no case.json (run bench/suite/make_uploads.py)");
