@@ -178,6 +178,10 @@ public final class VariationalTrainer {
     return lambda;
   }
 
+  public CompressionConfig config() {
+    return config;
+  }
+
   /** Completed epochs. */
   public int epoch() {
     return epoch;
