@@ -134,4 +134,86 @@ class NodeGateTest {
       assertThat(analytic).as("at vartheta %s", v).isCloseTo(fd, within(1e-6));
     }
   }
+
+  /** Every weight in with PIP near 1; the gates of input 1 and of hidden node 2 closed. */
+  private static Posterior gatedPosterior() {
+    int[] widths = {3, 4, 2};
+    float[][] mu = new float[2][];
+    float[][] rho = new float[2][];
+    float[][] v = new float[2][];
+    float[][] gates = new float[2][];
+    for (int l = 0; l < 2; l++) {
+      int size = widths[l] * widths[l + 1] + widths[l + 1];
+      mu[l] = new float[size];
+      rho[l] = new float[size];
+      v[l] = new float[size];
+      Arrays.fill(mu[l], 0.5f);
+      Arrays.fill(rho[l], -6f);
+      Arrays.fill(v[l], 8f);
+      gates[l] = new float[widths[l]];
+      Arrays.fill(gates[l], 8f);
+    }
+    gates[0][1] = -8f;
+    gates[1][2] = -8f;
+    return new Posterior(
+        widths,
+        new Activation[] {Activation.RELU, Activation.IDENTITY},
+        OutputKind.LOGITS,
+        1e-3,
+        1.0,
+        1.0,
+        mu,
+        rho,
+        v,
+        new double[0],
+        new double[0],
+        List.of(),
+        gates);
+  }
+
+  @Test
+  void thePrunedNetworkDropsTheInputsAndNodesWhoseGateFails() {
+    PruningResult median = Pruner.prune(gatedPosterior(), PruningRule.median(), true, true, 1);
+    assertThat(median.keptInputs()).containsExactly(0, 2);
+    assertThat(median.keptNodes().get(0)).containsExactly(0, 1, 3);
+    assertThat(median.network().layers().get(0).inputs()).isEqualTo(2);
+    assertThat(median.network().layers().get(0).outputs()).isEqualTo(3);
+    assertThat(median.keptWeights()).isEqualTo(2 * 3 + 3 * 2);
+    assertThat(median.inputPips()[1]).isLessThan(0.01);
+    assertThat(median.nodePips().get(0)[2]).isLessThan(0.01);
+    assertThat(median.nodePipsMonteCarlo().get(0)[2]).isLessThan(0.05);
+
+    // a target size ranks weights by phi times their node's gate: the closed rows come last
+    PruningResult top =
+        Pruner.prune(gatedPosterior(), new PruningRule.TargetWeights(14), true, true, 1);
+    assertThat(top.keptInputs()).containsExactly(0, 2);
+    assertThat(top.keptNodes().get(0)).containsExactly(0, 1, 3);
+    // the 14 weights of open rows, less the two into the closed node 2, which lead nowhere
+    assertThat(top.keptWeights()).isEqualTo(12);
+  }
+
+  @Test
+  void theModelAverageSamplesTheGates() {
+    Posterior p = gatedPosterior();
+    Examples x = Examples.classification(new float[] {1, 0, 1, 0, 5, 0}, 2, 3, new int[] {0, 1}, 2);
+    Scores withGates = Evaluator.modelAverage(p, x, 5, 1, 1.0);
+    Posterior open =
+        new Posterior(
+            p.widths,
+            p.activations,
+            p.output,
+            p.lambda,
+            p.slabSd,
+            p.noiseSd,
+            p.mu,
+            p.rho,
+            p.v,
+            p.targetMean,
+            p.targetSd,
+            List.of(),
+            null);
+    Scores without = Evaluator.modelAverage(open, x, 5, 1, 1.0);
+    // input 1 (value 5 in the second row) only matters when its gate is sampled open
+    assertThat(withGates.nll()).isNotEqualTo(without.nll());
+  }
 }
