@@ -38,8 +38,10 @@ export function s(tag, props, ...children) {
   return el;
 }
 
-export function clear(el) {
+/** Replaces what an element holds; null and false children are left out. */
+export function fill(el, ...children) {
   el.replaceChildren();
+  append(el, children);
   return el;
 }
 

@@ -2,7 +2,7 @@
 // and descriptions are read from the contract (/openapi.yaml), not written down here.
 import { ApiError, getJson, post } from './api.js';
 import { jobFields, uploadFields } from './contract.js';
-import { clear, h, int, shortId } from './dom.js';
+import { fill, h, int, shortId } from './dom.js';
 
 function range(field) {
   if (field.minimum == null && field.maximum == null) return '';
@@ -231,7 +231,7 @@ export async function newJobView(root, { signal }) {
       showProblem(form, status, error);
     }
   });
-  clear(root).append(
+  fill(root, 
     h('h1', {}, 'New job'),
     h('div', { class: 'columns' }, model.element, dataset.element),
     form,
