@@ -45,6 +45,11 @@ export function fill(el, ...children) {
   return el;
 }
 
+/** Text from the contract, its `code` spans as code elements. */
+export function prose(text) {
+  return text.split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
+}
+
 /** A number with at most `digits` decimals, grouped; a dash for null. */
 export function num(value, digits = 3) {
   if (value == null || Number.isNaN(value)) return '—';
