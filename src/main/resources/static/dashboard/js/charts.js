@@ -170,7 +170,7 @@ export function scatter({ id, title, description, xLabel, yLabel, series, lines 
         'g',
         { class: 'line', dataset: { line: line.label } },
         s('line', { x1: box.left, y1: y, x2: box.right, y2: y, class: `rule rule-${i}` }),
-        s('text', { x: box.right + 6, y: y + 4, class: 'rule-label' }, `${line.label} ${num(line.y, 4)}`),
+        s('text', { x: box.right - 4, y: y - 5, 'text-anchor': 'end', class: 'rule-label' }, `${line.label} ${num(line.y, 4)}`),
       ),
     );
   });

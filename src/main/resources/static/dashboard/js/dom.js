@@ -38,9 +38,16 @@ export function s(tag, props, ...children) {
   return el;
 }
 
-export function clear(el) {
+/** Replaces what an element holds; null and false children are left out. */
+export function fill(el, ...children) {
   el.replaceChildren();
+  append(el, children);
   return el;
+}
+
+/** Text from the contract, its `code` spans as code elements. */
+export function prose(text) {
+  return text.split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
 }
 
 /** A number with at most `digits` decimals, grouped; a dash for null. */

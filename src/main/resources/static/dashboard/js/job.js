@@ -2,61 +2,52 @@
 // plots and tables, the re-pruning slider and the downloads.
 import { download, followJob, getBytes, getJson, post } from './api.js';
 import { bars, lineChart, pipMap, pipScale, scatter } from './charts.js';
-import { bytes, clear, h, int, isActive, num, percent, shortId, stateBadge, when } from './dom.js';
+import { bytes, fill, h, int, isActive, num, percent, shortId, stateBadge, when } from './dom.js';
 import { progressBar } from './jobs.js';
 import { readNpy } from './npy.js';
 import { wouldKeep } from './reprune.js';
 
 // ---- header: state, progress, actions ----
 
-function header(job, { signal, showError, onChange }) {
-  const cancel = isActive(job.state)
-    ? h(
-        'button',
-        {
-          type: 'button',
-          id: 'cancel-job',
-          disabled: job.cancelRequested,
-          onclick: async (event) => {
-            event.target.disabled = true;
-            try {
-              const { body } = await post(`/api/v1/jobs/${job.id}/cancel`);
-              onChange(body);
-            } catch (error) {
-              event.target.disabled = false;
-              showError(error);
-            }
-          },
-        },
-        job.cancelRequested ? 'Cancelling…' : 'Cancel job',
-      )
-    : null;
-  const facts = [
-    ['State', stateBadge(job.state)],
-    ['Progress', progressBar(job, 'job-progress')],
-    ['Kind', job.kind === 'reprune' ? 're-pruning' : 'compression'],
-    job.sourceJobId ? ['Re-prunes', h('a', { href: `#/jobs/${job.sourceJobId}`, class: 'mono' }, shortId(job.sourceJobId))] : null,
-    ['Model', job.modelId ? h('span', { class: 'mono' }, shortId(job.modelId)) : 'deleted'],
-    ['Dataset', job.datasetId ? h('span', { class: 'mono' }, shortId(job.datasetId)) : 'deleted'],
-    ['Created', when(job.createdAt)],
-    ['Finished', when(job.finishedAt)],
-    ['Attempts', `${job.attempts} of ${job.maxAttempts}`],
-    job.progress.resumedFromEpoch ? ['Resumed', `from epoch ${job.progress.resumedFromEpoch}`] : null,
-  ].filter(Boolean);
-  const settings = job.parameters.settings;
-  return h(
+/**
+ * The job's facts and the cancel button, built once and updated in place as the job changes, so
+ * that a focused button stays where it is.
+ */
+function header(job, { showError }) {
+  const state = h('dd', { id: 'job-state' });
+  const progress = h('dd', {});
+  const finished = h('dd', {});
+  const attempts = h('dd', {});
+  const failure = h('p', { class: 'status error', id: 'job-failure', hidden: true });
+  const cancel = h('button', { type: 'button', id: 'cancel-job', hidden: true }, 'Cancel job');
+  const element = h(
     'section',
-    { id: 'job-header', class: 'panel', dataset: { state: job.state } },
+    { id: 'job-header', class: 'panel' },
+    h('div', { class: 'title-row' }, h('h1', {}, 'Job ', h('span', { class: 'mono' }, shortId(job.id))), cancel),
     h(
-      'div',
-      { class: 'title-row' },
-      h('h1', {}, `Job `, h('span', { class: 'mono' }, shortId(job.id))),
-      cancel,
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'State'),
+      state,
+      h('dt', {}, 'Progress'),
+      progress,
+      h('dt', {}, 'Kind'),
+      h('dd', {}, job.kind === 'reprune' ? 're-pruning' : 'compression'),
+      job.sourceJobId
+        ? [h('dt', {}, 'Re-prunes'), h('dd', {}, h('a', { href: `#/jobs/${job.sourceJobId}`, class: 'mono' }, shortId(job.sourceJobId)))]
+        : null,
+      h('dt', {}, 'Model'),
+      h('dd', {}, job.modelId ? h('span', { class: 'mono' }, shortId(job.modelId)) : 'deleted'),
+      h('dt', {}, 'Dataset'),
+      h('dd', {}, job.datasetId ? h('span', { class: 'mono' }, shortId(job.datasetId)) : 'deleted'),
+      h('dt', {}, 'Created'),
+      h('dd', {}, when(job.createdAt)),
+      h('dt', {}, 'Finished'),
+      finished,
+      h('dt', {}, 'Attempts'),
+      attempts,
     ),
-    h('dl', { class: 'facts' }, facts.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
-    job.failure
-      ? h('p', { class: 'status error', id: 'job-failure' }, h('strong', {}, `${job.failure.title}: `), job.failure.detail)
-      : null,
+    failure,
     h(
       'details',
       { id: 'job-settings' },
@@ -68,7 +59,7 @@ function header(job, { signal, showError, onChange }) {
           'tbody',
           {},
           Object.entries({
-            ...settings,
+            ...job.parameters.settings,
             validationFraction: job.parameters.validationFraction,
             testFraction: job.parameters.testFraction,
             seed: job.parameters.seed,
@@ -78,6 +69,35 @@ function header(job, { signal, showError, onChange }) {
       ),
     ),
   );
+  let current = job;
+  const update = (now) => {
+    current = now;
+    element.dataset.state = now.state;
+    state.replaceChildren(stateBadge(now.state));
+    progress.replaceChildren(progressBar(now, 'job-progress'));
+    finished.textContent = when(now.finishedAt);
+    const resumed = now.progress.resumedFromEpoch ? `, resumed from epoch ${now.progress.resumedFromEpoch}` : '';
+    attempts.textContent = `${now.attempts} of ${now.maxAttempts}${resumed}`;
+    failure.hidden = !now.failure;
+    if (now.failure) failure.replaceChildren(h('strong', {}, `${now.failure.title}: `), now.failure.detail);
+    cancel.hidden = !isActive(now.state);
+    if (now.cancelRequested) {
+      cancel.disabled = true;
+      cancel.textContent = 'Cancelling…';
+    }
+  };
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    try {
+      const { body } = await post(`/api/v1/jobs/${current.id}/cancel`);
+      update(body);
+    } catch (error) {
+      cancel.disabled = false;
+      showError(error);
+    }
+  });
+  update(job);
+  return { element, update };
 }
 
 // ---- training curves ----
@@ -569,20 +589,19 @@ function downloads(job, pips, { showError }) {
 
 export async function jobView(root, id, context) {
   const { signal, showError } = context;
-  let job = await getJson(`/api/v1/jobs/${id}`, { signal });
-  const top = h('div');
+  const job = await getJson(`/api/v1/jobs/${id}`, { signal });
+  const top = header(job, context);
   const curves = training(job);
   const result = h('div', { id: 'result' });
-  clear(root).append(
+  fill(root, 
     h('p', { class: 'crumbs' }, h('a', { href: '#/jobs' }, 'Jobs'), ' / ', h('span', { class: 'mono' }, shortId(id))),
-    top,
+    top.element,
     curves.element,
     result,
   );
   let finished = false;
   const show = (now) => {
-    job = now;
-    top.replaceChildren(header(now, { ...context, onChange: show }));
+    top.update(now);
     curves.progress(now);
     if (!isActive(now.state) && !finished) {
       finished = true;

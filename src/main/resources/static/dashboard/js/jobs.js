@@ -1,7 +1,7 @@
 // The jobs list: state and live progress of each job, filtered by state.
 import { followJob, getJson } from './api.js';
 import { jobStates } from './contract.js';
-import { clear, h, int, isActive, percent, seconds, shortId, stateBadge, when } from './dom.js';
+import { fill, h, int, isActive, percent, seconds, shortId, stateBadge, when } from './dom.js';
 
 /** Jobs followed over server-sent events at once; the browser allows six connections a host. */
 const FOLLOWED = 4;
@@ -81,7 +81,7 @@ export async function jobsView(root, params, { signal, showError }) {
       },
       label,
     );
-  clear(root).append(
+  fill(root, 
     h(
       'div',
       { class: 'title-row' },

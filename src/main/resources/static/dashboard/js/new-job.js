@@ -2,7 +2,7 @@
 // and descriptions are read from the contract (/openapi.yaml), not written down here.
 import { ApiError, getJson, post } from './api.js';
 import { jobFields, uploadFields } from './contract.js';
-import { clear, h, int, shortId } from './dom.js';
+import { fill, h, int, prose, shortId } from './dom.js';
 
 function range(field) {
   if (field.minimum == null && field.maximum == null) return '';
@@ -56,7 +56,9 @@ function control(field, prefix) {
     input = h('input', { ...common, type: 'text', placeholder: field.default ?? '' });
   }
   const facts = [];
-  if (field.default != null) facts.push(`default ${field.default}`);
+  if (field.default != null) {
+    facts.push(`default ${field.type === 'boolean' ? (field.default ? 'yes' : 'no') : field.default}`);
+  }
   else if (field.type !== 'string' && field.format !== 'binary') facts.push('no fixed default');
   const span = range(field);
   if (span) facts.push(span);
@@ -70,7 +72,7 @@ function control(field, prefix) {
       'p',
       { id: hintId, class: 'hint' },
       facts.length ? h('span', { class: 'facts' }, facts.join('; ')) : null,
-      field.description ? ` ${field.description}` : null,
+      field.description ? [' ', prose(field.description)] : null,
     ),
     h('p', { id: errorId, class: 'field-error', hidden: true }),
   );
@@ -118,7 +120,7 @@ async function uploadForm(kind, operationId, path, onDone) {
   const form = h(
     'form',
     { id: `${prefix}-form`, class: 'upload' },
-    h('p', { class: 'hint' }, spec.description),
+    h('p', { class: 'hint' }, prose(spec.description)),
     h('div', { class: 'fields' }, spec.fields.map((field) => control(field, prefix))),
     h('button', { type: 'submit', id: `${prefix}-submit` }, `Upload ${kind}`),
     status,
@@ -231,7 +233,7 @@ export async function newJobView(root, { signal }) {
       showProblem(form, status, error);
     }
   });
-  clear(root).append(
+  fill(root, 
     h('h1', {}, 'New job'),
     h('div', { class: 'columns' }, model.element, dataset.element),
     form,
