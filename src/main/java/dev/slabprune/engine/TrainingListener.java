@@ -11,6 +11,12 @@ public interface TrainingListener {
    */
   default void onEpochEnd(EpochSummary summary, Supplier<byte[]> checkpoint) {}
 
+  /**
+   * After every epoch, after {@link #onEpochEnd}: {@code posterior} copies the current posterior
+   * (what pruning needs, at this epoch), for listeners that keep the path of prunable networks.
+   */
+  default void onPosterior(EpochSummary summary, Supplier<Posterior> posterior) {}
+
   /** Every {@link CompressionConfig#stepEventInterval()} steps. */
   default void onSteps(StepProgress progress) {}
 

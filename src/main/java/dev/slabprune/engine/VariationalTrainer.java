@@ -299,6 +299,7 @@ public final class VariationalTrainer {
     }
     for (TrainingListener listener : listeners) {
       listener.onEpochEnd(summary, this::checkpoint);
+      listener.onPosterior(summary, this::posterior);
     }
   }
 
