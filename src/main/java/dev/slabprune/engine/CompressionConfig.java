@@ -83,8 +83,9 @@ public record CompressionConfig(
 
   /**
    * The defaults of ALGORITHM.md §5 (sigma0 = 1, tau = 0.5, batch 128, Adam 1e-3, automatic lambda,
-   * K = 30) with the median-model rule, node and input pruning, and 3 fine-tuning epochs of the
-   * pruned network so that it matches the model average (see the engine notes).
+   * K = 30), the quality budget (the smallest network on the training path within one accuracy
+   * point or 5% RMSE of the reference, ALGORITHM.md §9), node and input pruning, and 3 fine-tuning
+   * epochs of the pruned network so that it matches the model average.
    */
   public static CompressionConfig defaults() {
     return new CompressionConfig(
@@ -95,7 +96,7 @@ public record CompressionConfig(
         1.0,
         0.5,
         30,
-        PruningRule.median(),
+        PruningRule.QualityBudget.defaults(),
         true,
         true,
         3,
