@@ -7,12 +7,12 @@ package dev.slabprune.engine;
  * @param budget the budget the delivery was measured against (the defaults when the job chose a
  *     size of its own)
  * @param uploadScore validation score of the uploaded network
- * @param largestCandidateScore validation score of the uploaded network fine-tuned on the training
- *     examples alone, as every candidate is; NaN when it was not measured
+ * @param largestCandidateScore validation score of the largest median model on the path,
+ *     fine-tuned: a network trained on the training examples alone, as every candidate is
  * @param reference the score the budget is measured against
- * @param referenceSource {@code upload}, or {@code largest-candidate} when the fine-tuned upload
- *     scores worse than the upload (the upload saw the validation rows, or the fine-tuning itself
- *     costs): every candidate pays that cost too
+ * @param referenceSource {@code upload}, or {@code largest-candidate} when the largest candidate
+ *     scores worse than the upload (the upload saw the validation rows, or the variational training
+ *     itself costs): every candidate pays that cost too
  * @param limit the worst validation score still within the budget
  * @param met whether the delivered network is within the budget
  * @param delivered the delivered network's point on the path

@@ -14,6 +14,9 @@ package dev.slabprune.engine;
  * @param fineTuned whether it was fine-tuned (with the job's budget) before it was scored
  * @param withinBudget whether {@code validationScore} stays within the quality budget
  * @param delivered whether it is the delivered network
+ * @param source {@code posterior} (top-k by inclusion probability of the posterior at {@code
+ *     epoch}), {@code magnitude} (the upload's weights of largest magnitude, at the same size as a
+ *     posterior candidate) or {@code upload} (the uploaded network, unpruned)
  */
 public record PathPoint(
     int epoch,
@@ -24,14 +27,29 @@ public record PathPoint(
     double validationScore,
     boolean fineTuned,
     boolean withinBudget,
-    boolean delivered) {
+    boolean delivered,
+    String source) {
+
+  static final String POSTERIOR = "posterior";
+  static final String MAGNITUDE = "magnitude";
+  static final String UPLOAD = "upload";
 
   PathPoint judged(boolean within, boolean isDelivered) {
     return new PathPoint(
-        epoch, weights, nodes, inputs, density, validationScore, fineTuned, within, isDelivered);
+        epoch,
+        weights,
+        nodes,
+        inputs,
+        density,
+        validationScore,
+        fineTuned,
+        within,
+        isDelivered,
+        source);
   }
 
-  static PathPoint of(int epoch, PruningResult pruning, double score, boolean fineTuned) {
+  static PathPoint of(
+      int epoch, PruningResult pruning, double score, boolean fineTuned, String source) {
     int[] nodes = new int[pruning.keptNodes().size()];
     for (int l = 0; l < nodes.length; l++) {
       nodes[l] = pruning.keptNodes().get(l).length;
@@ -45,6 +63,7 @@ public record PathPoint(
         score,
         fineTuned,
         false,
-        false);
+        false,
+        source);
   }
 }

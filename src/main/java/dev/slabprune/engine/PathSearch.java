@@ -51,6 +51,9 @@ final class PathSearch {
   private record Probe(
       PathPoint point, PruningResult pruning, DenseNetwork network, Posterior source) {}
 
+  /** Every candidate evaluated, and per size the better of its two sources. */
+  private record Candidates(Posterior magnitude, List<Probe> evaluated, Map<Long, Probe> bySize) {}
+
   static Delivery deliver(
       PosteriorPath path,
       DenseNetwork start,
@@ -66,39 +69,55 @@ final class PathSearch {
     Posterior last = path.posterior();
     double uploadScore =
         metric(Evaluator.score(start, judge, config.noiseSd(), last.targetSd), classification);
-    // The largest candidate: the upload fine-tuned on the training examples alone, as every
-    // candidate is.
-    DenseNetwork tunedUpload = Compression.fineTune(start, train, config);
-    double largest =
-        config.fineTuneEpochs() > 0
-            ? metric(
-                Evaluator.score(tunedUpload, judge, config.noiseSd(), last.targetSd),
-                classification)
-            : uploadScore;
+    // The largest candidate: the largest median model on the path, trained and fine-tuned on the
+    // training examples alone as every candidate is. The upload may have seen the validation rows
+    // (users upload the data their network learned); this network has not since.
+    long largestSize = 0;
+    for (PosteriorPath.Snapshot s : path.snapshots()) {
+      largestSize = Math.max(largestSize, s.medianWeights());
+    }
+    largestSize = Math.max(1, largestSize);
+    PosteriorPath.Snapshot largestSnapshot = path.nearest(largestSize);
+    Probe largestProbe =
+        candidate(
+            path.at(largestSnapshot),
+            largestSnapshot.epoch(),
+            new PruningRule.TargetWeights(largestSize),
+            train,
+            judge,
+            config,
+            PathPoint.POSTERIOR);
+    double largest = largestProbe.point().validationScore();
     boolean inflated = classification ? largest < uploadScore : largest > uploadScore;
     double reference = inflated ? largest : uploadScore;
     double limit = budget.limit(reference, classification);
 
-    Map<Long, Probe> probes = new LinkedHashMap<>();
+    Candidates all =
+        new Candidates(path.magnitudeOf(start), new ArrayList<>(), new LinkedHashMap<>());
+    Map<Long, Probe> probes = all.bySize();
     Probe chosen;
     long total = Pruner.totalWeights(last);
     if (rule instanceof PruningRule.QualityBudget) {
-      chosen = search(path, train, judge, config, limit, classification, total, probes);
+      chosen = search(path, train, judge, config, limit, classification, total, all);
+    } else if (rule instanceof PruningRule.TargetWeights
+        || rule instanceof PruningRule.TargetDensity) {
+      long k =
+          rule instanceof PruningRule.TargetWeights t
+              ? Math.min(t.weights(), total)
+              : ((PruningRule.TargetDensity) rule).weights(total);
+      chosen = sized(path, k, rule, train, judge, config, all, classification);
     } else {
-      Probe p;
-      if (rule instanceof PruningRule.TargetWeights || rule instanceof PruningRule.TargetDensity) {
-        long k =
-            rule instanceof PruningRule.TargetWeights t
-                ? Math.min(t.weights(), total)
-                : ((PruningRule.TargetDensity) rule).weights(total);
-        p = probe(path, path.nearest(k), rule, train, judge, config);
-      } else {
-        p =
-            candidate(
-                last, last.history().isEmpty() ? 0 : lastEpoch(last), rule, train, judge, config);
-      }
-      probes.put(p.point().weights(), p);
-      chosen = p;
+      chosen =
+          candidate(
+              last,
+              last.history().isEmpty() ? 0 : lastEpoch(last),
+              rule,
+              train,
+              judge,
+              config,
+              PathPoint.POSTERIOR);
+      all.evaluated().add(chosen);
+      probes.put(chosen.point().weights(), chosen);
     }
     boolean met =
         chosen != null
@@ -109,7 +128,7 @@ final class PathSearch {
     PathPoint uploadPoint = null;
     if (!met) {
       Probe best =
-          probes.values().stream()
+          all.evaluated().stream()
               .max(
                   Comparator.comparingDouble(
                       (Probe p) ->
@@ -135,7 +154,12 @@ final class PathSearch {
       pruning = unpruned(start, last, config);
       network = start;
       source = last;
-      uploadPoint = PathPoint.of(0, pruning, uploadScore, false);
+      uploadPoint = PathPoint.of(0, pruning, uploadScore, false, PathPoint.UPLOAD);
+    } else if (chosen.point().source().equals(PathPoint.MAGNITUDE)) {
+      // the network is the upload's; the inclusion probabilities stay the posterior's
+      pruning = withPipsOf(chosen.pruning(), last, config);
+      network = chosen.network();
+      source = last;
     } else {
       pruning = chosen.pruning();
       network = chosen.network();
@@ -147,20 +171,12 @@ final class PathSearch {
           m.judged(
               PruningRule.QualityBudget.within(m.validationScore(), limit, classification), false));
     }
-    PathPoint referencePoint =
-        new PathPoint(
-            0,
-            nonZeroWeights(start),
-            hiddenWidths(start),
-            start.inputs(),
-            1.0,
-            largest,
-            config.fineTuneEpochs() > 0,
-            PruningRule.QualityBudget.within(largest, limit, classification),
-            false);
-    points.add(referencePoint);
+    points.add(
+        largestProbe
+            .point()
+            .judged(PruningRule.QualityBudget.within(largest, limit, classification), false));
     PathPoint delivered = null;
-    for (Probe p : probes.values()) {
+    for (Probe p : all.evaluated()) {
       boolean isDelivered = !upload && p == chosen;
       PathPoint judged =
           p.point()
@@ -183,7 +199,7 @@ final class PathSearch {
         Comparator.comparingInt(PathPoint::epoch)
             .thenComparingLong(PathPoint::weights)
             .thenComparing(PathPoint::fineTuned));
-    int tuned = probes.size() + (config.fineTuneEpochs() > 0 ? 1 : 0);
+    int tuned = all.evaluated().size() + 1;
     BudgetResult result =
         new BudgetResult(
             classification,
@@ -214,7 +230,9 @@ final class PathSearch {
       double limit,
       boolean classification,
       long total,
-      Map<Long, Probe> probes) {
+      Candidates all) {
+    PruningRule.QualityBudget rule = null;
+    Map<Long, Probe> probes = all.bySize();
     long smallestMedian = Long.MAX_VALUE;
     for (PathPoint m : path.medians()) {
       smallestMedian = Math.min(smallestMedian, m.weights());
@@ -224,11 +242,11 @@ final class PathSearch {
     }
     long lo = Math.max(1, Math.min(smallestMedian, (long) Math.ceil(total * SMALLEST_SHARE)));
     long hi = Math.max(lo, (long) Math.floor(total * LARGEST_SHARE));
-    Probe top = sized(path, hi, train, judge, config, probes);
+    Probe top = sized(path, hi, rule, train, judge, config, all, classification);
     if (!within(top, limit, classification)) {
       return null;
     }
-    Probe bottom = sized(path, lo, train, judge, config, probes);
+    Probe bottom = sized(path, lo, rule, train, judge, config, all, classification);
     if (within(bottom, limit, classification)) {
       return bottom;
     }
@@ -236,7 +254,7 @@ final class PathSearch {
     while (hi > lo * RESOLUTION && hi - lo > 1 && probes.size() < MAX_PROBES) {
       long mid = Math.round(Math.sqrt((double) lo * hi));
       mid = Math.max(lo + 1, Math.min(hi - 1, mid));
-      Probe p = sized(path, mid, train, judge, config, probes);
+      Probe p = sized(path, mid, rule, train, judge, config, all, classification);
       if (within(p, limit, classification)) {
         hi = mid;
         if (p.point().weights() <= best.point().weights()) {
@@ -253,37 +271,40 @@ final class PathSearch {
     return PruningRule.QualityBudget.within(p.point().validationScore(), limit, classification);
   }
 
+  /**
+   * The better of two candidates of {@code weights} weights, both fine-tuned and scored: the top-k
+   * by inclusion probability of the snapshot nearest that size, and the upload's weights of largest
+   * magnitude; the posterior's wins ties.
+   *
+   * @param rule the rule to record (a target), or null for a size of the search
+   */
   private static Probe sized(
       PosteriorPath path,
       long weights,
-      Examples train,
-      Examples judge,
-      CompressionConfig config,
-      Map<Long, Probe> probes) {
-    Probe cached = probes.get(weights);
-    if (cached != null) {
-      return cached;
-    }
-    Probe p =
-        probe(
-            path,
-            path.nearest(weights),
-            new PruningRule.TargetWeights(weights),
-            train,
-            judge,
-            config);
-    probes.put(weights, p);
-    return p;
-  }
-
-  private static Probe probe(
-      PosteriorPath path,
-      PosteriorPath.Snapshot snapshot,
       PruningRule rule,
       Examples train,
       Examples judge,
-      CompressionConfig config) {
-    return candidate(path.at(snapshot), snapshot.epoch(), rule, train, judge, config);
+      CompressionConfig config,
+      Candidates all,
+      boolean classification) {
+    Probe cached = all.bySize().get(weights);
+    if (cached != null) {
+      return cached;
+    }
+    PruningRule size = rule != null ? rule : new PruningRule.TargetWeights(weights);
+    PosteriorPath.Snapshot snapshot = path.nearest(weights);
+    Probe bayes =
+        candidate(
+            path.at(snapshot), snapshot.epoch(), size, train, judge, config, PathPoint.POSTERIOR);
+    Probe magnitude =
+        candidate(all.magnitude(), 0, size, train, judge, config, PathPoint.MAGNITUDE);
+    all.evaluated().add(bayes);
+    all.evaluated().add(magnitude);
+    double a = bayes.point().validationScore();
+    double b = magnitude.point().validationScore();
+    Probe better = (classification ? b > a : b < a) ? magnitude : bayes;
+    all.bySize().put(weights, better);
+    return better;
   }
 
   /** Prunes {@code post} by {@code rule}, fine-tunes on the training examples, scores. */
@@ -293,14 +314,18 @@ final class PathSearch {
       PruningRule rule,
       Examples train,
       Examples judge,
-      CompressionConfig config) {
+      CompressionConfig config,
+      String source) {
     PruningResult pruning =
         Pruner.prune(post, rule, config.pruneNodes(), config.selectInputs(), config.seed(), false);
     DenseNetwork tuned =
         Compression.fineTune(pruning.network(), train.selectColumns(pruning.keptInputs()), config);
     double score = score(tuned, pruning, judge, post, config);
     return new Probe(
-        PathPoint.of(epoch, pruning, score, config.fineTuneEpochs() > 0), pruning, tuned, post);
+        PathPoint.of(epoch, pruning, score, config.fineTuneEpochs() > 0, source),
+        pruning,
+        tuned,
+        post);
   }
 
   /** Accuracy or RMSE of {@code net} (which takes {@code pruning}'s inputs) on {@code ex}. */
@@ -318,6 +343,37 @@ final class PathSearch {
 
   static double metric(Scores s, boolean classification) {
     return classification ? s.accuracy() : s.rmse();
+  }
+
+  /** A magnitude pruning with the posterior's inclusion probabilities and PIP histograms. */
+  private static PruningResult withPipsOf(
+      PruningResult p, Posterior last, CompressionConfig config) {
+    PruningResult all =
+        Pruner.prune(last, new PruningRule.None(), false, false, config.seed(), false);
+    List<LayerSummary> layers = new ArrayList<>();
+    for (int l = 0; l < p.layers().size(); l++) {
+      LayerSummary mine = p.layers().get(l);
+      layers.add(
+          new LayerSummary(
+              mine.layer(),
+              mine.inputsKept(),
+              mine.outputsKept(),
+              mine.weightsKept(),
+              mine.weightDensity(),
+              all.layers().get(l).pipHistogram()));
+    }
+    return new PruningResult(
+        p.network(),
+        p.keptInputs(),
+        p.keptNodes(),
+        p.maskedNetwork(),
+        p.keptWeights(),
+        p.totalWeights(),
+        all.inputPips(),
+        all.nodePips(),
+        List.of(),
+        layers,
+        p.rule());
   }
 
   /** The upload as a pruning result that keeps everything, with the final posterior's PIPs. */
@@ -345,14 +401,6 @@ final class PathSearch {
       kept += Evaluator.nonZero(d.weights());
     }
     return kept;
-  }
-
-  private static int[] hiddenWidths(DenseNetwork net) {
-    int[] widths = new int[net.layers().size() - 1];
-    for (int l = 0; l < widths.length; l++) {
-      widths[l] = net.layers().get(l).outputs();
-    }
-    return widths;
   }
 
   private static int lastEpoch(Posterior post) {

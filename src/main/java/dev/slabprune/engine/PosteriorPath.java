@@ -95,6 +95,42 @@ public final class PosteriorPath {
   }
 
   /**
+   * The uploaded network as a posterior whose inclusion order is the weights' magnitude: top-k of
+   * it is magnitude pruning, with the same removal of nodes and inputs that lose every path. Biases
+   * are always kept; a regression's last layer is standardised as the posterior's is.
+   */
+  Posterior magnitudeOf(DenseNetwork start) {
+    Posterior p = posterior;
+    int layers = p.layers();
+    float[][] mu = new float[layers][];
+    float[][] v = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      DenseLayer d = start.layers().get(l);
+      int w = d.weights().length;
+      int out = d.outputs();
+      mu[l] = new float[w + out];
+      v[l] = new float[w + out];
+      System.arraycopy(d.weights(), 0, mu[l], 0, w);
+      System.arraycopy(d.bias(), 0, mu[l], w, out);
+      boolean standardise = l == layers - 1 && p.targetSd.length > 0;
+      for (int i = 0; i < w; i++) {
+        float m = Math.abs(d.weights()[i]);
+        v[l][i] = m == 0 ? -1f : m;
+        if (standardise) {
+          mu[l][i] = (float) (mu[l][i] / p.targetSd[i % out]);
+        }
+      }
+      for (int j = 0; j < out; j++) {
+        v[l][w + j] = Float.MAX_VALUE;
+        if (standardise) {
+          mu[l][w + j] = (float) ((mu[l][w + j] - p.targetMean[j]) / p.targetSd[j]);
+        }
+      }
+    }
+    return at(new Snapshot(0, Pruner.totalWeights(p), mu, v));
+  }
+
+  /**
    * The snapshot to take {@code weights} weights from: the latest of those whose median model is
    * the smallest still at least that large (the posterior ran near that size there); the smallest
    * median when every one is smaller.
@@ -169,6 +205,14 @@ public final class PosteriorPath {
     private final List<PathPoint> medians = new ArrayList<>();
     private final List<Snapshot> snapshots = new ArrayList<>();
     private double seconds;
+    private double training;
+    private double lastDensity = Double.NaN;
+
+    /** The share of the training time the path may take on plateaus. */
+    static final double COST_SHARE = 0.1;
+
+    /** A relative change of density that is always recorded. */
+    static final double DENSITY_STEP = 0.05;
 
     Recorder(Examples validation, CompressionConfig config) {
       this.validation = validation;
@@ -177,6 +221,10 @@ public final class PosteriorPath {
 
     @Override
     public void onPosterior(EpochSummary summary, Supplier<Posterior> current) {
+      training += summary.seconds();
+      if (!worthRecording(summary)) {
+        return;
+      }
       long started = System.nanoTime();
       Posterior p = current.get();
       PruningResult median =
@@ -188,10 +236,24 @@ public final class PosteriorPath {
               config.seed(),
               false);
       double score = PathSearch.score(median.network(), median, validation, p, config);
-      medians.add(PathPoint.of(summary.epoch(), median, score, false));
+      medians.add(PathPoint.of(summary.epoch(), median, score, false, PathPoint.POSTERIOR));
       snapshots.add(snapshot(summary.epoch(), p, median.keptWeights()));
       thin(snapshots, MAX_SNAPSHOTS);
       seconds += (System.nanoTime() - started) / 1e9;
+      lastDensity = summary.density();
+    }
+
+    /**
+     * Every epoch while the path costs at most {@link #COST_SHARE} of the training time; beyond,
+     * only the epochs where the density (known for free) moved by more than {@link #DENSITY_STEP}
+     * of itself since the last point: the crossings, never the plateaus.
+     */
+    private boolean worthRecording(EpochSummary summary) {
+      if (Double.isNaN(lastDensity) || seconds <= COST_SHARE * training) {
+        return true;
+      }
+      double d = summary.density();
+      return Math.abs(d - lastDensity) > DENSITY_STEP * Math.max(lastDensity, 1e-6);
     }
 
     /** The path up to now, ending at {@code posterior}, the trained one. */
@@ -284,7 +346,8 @@ public final class PosteriorPath {
                 in.readDouble(),
                 false,
                 false,
-                false));
+                false,
+                PathPoint.POSTERIOR));
       }
       int snaps = in.readInt();
       if (snaps < 0 || snaps > 1 << 10) {

@@ -49,18 +49,18 @@ public record JobReport(
    *     regression
    * @param maxRelativeRmseIncrease RMSE gained at most, a fraction; null for classification
    * @param reference the validation score the budget is measured against
-   * @param referenceSource {@code upload}, or {@code largest-candidate}: the upload fine-tuned on
-   *     the training split alone, as every candidate is, when that scores worse than the upload
+   * @param referenceSource {@code upload}, or {@code largest-candidate}: the largest median model
+   *     on the path, trained and fine-tuned on the training split alone as every candidate is, when
+   *     that scores worse than the upload
    * @param limit the worst validation score still within the budget
    * @param met whether the delivered network is within the budget
    * @param delivered the delivered network's point on the path
    * @param advice when not met, what to try, in a sentence; null otherwise
    * @param uploadScore the upload's validation score
-   * @param largestCandidateScore the upload's validation score after fine-tuning; null without
-   *     fine-tuning
+   * @param largestCandidateScore the largest candidate's validation score
    * @param pathSeconds spent recording the path at epoch ends
    * @param searchSeconds spent pruning, fine-tuning and scoring candidates at the end
-   * @param candidatesFineTuned candidates fine-tuned and scored, the fine-tuned upload included
+   * @param candidatesFineTuned candidates fine-tuned and scored, the largest one included
    */
   public record Budget(
       String metric,
@@ -90,6 +90,9 @@ public record JobReport(
    * @param fineTuned whether it was fine-tuned before it was scored
    * @param withinBudget whether its score stays within the budget
    * @param delivered whether it is the delivered network
+   * @param source {@code posterior} (the most probable weights of the posterior at {@code epoch}),
+   *     {@code magnitude} (the upload's largest weights, at the size of a posterior candidate) or
+   *     {@code upload} (the uploaded network itself)
    */
   public record PathEntry(
       int epoch,
@@ -100,7 +103,8 @@ public record JobReport(
       Double validationScore,
       boolean fineTuned,
       boolean withinBudget,
-      boolean delivered) {}
+      boolean delivered,
+      String source) {}
 
   /**
    * What was kept and cut.

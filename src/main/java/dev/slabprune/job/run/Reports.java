@@ -117,7 +117,8 @@ final class Reports {
         finite(p.validationScore()),
         p.fineTuned(),
         p.withinBudget(),
-        p.delivered());
+        p.delivered(),
+        p.source());
   }
 
   static InclusionProbabilities inclusionProbabilities(
@@ -225,10 +226,11 @@ final class Reports {
             > Math.abs(budget.limit() - budget.reference())) {
       warnings.add(
           String.format(
-              "The uploaded network scores %.4g on the validation split but only %.4g once"
-                  + " fine-tuned on the training split alone: it has probably seen the"
-                  + " validation rows, so its scores here are optimistic. The budget is measured"
-                  + " against the fine-tuned score.",
+              "The uploaded network scores %.4g on the validation split, the largest network"
+                  + " on the path, trained on the training split alone, %.4g: the upload has"
+                  + " probably seen the validation rows (its scores here are optimistic), or the"
+                  + " variational training cost it accuracy. The budget is measured against the"
+                  + " largest network on the path.",
               budget.uploadScore(), budget.largestCandidateScore()));
     }
     if (pruning.keptWeights() == 0) {

@@ -145,7 +145,8 @@ class ReportsTest {
 
   /** A budget met by the delivered network, as most jobs end. */
   private static BudgetResult budget(boolean classification) {
-    PathPoint delivered = new PathPoint(3, 10, new int[] {2}, 2, 0.5, 0.9, true, true, true);
+    PathPoint delivered =
+        new PathPoint(3, 10, new int[] {2}, 2, 0.5, 0.9, true, true, true, "posterior");
     return new BudgetResult(
         classification,
         PruningRule.QualityBudget.defaults(),
