@@ -20,8 +20,11 @@ public final class Compression {
 
   private Compression() {}
 
-  /** A finished run: the posterior (keep it for re-pruning) and the report. */
-  public record Result(Posterior posterior, CompressionReport report) {}
+  /**
+   * A finished run: the posterior, the path of prunable networks along training (keep it for
+   * re-pruning) and the report.
+   */
+  public record Result(Posterior posterior, PosteriorPath path, CompressionReport report) {}
 
   /** A re-pruned posterior: the new network and its scores on the given examples. */
   public record Repruned(PruningResult pruning, Scores scores) {}
@@ -43,7 +46,7 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled) {
     VariationalTrainer trainer = new VariationalTrainer(start, train, validation, config);
-    return finish(trainer, start, train, test, config, listeners, cancelled);
+    return finish(trainer, start, train, validation, test, config, listeners, cancelled);
   }
 
   /** Continues a run from a checkpoint handed to a listener; same arguments as the first call. */
@@ -58,13 +61,14 @@ public final class Compression {
       BooleanSupplier cancelled) {
     VariationalTrainer trainer =
         VariationalTrainer.resume(checkpoint, start, train, validation, config);
-    return finish(trainer, start, train, test, config, listeners, cancelled);
+    return finish(trainer, start, train, validation, test, config, listeners, cancelled);
   }
 
   private static Result finish(
       VariationalTrainer trainer,
       DenseNetwork start,
       Examples train,
+      Examples validation,
       Examples test,
       CompressionConfig config,
       List<TrainingListener> listeners,
@@ -75,27 +79,48 @@ public final class Compression {
     for (TrainingListener l : listeners) {
       trainer.addListener(l);
     }
+    PosteriorPath.Recorder recorder =
+        new PosteriorPath.Recorder(validation != null ? validation : train, config);
+    trainer.addListener(recorder);
     Posterior posterior = trainer.train(cancelled);
-    return new Result(posterior, report(posterior, start, train, test, config));
+    PosteriorPath path = recorder.path(posterior);
+    return new Result(posterior, path, report(path, start, train, validation, test, config));
   }
 
-  /** Prunes {@code posterior} by {@code config}'s rule, fine-tunes, scores and compares. */
+  /**
+   * Chooses the network to deliver from {@code path} by {@code config}'s rule (the quality budget
+   * searches the path; a target size or a threshold prunes the nearest snapshot or the final
+   * posterior), fine-tunes, scores and compares.
+   *
+   * @param validation judges the candidates; the training examples do when null
+   */
   public static CompressionReport report(
-      Posterior posterior,
+      PosteriorPath path,
       DenseNetwork start,
       Examples train,
+      Examples validation,
       Examples test,
       CompressionConfig config) {
-    PruningResult pruning =
-        Pruner.prune(
-            posterior, config.pruning(), config.pruneNodes(), config.selectInputs(), config.seed());
+    if (test == null) {
+      throw new InvalidInputException("the report needs test examples");
+    }
+    Posterior posterior = path.posterior();
+    PathSearch.Delivery delivery = PathSearch.deliver(path, start, train, validation, config);
+    PruningResult pruning = withMonteCarlo(delivery.pruning(), delivery.source(), config.seed());
+    if (!delivery.upload()) {
+      pruning = Pruner.withRule(pruning, config.pruning());
+    }
     double[] sd = posterior.targetSd;
     Examples prunedTrain = train.selectColumns(pruning.keptInputs());
     Examples prunedTest = test.selectColumns(pruning.keptInputs());
-    Scores before = Evaluator.score(pruning.network(), prunedTest, config.noiseSd(), sd);
-    DenseNetwork deployed = fineTune(pruning.network(), prunedTrain, config);
+    DenseNetwork deployed = delivery.network();
+    Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
+    Scores before =
+        delivery.upload()
+            ? uploaded
+            : Evaluator.score(pruning.network(), prunedTest, config.noiseSd(), sd);
     Scores after =
-        config.fineTuneEpochs() > 0
+        config.fineTuneEpochs() > 0 && !delivery.upload()
             ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
             : before;
     DenseNetwork magnitude = magnitudeBaseline(start, pruning);
@@ -104,7 +129,6 @@ public final class Compression {
     Scores average =
         Evaluator.modelAverage(
             posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd());
-    Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
     return new CompressionReport(
         deployed,
         pruning,
@@ -122,7 +146,27 @@ public final class Compression {
         Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols()),
         posterior.lambda(),
         posterior.history(),
-        provenance(config, train));
+        provenance(config, train),
+        delivery.budget(),
+        delivery.path());
+  }
+
+  private static PruningResult withMonteCarlo(PruningResult p, Posterior source, long seed) {
+    if (!p.nodePipsMonteCarlo().isEmpty() || p.keptNodes().isEmpty()) {
+      return p;
+    }
+    return new PruningResult(
+        p.network(),
+        p.keptInputs(),
+        p.keptNodes(),
+        p.maskedNetwork(),
+        p.keptWeights(),
+        p.totalWeights(),
+        p.inputPips(),
+        p.nodePips(),
+        Pruner.monteCarloNodePips(source, seed),
+        p.layers(),
+        p.rule());
   }
 
   /** A new rule on a finished posterior: no training, no fine-tuning. */

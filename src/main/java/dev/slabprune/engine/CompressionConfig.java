@@ -165,11 +165,12 @@ public record CompressionConfig(
 
   /**
    * The defaults of ALGORITHM.md §5 (sigma0 = 1, tau = 0.5, batch 128, Adam 1e-3, automatic lambda,
-   * K = 30) with the median-model rule, node and input pruning, and 3 fine-tuning epochs of the
-   * pruned network so that it matches the model average; and ours, chosen by measurement across
-   * regimes (docs/method.md): inclusion logits started by magnitude rank with a step size of 1e-2,
-   * the KL weight annealed from 1e-3 to 1 over 3,000 steps, and the posterior's stopping rule (5%
-   * undecided, density settled over 5 epochs) within the epoch cap.
+   * K = 30) with the quality budget (the smallest network on the training path within one accuracy
+   * point or 5% RMSE of the reference, ALGORITHM.md §9), node and input pruning, and 3 fine-tuning
+   * epochs of the pruned network so that it matches the model average; and ours, chosen by
+   * measurement across regimes (docs/method.md): inclusion logits started by magnitude rank with a
+   * step size of 1e-2, the KL weight annealed from 1e-3 to 1 over 3,000 steps, and the posterior's
+   * stopping rule (5% undecided, density settled over 5 epochs) within the epoch cap.
    */
   public static CompressionConfig defaults() {
     return new CompressionConfig(
@@ -180,7 +181,7 @@ public record CompressionConfig(
         1.0,
         0.5,
         30,
-        PruningRule.median(),
+        PruningRule.QualityBudget.defaults(),
         true,
         true,
         3,

@@ -28,6 +28,9 @@ import java.util.List;
  * @param lambda prior inclusion probability used
  * @param history per-epoch ELBO, KL, NLL, density and validation metric
  * @param provenance configuration, data hash, library versions, platform
+ * @param budget how the delivered network stands against the quality budget (ours)
+ * @param path the networks evaluated along training: the median model of every epoch end, the
+ *     fine-tuned upload (epoch 0) and the fine-tuned candidates, by epoch then weights
  */
 public record CompressionReport(
     DenseNetwork network,
@@ -46,4 +49,6 @@ public record CompressionReport(
     double prunedLatencyMicros,
     double lambda,
     List<EpochSummary> history,
-    Provenance provenance) {}
+    Provenance provenance,
+    BudgetResult budget,
+    List<PathPoint> path) {}

@@ -24,6 +24,87 @@ public final class Pruner {
    */
   public static PruningResult prune(
       Posterior post, PruningRule rule, boolean pruneNodes, boolean selectInputs, long seed) {
+    return prune(post, rule, pruneNodes, selectInputs, seed, true);
+  }
+
+  /**
+   * As {@link #prune(Posterior, PruningRule, boolean, boolean, long)}; without {@code monteCarlo}
+   * the Monte Carlo node PIPs are left empty (the path's many candidates do not need them). A
+   * target size ({@link PruningRule.TargetWeights}, {@link PruningRule.TargetDensity}) is met
+   * within the weights that lose every live path: the top-k grows until that many survive.
+   */
+  static PruningResult prune(
+      Posterior post,
+      PruningRule rule,
+      boolean pruneNodes,
+      boolean selectInputs,
+      long seed,
+      boolean monteCarlo) {
+    long total = totalWeights(post);
+    long target = -1;
+    if (rule instanceof PruningRule.TargetWeights t) {
+      target = Math.min(t.weights(), total);
+    } else if (rule instanceof PruningRule.TargetDensity d) {
+      target = d.weights(total);
+    }
+    if (target < 0) {
+      PruningRule applied = rule instanceof PruningRule.QualityBudget ? PruningRule.median() : rule;
+      PruningResult r = pruneOnce(post, applied, pruneNodes, selectInputs, seed, monteCarlo);
+      return withRule(r, rule);
+    }
+    // Weights between nodes that lose every live path go too: ask for more until `target` stay.
+    long ask = target;
+    PruningResult r = null;
+    long previous = -1;
+    int stalls = 0;
+    for (int round = 0; round < 32; round++) {
+      r =
+          pruneOnce(
+              post, new PruningRule.TargetWeights(ask), pruneNodes, selectInputs, seed, false);
+      if (r.keptWeights() >= target || ask >= total) {
+        break;
+      }
+      // weights added to dead ends do not count: ask for more each time nothing was gained
+      stalls = r.keptWeights() > previous ? 0 : Math.min(stalls + 1, 20);
+      previous = r.keptWeights();
+      ask = Math.min(total, ask + (Math.max(1, target - r.keptWeights()) << stalls));
+    }
+    if (monteCarlo) {
+      r = pruneOnce(post, new PruningRule.TargetWeights(ask), pruneNodes, selectInputs, seed, true);
+    }
+    return withRule(r, rule);
+  }
+
+  static PruningResult withRule(PruningResult r, PruningRule rule) {
+    return new PruningResult(
+        r.network(),
+        r.keptInputs(),
+        r.keptNodes(),
+        r.maskedNetwork(),
+        r.keptWeights(),
+        r.totalWeights(),
+        r.inputPips(),
+        r.nodePips(),
+        r.nodePipsMonteCarlo(),
+        r.layers(),
+        rule);
+  }
+
+  static long totalWeights(Posterior post) {
+    long total = 0;
+    for (int l = 0; l < post.layers(); l++) {
+      total += (long) post.widths[l] * post.widths[l + 1];
+    }
+    return total;
+  }
+
+  private static PruningResult pruneOnce(
+      Posterior post,
+      PruningRule rule,
+      boolean pruneNodes,
+      boolean selectInputs,
+      long seed,
+      boolean monteCarlo) {
     int layers = post.layers();
     int[] widths = post.widths;
     boolean[][] keep = weightMask(post, rule);
@@ -55,7 +136,7 @@ public final class Pruner {
         }
       }
     }
-    List<double[]> nodeMc = monteCarloNodePips(post, seed);
+    List<double[]> nodeMc = monteCarlo ? monteCarloNodePips(post, seed) : List.of();
 
     // alive[l][j]: node j of level l (0 = inputs, layers = outputs) is kept
     boolean[][] alive = new boolean[layers + 1][];
@@ -268,48 +349,53 @@ public final class Pruner {
       }
     }
     if (rule instanceof PruningRule.TargetWeights target) {
-      long total = 0;
-      for (int l = 0; l < layers; l++) {
-        total += (long) post.widths[l] * post.widths[l + 1];
-      }
-      long k = Math.min(target.weights(), total);
-      long[] order = new long[(int) total];
+      long total = totalWeights(post);
+      int k = (int) Math.min(target.weights(), total);
       float[] vs = new float[(int) total];
       int p = 0;
       for (int l = 0; l < layers; l++) {
         int count = post.widths[l] * post.widths[l + 1];
-        int out = post.widths[l + 1];
         for (int i = 0; i < count; i++) {
-          // rank by log(phi_w), plus log(phi_gate) of the row's node gate when there are gates
-          vs[p] =
-              post.gates == null
-                  ? post.v[l][i]
-                  : (float)
-                      (SlabMath.logPhi(post.v[l][i]) + SlabMath.logPhi(post.gates[l][i / out]));
-          order[p] = ((long) l << 32) | i;
-          p++;
+          vs[p++] = rankScore(post, l, i);
         }
       }
-      Integer[] idx = new Integer[(int) total];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = i;
+      float[] sorted = vs.clone();
+      Arrays.sort(sorted);
+      float kth = sorted[sorted.length - k];
+      long above = 0;
+      for (float x : sorted) {
+        if (x > kth) {
+          above++;
+        }
       }
-      Arrays.sort(
-          idx,
-          (a, b) ->
-              a.equals(b)
-                  ? 0
-                  : vs[a] != vs[b] ? Float.compare(vs[b], vs[a]) : Integer.compare(a, b));
+      // strictly above the k-th largest first, then ties at it in order of position
+      long ties = k - above;
+      p = 0;
       for (int l = 0; l < layers; l++) {
         int count = post.widths[l] * post.widths[l + 1];
-        Arrays.fill(keep[l], 0, count, false);
-      }
-      for (int r = 0; r < k; r++) {
-        long code = order[idx[r]];
-        keep[(int) (code >>> 32)][(int) code] = true;
+        for (int i = 0; i < count; i++) {
+          float x = vs[p++];
+          boolean in = x > kth || (x == kth && ties > 0);
+          if (x == kth && ties > 0) {
+            ties--;
+          }
+          keep[l][i] = in;
+        }
       }
     }
     return keep;
+  }
+
+  /**
+   * A weight's rank for a target size: its inclusion logit, or with node gates log(phi_w) plus
+   * log(phi_gate) of its row's gate, so that a weight behind an unlikely gate ranks low.
+   */
+  private static float rankScore(Posterior post, int l, int i) {
+    if (post.gates == null) {
+      return post.v[l][i];
+    }
+    int out = post.widths[l + 1];
+    return (float) (SlabMath.logPhi(post.v[l][i]) + SlabMath.logPhi(post.gates[l][i / out]));
   }
 
   /**

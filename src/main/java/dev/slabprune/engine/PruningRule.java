@@ -28,6 +28,65 @@ public sealed interface PruningRule {
     }
   }
 
+  /**
+   * Keep {@code density} of the weights (a fraction in (0, 1]), the most probable: {@link
+   * TargetWeights} of {@code round(density * weights)}, at least one.
+   */
+  record TargetDensity(double density) implements PruningRule {
+    public TargetDensity {
+      if (!(density > 0 && density <= 1)) {
+        throw new InvalidInputException("the target density must lie in (0, 1], got " + density);
+      }
+    }
+
+    /** The number of weights this density keeps of {@code total}. */
+    public long weights(long total) {
+      return Math.max(1, Math.round(density * total));
+    }
+  }
+
+  /**
+   * The smallest network on the training path whose fine-tuned validation score stays within a
+   * quality budget of the reference (ours, ALGORITHM.md §9): accuracy may drop by at most {@code
+   * maxAccuracyDrop} (a fraction: 0.01 is one point) for classification; the RMSE may grow by at
+   * most the fraction {@code maxRelativeRmseIncrease} for regression. Pruning a single posterior by
+   * this rule gives the median model.
+   */
+  record QualityBudget(double maxAccuracyDrop, double maxRelativeRmseIncrease)
+      implements PruningRule {
+    public static final double DEFAULT_ACCURACY_DROP = 0.01;
+    public static final double DEFAULT_RELATIVE_RMSE_INCREASE = 0.05;
+
+    public QualityBudget {
+      if (!(maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
+        throw new InvalidInputException(
+            "maxAccuracyDrop must lie in [0, 1], got " + maxAccuracyDrop);
+      }
+      if (!(maxRelativeRmseIncrease >= 0 && maxRelativeRmseIncrease <= 100)) {
+        throw new InvalidInputException(
+            "maxRelativeRmseIncrease must lie in [0, 100], got " + maxRelativeRmseIncrease);
+      }
+    }
+
+    /** One accuracy point, or 5% of the RMSE. */
+    public static QualityBudget defaults() {
+      return new QualityBudget(DEFAULT_ACCURACY_DROP, DEFAULT_RELATIVE_RMSE_INCREASE);
+    }
+
+    /** The worst validation score still within the budget of {@code reference}. */
+    public double limit(double reference, boolean classification) {
+      return classification
+          ? reference - maxAccuracyDrop
+          : reference * (1 + maxRelativeRmseIncrease);
+    }
+
+    /** Whether {@code score} is at least as good as {@code limit}. */
+    public static boolean within(double score, double limit, boolean classification) {
+      double slack = 1e-9 * Math.max(1, Math.abs(limit));
+      return classification ? score >= limit - slack : score <= limit + slack;
+    }
+  }
+
   /** Keep everything: the returned network is the posterior mean of the slab, unpruned. */
   record None() implements PruningRule {}
 

@@ -19,6 +19,12 @@ public interface TrainingListener {
     return false;
   }
 
+  /**
+   * After every epoch, after {@link #onEpochEnd}: {@code posterior} copies the current posterior
+   * (what pruning needs, at this epoch), for listeners that keep the path of prunable networks.
+   */
+  default void onPosterior(EpochSummary summary, Supplier<Posterior> posterior) {}
+
   /** Every {@link CompressionConfig#stepEventInterval()} steps. */
   default void onSteps(StepProgress progress) {}
 

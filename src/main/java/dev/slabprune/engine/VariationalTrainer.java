@@ -446,6 +446,7 @@ public final class VariationalTrainer {
     }
     for (TrainingListener listener : listeners) {
       listener.onEpochEnd(summary, this::checkpoint);
+      listener.onPosterior(summary, this::posterior);
     }
     for (TrainingListener listener : listeners) {
       stopRequested |= listener.stopAfterEpoch(summary);

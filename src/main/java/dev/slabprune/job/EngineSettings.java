@@ -10,8 +10,13 @@ import java.util.List;
  * are those of {@link JobSetting}.
  *
  * @param priorInclusion a number in (0, 1), or the string {@code auto}
- * @param threshold keep what has inclusion probability above this; default 0.5
- * @param targetWeights keep this many weights, the most probable; excludes {@code threshold}
+ * @param threshold keep what has inclusion probability above this (the median model at 0.5);
+ *     excludes the other rules
+ * @param targetWeights keep this many weights, the most probable; excludes the other rules
+ * @param targetDensity keep this share of the weights, the most probable; excludes the other rules
+ * @param maxAccuracyDrop without a rule, the smallest network on the path whose validation accuracy
+ *     is at most this much (a fraction) below the reference is delivered; default 0.01
+ * @param maxRelativeRmseIncrease the same for a regression's RMSE, as a share; default 0.05
  */
 public record EngineSettings(
     Integer epochs,
@@ -27,11 +32,15 @@ public record EngineSettings(
     Boolean selectInputs,
     Integer fineTuneEpochs,
     Integer earlyStoppingPatience,
-    Double noiseSd) {
+    Double noiseSd,
+    Double targetDensity,
+    Double maxAccuracyDrop,
+    Double maxRelativeRmseIncrease) {
 
   public static final EngineSettings DEFAULTS =
       new EngineSettings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null);
 
   /**
    * The most variational steps a job gets when it does not choose its epochs. A cap: the engine's
@@ -57,10 +66,6 @@ public record EngineSettings(
   RunSettings resolve(int trainRows, int maxEpochs) {
     int batch = batchSize != null ? batchSize : JobSetting.BATCH_SIZE.defaultInt();
     int resolvedEpochs = epochs != null ? epochs : defaultEpochs(trainRows, batch, maxEpochs);
-    Double rule = threshold;
-    if (threshold == null && targetWeights == null) {
-      rule = JobSetting.THRESHOLD.defaultDouble();
-    }
     return new RunSettings(
         resolvedEpochs,
         batch,
@@ -71,7 +76,7 @@ public record EngineSettings(
         slabSd != null ? slabSd : JobSetting.SLAB_SD.defaultDouble(),
         temperature != null ? temperature : JobSetting.TEMPERATURE.defaultDouble(),
         evaluationSamples != null ? evaluationSamples : JobSetting.EVALUATION_SAMPLES.defaultInt(),
-        rule,
+        threshold,
         targetWeights,
         pruneNodes != null ? pruneNodes : JobSetting.PRUNE_NODES.defaultBoolean(),
         selectInputs != null ? selectInputs : JobSetting.SELECT_INPUTS.defaultBoolean(),
@@ -79,7 +84,12 @@ public record EngineSettings(
         earlyStoppingPatience != null
             ? earlyStoppingPatience
             : JobSetting.EARLY_STOPPING_PATIENCE.defaultInt(),
-        noiseSd != null ? noiseSd : JobSetting.NOISE_SD.defaultDouble());
+        noiseSd != null ? noiseSd : JobSetting.NOISE_SD.defaultDouble(),
+        targetDensity,
+        maxAccuracyDrop != null ? maxAccuracyDrop : JobSetting.MAX_ACCURACY_DROP.defaultDouble(),
+        maxRelativeRmseIncrease != null
+            ? maxRelativeRmseIncrease
+            : JobSetting.MAX_RELATIVE_RMSE_INCREASE.defaultDouble());
   }
 
   static int defaultEpochs(int trainRows, int batchSize, int maxEpochs) {

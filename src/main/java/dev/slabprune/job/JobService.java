@@ -12,6 +12,7 @@ import dev.slabprune.dataset.DatasetView;
 import dev.slabprune.dataset.format.Task;
 import dev.slabprune.engine.OutputKind;
 import dev.slabprune.engine.Posterior;
+import dev.slabprune.engine.PosteriorPath;
 import dev.slabprune.job.queue.JobQueue;
 import dev.slabprune.job.queue.QueueProperties;
 import dev.slabprune.job.result.InclusionProbabilities;
@@ -93,7 +94,10 @@ public class JobService {
     DatasetView dataset = datasets.get(owner, request.datasetId());
     DatasetSummaryView data = dataset.summary();
 
-    double validation = request.validationFraction() == null ? 0.1 : request.validationFraction();
+    double validation =
+        request.validationFraction() == null
+            ? defaultValidationFraction(data.rows())
+            : request.validationFraction();
     double test = request.testFraction() == null ? 0.2 : request.testFraction();
     if (!(validation >= 0 && validation <= 0.5)) {
       errors.add(
@@ -224,7 +228,8 @@ public class JobService {
   /** The weight inclusion probabilities of one layer, {@code [inputs, outputs]}, as NPY. */
   public byte[] weightPips(Owner owner, UUID id, int layer) {
     Posterior posterior =
-        Posterior.fromBytes(artifacts.readAllBytes(result(owner, id).posteriorSha256()));
+        PosteriorPath.fromBytes(artifacts.readAllBytes(result(owner, id).posteriorSha256()))
+            .posterior();
     int[] widths = posterior.architecture();
     if (layer < 0 || layer >= widths.length - 1) {
       throw new BadInputException(
@@ -240,11 +245,24 @@ public class JobService {
     return artifacts.get(result(owner, id).prunedSha256());
   }
 
+  /** Validation rows the quality budget wants at least, where the data allow. */
+  static final int MIN_VALIDATION_ROWS = 200;
+
+  /**
+   * The validation share of a job that does not choose it: 10%, or enough for {@link
+   * #MIN_VALIDATION_ROWS} rows on small data, at most 25%. The quality budget is judged on these
+   * rows; one accuracy point on 60 rows is less than one row.
+   */
+  static double defaultValidationFraction(int rows) {
+    return Math.max(0.1, Math.min(0.25, (double) MIN_VALIDATION_ROWS / Math.max(1, rows)));
+  }
+
   /**
    * Queues a re-pruning of a finished job's posterior: a job of its own, run by a worker, that
    * prunes by another rule, fine-tunes and reports, without training.
    *
-   * @throws BadInputException unless exactly one of threshold and targetWeights is given, in range
+   * @throws BadInputException unless exactly one rule is given (threshold, targetWeights,
+   *     targetDensity, or a budget), in range
    * @throws ConflictException while the job has no result, or once its model or dataset is deleted
    */
   public JobView reprune(Owner owner, UUID id, PruningRequest request) {
@@ -270,6 +288,11 @@ public class JobService {
         ran.repruned(
             request.threshold(),
             request.targetWeights(),
+            request.targetDensity(),
+            request.maxAccuracyDrop() != null ? request.maxAccuracyDrop() : ran.maxAccuracyDrop(),
+            request.maxRelativeRmseIncrease() != null
+                ? request.maxRelativeRmseIncrease()
+                : ran.maxRelativeRmseIncrease(),
             request.pruneNodes() != null ? request.pruneNodes() : ran.pruneNodes(),
             request.selectInputs() != null ? request.selectInputs() : ran.selectInputs(),
             request.fineTuneEpochs() != null ? request.fineTuneEpochs() : ran.fineTuneEpochs());

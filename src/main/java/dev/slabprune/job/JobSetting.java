@@ -30,11 +30,27 @@ public enum JobSetting {
       false,
       30,
       EngineSettings::evaluationSamples),
-  /** The rule's default: used when neither it nor {@code targetWeights} is given. */
-  THRESHOLD("threshold", Type.NUMBER, 0, true, 1, true, 0.5, EngineSettings::threshold),
+  /** A rule of its own: without a rule, the quality budget chooses from the path. */
+  THRESHOLD("threshold", Type.NUMBER, 0, true, 1, true, null, EngineSettings::threshold),
   /** No upper bound: asking for more weights than the network has keeps them all. */
   TARGET_WEIGHTS(
       "targetWeights", Type.INTEGER, 1, false, null, false, null, EngineSettings::targetWeights),
+  /** A share of the weights, the most probable: a rule of its own. */
+  TARGET_DENSITY(
+      "targetDensity", Type.NUMBER, 0, true, 1, false, null, EngineSettings::targetDensity),
+  /** The quality budget of a classification: accuracy lost at most, 0.01 = one point. */
+  MAX_ACCURACY_DROP(
+      "maxAccuracyDrop", Type.NUMBER, 0, false, 1, false, 0.01, EngineSettings::maxAccuracyDrop),
+  /** The quality budget of a regression: relative RMSE gained at most, 0.05 = 5%. */
+  MAX_RELATIVE_RMSE_INCREASE(
+      "maxRelativeRmseIncrease",
+      Type.NUMBER,
+      0,
+      false,
+      100,
+      false,
+      0.05,
+      EngineSettings::maxRelativeRmseIncrease),
   PRUNE_NODES("pruneNodes", Type.BOOLEAN, null, false, null, false, true, s -> s.pruneNodes()),
   SELECT_INPUTS(
       "selectInputs", Type.BOOLEAN, null, false, null, false, true, s -> s.selectInputs()),
@@ -218,10 +234,15 @@ public enum JobSetting {
                   + " on this service (slabprune.jobs.max-epochs), was "
                   + settings.epochs()));
     }
-    if (settings.threshold() != null && settings.targetWeights() != null) {
+    int rules =
+        (settings.threshold() != null ? 1 : 0)
+            + (settings.targetWeights() != null ? 1 : 0)
+            + (settings.targetDensity() != null ? 1 : 0);
+    if (rules > 1) {
       errors.add(
           new BadInputException.Violation(
-              prefix + TARGET_WEIGHTS.json, "give either threshold or targetWeights, not both"));
+              prefix + (settings.targetWeights() != null ? TARGET_WEIGHTS : TARGET_DENSITY).json,
+              "give at most one of threshold, targetWeights and targetDensity"));
     }
     return errors;
   }

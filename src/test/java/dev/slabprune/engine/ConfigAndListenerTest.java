@@ -17,7 +17,7 @@ class ConfigAndListenerTest {
     assertThat(c.temperature()).isEqualTo(0.5);
     assertThat(c.evaluationSamples()).isEqualTo(30);
     assertThat(c.priorInclusion().auto()).isTrue();
-    assertThat(c.pruning()).isEqualTo(new PruningRule.Threshold(0.5));
+    assertThat(c.pruning()).isEqualTo(PruningRule.QualityBudget.defaults());
   }
 
   @Test

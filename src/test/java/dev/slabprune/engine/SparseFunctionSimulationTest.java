@@ -48,6 +48,8 @@ class SparseFunctionSimulationTest {
             .fineTuneEpochs(1)
             .evaluationSamples(10)
             .seed(2020)
+            // the method's own selection: the median model of the final posterior
+            .pruning(PruningRule.median())
             .build();
     long t0 = System.nanoTime();
     Compression.Result result =

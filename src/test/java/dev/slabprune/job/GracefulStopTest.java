@@ -146,7 +146,8 @@ class GracefulStopTest {
             .id();
     EngineSettings settings =
         new EngineSettings(
-            400, 16, null, null, null, null, 5, null, null, null, null, 1, null, null);
+            400, 16, null, null, null, null, 5, null, null, null, null, 1, null, null, null, null,
+            null);
     return new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false);
   }
 

@@ -96,6 +96,17 @@ class JobFlowTest {
 
     Map<?, ?> report =
         http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class);
+    // the quality budget chose the delivered network from the path, both in the report
+    Map<?, ?> budget = (Map<?, ?>) report.get("budget");
+    assertThat(budget.get("metric")).isEqualTo("accuracy");
+    assertThat(budget.get("maxAccuracyDrop")).isEqualTo(0.01);
+    List<?> path = (List<?>) report.get("path");
+    assertThat(path).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(path)
+        .filteredOn(p -> Boolean.TRUE.equals(((Map<?, ?>) p).get("delivered")))
+        .hasSize(1);
+    assertThat(((Number) ((Map<?, ?>) budget.get("delivered")).get("weights")).longValue())
+        .isEqualTo(keptWeights(report));
     Map<?, ?> pruned = (Map<?, ?>) ((Map<?, ?>) report.get("scores")).get("pruned");
     double statedAccuracy = ((Number) pruned.get("accuracy")).doubleValue();
     ResponseEntity<byte[]> artifact =

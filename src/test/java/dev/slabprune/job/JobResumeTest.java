@@ -79,7 +79,9 @@ class JobResumeTest {
                     new DatasetService.Part("data.csv", () -> new ByteArrayInputStream(csv))))
             .id();
     EngineSettings settings =
-        new EngineSettings(8, 64, null, null, null, null, 5, null, null, null, null, 1, null, null);
+        new EngineSettings(
+            8, 64, null, null, null, null, 5, null, null, null, null, 1, null, null, null, null,
+            null);
     JobRequest request = new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false);
 
     UUID interrupted = jobs.create(owner, request).id();

@@ -196,14 +196,18 @@ class JobSettingTest {
             (Boolean) fields.get("selectInputs"),
             (Integer) fields.get("fineTuneEpochs"),
             (Integer) fields.get("earlyStoppingPatience"),
-            (Double) fields.get("noiseSd"));
+            (Double) fields.get("noiseSd"),
+            (Double) fields.get("targetDensity"),
+            (Double) fields.get("maxAccuracyDrop"),
+            (Double) fields.get("maxRelativeRmseIncrease"));
     assertThat(settings.violations(MAX_EPOCHS)).as("%s = %s", setting.json(), value).isEmpty();
     return settings.resolve(1_000, MAX_EPOCHS);
   }
 
   private static EngineSettings withEpochs(int epochs) {
     return new EngineSettings(
-        epochs, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        epochs, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   @SuppressWarnings("unchecked")

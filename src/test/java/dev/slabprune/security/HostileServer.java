@@ -73,7 +73,7 @@ final class HostileServer {
                     dataset,
                     new EngineSettings(
                         2, null, null, null, null, null, null, null, null, null, null, null, null,
-                        null),
+                        null, null, null, null),
                     null,
                     null,
                     1L,

@@ -17,6 +17,10 @@ import java.util.UUID;
  *     only in re-prunings stored before re-pruning became a job of its own
  * @param history per-epoch figures of the training that made the posterior
  * @param warnings where the pruned network falls short, or nothing was pruned, in words
+ * @param budget how the delivered network stands against the quality budget; null in results stored
+ *     before the service kept a budget
+ * @param path the networks evaluated along training, by epoch then weights, the delivered one
+ *     flagged; empty in results stored before the service kept a path
  */
 public record JobReport(
     UUID jobId,
@@ -29,7 +33,78 @@ public record JobReport(
     Double priorInclusion,
     List<Epoch> history,
     Provenance provenance,
-    List<String> warnings) {
+    List<String> warnings,
+    Budget budget,
+    List<PathEntry> path) {
+
+  public JobReport {
+    path = path == null ? List.of() : path;
+  }
+
+  /**
+   * The quality budget and the network delivered within it.
+   *
+   * @param metric {@code accuracy} or {@code rmse}, on the validation split
+   * @param maxAccuracyDrop accuracy lost at most, a fraction (0.01 = one point); null for
+   *     regression
+   * @param maxRelativeRmseIncrease RMSE gained at most, a fraction; null for classification
+   * @param reference the validation score the budget is measured against
+   * @param referenceSource {@code upload}, or {@code largest-candidate}: the largest median model
+   *     on the path, trained and fine-tuned on the training split alone as every candidate is, when
+   *     that scores worse than the upload
+   * @param limit the worst validation score still within the budget
+   * @param met whether the delivered network is within the budget
+   * @param delivered the delivered network's point on the path
+   * @param advice when not met, what to try, in a sentence; null otherwise
+   * @param uploadScore the upload's validation score
+   * @param largestCandidateScore the largest candidate's validation score
+   * @param pathSeconds spent recording the path at epoch ends
+   * @param searchSeconds spent pruning, fine-tuning and scoring candidates at the end
+   * @param candidatesFineTuned candidates fine-tuned and scored, the largest one included
+   */
+  public record Budget(
+      String metric,
+      Double maxAccuracyDrop,
+      Double maxRelativeRmseIncrease,
+      Double reference,
+      String referenceSource,
+      Double limit,
+      boolean met,
+      PathEntry delivered,
+      String advice,
+      Double uploadScore,
+      Double largestCandidateScore,
+      Double pathSeconds,
+      Double searchSeconds,
+      int candidatesFineTuned) {}
+
+  /**
+   * One network on the path.
+   *
+   * @param epoch the epoch whose posterior it was pruned from; 0 for the uploaded network
+   * @param weights non-zero weights kept
+   * @param nodes hidden nodes kept, per hidden layer
+   * @param inputs input features kept
+   * @param density weights kept over the network's weights
+   * @param validationScore accuracy or RMSE on the validation split
+   * @param fineTuned whether it was fine-tuned before it was scored
+   * @param withinBudget whether its score stays within the budget
+   * @param delivered whether it is the delivered network
+   * @param source {@code posterior} (the most probable weights of the posterior at {@code epoch}),
+   *     {@code magnitude} (the upload's largest weights, at the size of a posterior candidate) or
+   *     {@code upload} (the uploaded network itself)
+   */
+  public record PathEntry(
+      int epoch,
+      long weights,
+      List<Integer> nodes,
+      int inputs,
+      double density,
+      Double validationScore,
+      boolean fineTuned,
+      boolean withinBudget,
+      boolean delivered,
+      String source) {}
 
   /**
    * What was kept and cut.
@@ -55,8 +130,9 @@ public record JobReport(
    *
    * @param threshold set for {@code threshold}
    * @param targetWeights set for {@code targetWeights}
+   * @param targetDensity set for {@code targetDensity}
    */
-  public record Rule(RuleKind kind, Double threshold, Long targetWeights) {}
+  public record Rule(RuleKind kind, Double threshold, Long targetWeights, Double targetDensity) {}
 
   /** How the rule chose. */
   public enum RuleKind {
@@ -64,6 +140,11 @@ public record JobReport(
     THRESHOLD,
     @JsonProperty("targetWeights")
     TARGET_WEIGHTS,
+    @JsonProperty("targetDensity")
+    TARGET_DENSITY,
+    /** The smallest network on the path within the quality budget. */
+    @JsonProperty("budget")
+    BUDGET,
     @JsonProperty("none")
     NONE
   }

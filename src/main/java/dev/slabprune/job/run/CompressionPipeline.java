@@ -8,6 +8,7 @@ import dev.slabprune.engine.CompressionConfig;
 import dev.slabprune.engine.CompressionReport;
 import dev.slabprune.engine.InvalidInputException;
 import dev.slabprune.engine.Posterior;
+import dev.slabprune.engine.PosteriorPath;
 import dev.slabprune.engine.Provenance;
 import dev.slabprune.engine.TrainingCancelledException;
 import dev.slabprune.engine.TrainingDivergedException;
@@ -139,7 +140,8 @@ public class CompressionPipeline {
       throw refused(e);
     }
     progress.phase(Progress.Phase.WRITING);
-    Artifact posterior = artifacts.store(result.posterior().toBytes(), "application/octet-stream");
+    // The posterior with the path's snapshots: re-pruning chooses from the same path.
+    Artifact posterior = artifacts.store(result.path().toBytes(), "application/octet-stream");
     try {
       return finish(
           job,
@@ -157,8 +159,9 @@ public class CompressionPipeline {
   }
 
   /**
-   * Prunes the posterior of the job's source again by the job's rule, then fine-tunes and reports
-   * as a compression does: no training.
+   * Chooses again from the path of the job's source by the job's rule (the nearest posterior
+   * snapshot for a size, the path search for a budget), then fine-tunes and reports as a
+   * compression does: no training.
    */
   public Output reprune(ClaimedJob job, JobParameters parameters, JobContext context) {
     ProgressReporter progress = reporter(job, context);
@@ -174,7 +177,8 @@ public class CompressionPipeline {
                             + " run; its posterior went with it.",
                         null));
     Inputs inputs = load(job, parameters, progress);
-    Posterior posterior = Posterior.fromBytes(artifacts.readAllBytes(posteriorSha));
+    PosteriorPath path = PosteriorPath.fromBytes(artifacts.readAllBytes(posteriorSha));
+    Posterior posterior = path.posterior();
     CompressionConfig config = config(parameters);
     context.checkStop();
     progress.phase(Progress.Phase.PRUNING);
@@ -182,9 +186,10 @@ public class CompressionPipeline {
     try {
       report =
           Compression.report(
-              posterior,
+              path,
               inputs.model().network(),
               inputs.splits().train(),
+              inputs.splits().validation(),
               inputs.splits().test(),
               config);
     } catch (InvalidInputException e) {

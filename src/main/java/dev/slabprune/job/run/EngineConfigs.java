@@ -27,15 +27,32 @@ public final class EngineConfigs {
         .slabSd(settings.slabSd())
         .temperature(settings.temperature())
         .evaluationSamples(settings.evaluationSamples())
-        .pruning(
-            settings.threshold() != null
-                ? new PruningRule.Threshold(settings.threshold())
-                : new PruningRule.TargetWeights(settings.targetWeights()))
+        .pruning(rule(settings))
         .pruneNodes(settings.pruneNodes())
         .selectInputs(settings.selectInputs())
         .fineTuneEpochs(settings.fineTuneEpochs())
         .earlyStoppingPatience(settings.earlyStoppingPatience())
         .noiseSd(settings.noiseSd())
         .build();
+  }
+
+  /** The settings' rule; without one, the quality budget (the defaults where a job lacks it). */
+  static PruningRule rule(RunSettings settings) {
+    if (settings.threshold() != null) {
+      return new PruningRule.Threshold(settings.threshold());
+    }
+    if (settings.targetWeights() != null) {
+      return new PruningRule.TargetWeights(settings.targetWeights());
+    }
+    if (settings.targetDensity() != null) {
+      return new PruningRule.TargetDensity(settings.targetDensity());
+    }
+    return new PruningRule.QualityBudget(
+        settings.maxAccuracyDrop() != null
+            ? settings.maxAccuracyDrop()
+            : PruningRule.QualityBudget.DEFAULT_ACCURACY_DROP,
+        settings.maxRelativeRmseIncrease() != null
+            ? settings.maxRelativeRmseIncrease()
+            : PruningRule.QualityBudget.DEFAULT_RELATIVE_RMSE_INCREASE);
   }
 }

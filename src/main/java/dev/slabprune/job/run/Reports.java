@@ -1,9 +1,11 @@
 package dev.slabprune.job.run;
 
+import dev.slabprune.engine.BudgetResult;
 import dev.slabprune.engine.CompressionReport;
 import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.engine.EpochSummary;
 import dev.slabprune.engine.LayerSummary;
+import dev.slabprune.engine.PathPoint;
 import dev.slabprune.engine.PruningResult;
 import dev.slabprune.engine.PruningRule;
 import dev.slabprune.engine.Scores;
@@ -81,7 +83,42 @@ final class Reports {
         report.lambda(),
         report.history().stream().map(Reports::epoch).toList(),
         provenance,
-        warnings(subject, report, pruning));
+        warnings(subject, report, pruning),
+        budget(report.budget()),
+        report.path().stream().map(Reports::entry).toList());
+  }
+
+  private static JobReport.Budget budget(BudgetResult b) {
+    boolean c = b.classification();
+    return new JobReport.Budget(
+        c ? "accuracy" : "rmse",
+        c ? b.budget().maxAccuracyDrop() : null,
+        c ? null : b.budget().maxRelativeRmseIncrease(),
+        finite(b.reference()),
+        b.referenceSource(),
+        finite(b.limit()),
+        b.met(),
+        entry(b.delivered()),
+        b.advice(),
+        finite(b.uploadScore()),
+        finite(b.largestCandidateScore()),
+        finite(b.pathSeconds()),
+        finite(b.searchSeconds()),
+        b.candidatesFineTuned());
+  }
+
+  private static JobReport.PathEntry entry(PathPoint p) {
+    return new JobReport.PathEntry(
+        p.epoch(),
+        p.weights(),
+        ints(p.nodes()),
+        p.inputs(),
+        p.density(),
+        finite(p.validationScore()),
+        p.fineTuned(),
+        p.withinBudget(),
+        p.delivered(),
+        p.source());
   }
 
   static InclusionProbabilities inclusionProbabilities(
@@ -143,12 +180,18 @@ final class Reports {
 
   private static JobReport.Rule rule(PruningRule rule) {
     if (rule instanceof PruningRule.Threshold t) {
-      return new JobReport.Rule(JobReport.RuleKind.THRESHOLD, t.threshold(), null);
+      return new JobReport.Rule(JobReport.RuleKind.THRESHOLD, t.threshold(), null, null);
     }
     if (rule instanceof PruningRule.TargetWeights t) {
-      return new JobReport.Rule(JobReport.RuleKind.TARGET_WEIGHTS, null, t.weights());
+      return new JobReport.Rule(JobReport.RuleKind.TARGET_WEIGHTS, null, t.weights(), null);
     }
-    return new JobReport.Rule(JobReport.RuleKind.NONE, null, null);
+    if (rule instanceof PruningRule.TargetDensity d) {
+      return new JobReport.Rule(JobReport.RuleKind.TARGET_DENSITY, null, null, d.density());
+    }
+    if (rule instanceof PruningRule.QualityBudget) {
+      return new JobReport.Rule(JobReport.RuleKind.BUDGET, null, null, null);
+    }
+    return new JobReport.Rule(JobReport.RuleKind.NONE, null, null, null);
   }
 
   static JobReport.Scores scores(Scores scores) {
@@ -174,10 +217,26 @@ final class Reports {
   private static List<String> warnings(
       Subject subject, CompressionReport report, JobReport.Pruning pruning) {
     List<String> warnings = new ArrayList<>();
+    BudgetResult budget = report.budget();
+    if (!budget.met()) {
+      warnings.add("The quality budget was not met. " + budget.advice());
+    }
+    if (budget.referenceSource().equals("largest-candidate")
+        && Math.abs(budget.uploadScore() - budget.largestCandidateScore())
+            > Math.abs(budget.limit() - budget.reference())) {
+      warnings.add(
+          String.format(
+              "The uploaded network scores %.4g on the validation split, the largest network"
+                  + " on the path, trained on the training split alone, %.4g: the upload has"
+                  + " probably seen the validation rows (its scores here are optimistic), or the"
+                  + " variational training cost it accuracy. The budget is measured against the"
+                  + " largest network on the path.",
+              budget.uploadScore(), budget.largestCandidateScore()));
+    }
     if (pruning.keptWeights() == 0) {
       warnings.add("Every weight was pruned: the network outputs constants.");
     }
-    if (pruning.nothingPruned()) {
+    if (pruning.nothingPruned() && budget.met()) {
       warnings.add(
           "Nothing was pruned: every weight and input passed the rule ("
               + describe(report.pruning().rule())
@@ -249,6 +308,12 @@ final class Reports {
     }
     if (rule instanceof PruningRule.TargetWeights t) {
       return "the " + t.weights() + " most probable weights";
+    }
+    if (rule instanceof PruningRule.TargetDensity d) {
+      return "the most probable " + d.density() + " of the weights";
+    }
+    if (rule instanceof PruningRule.QualityBudget) {
+      return "the smallest network within the quality budget";
     }
     return "keep everything";
   }

@@ -3,11 +3,13 @@ package dev.slabprune.job.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slabprune.engine.Activation;
+import dev.slabprune.engine.BudgetResult;
 import dev.slabprune.engine.CompressionReport;
 import dev.slabprune.engine.DenseLayer;
 import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.engine.LayerSummary;
 import dev.slabprune.engine.OutputKind;
+import dev.slabprune.engine.PathPoint;
 import dev.slabprune.engine.PruningResult;
 import dev.slabprune.engine.PruningRule;
 import dev.slabprune.engine.Scores;
@@ -141,6 +143,26 @@ class ReportsTest {
     assertThat(report.scores().pruned().rmse()).isNull();
   }
 
+  /** A budget met by the delivered network, as most jobs end. */
+  private static BudgetResult budget(boolean classification) {
+    PathPoint delivered =
+        new PathPoint(3, 10, new int[] {2}, 2, 0.5, 0.9, true, true, true, "posterior");
+    return new BudgetResult(
+        classification,
+        PruningRule.QualityBudget.defaults(),
+        0.9,
+        0.9,
+        0.9,
+        "upload",
+        classification ? 0.89 : 0.945,
+        true,
+        delivered,
+        null,
+        0.1,
+        0.2,
+        3);
+  }
+
   private static Scores accuracy(double accuracy) {
     return new Scores(accuracy, 0.3, 0.02, NAN, 0.5);
   }
@@ -186,8 +208,25 @@ class ReportsTest {
             PruningRule.median());
     CompressionReport engine =
         new CompressionReport(
-            network, pruning, uploaded, pruned, pruned, average, magnitude, 12, 12, 40, 40, 30, NAN,
-            2.0, 1e-4, List.of(), null);
+            network,
+            pruning,
+            uploaded,
+            pruned,
+            pruned,
+            average,
+            magnitude,
+            12,
+            12,
+            40,
+            40,
+            30,
+            NAN,
+            2.0,
+            1e-4,
+            List.of(),
+            null,
+            budget(classification),
+            List.of());
     Reports.Subject subject =
         new Reports.Subject(
             UUID.randomUUID(),

@@ -1,0 +1,240 @@
+package dev.slabprune.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The path along training, the quality budget and exact targets, on tiny seeded networks. */
+class DeliveryTest {
+
+  private static final Examples TRAIN = TestNetworks.blobs(600, 6, 3, 11);
+  private static final Examples VALID = TestNetworks.blobs(300, 6, 3, 12);
+  private static final Examples TEST = TestNetworks.blobs(300, 6, 3, 13);
+
+  /** A 6-24-12-3 network trained densely on the training rows: a well-trained upload. */
+  static DenseNetwork upload() {
+    DenseNetwork init =
+        Initialisation.kaimingUniform(
+            new int[] {6, 24, 12, 3}, Activation.RELU, OutputKind.LOGITS, 7);
+    DenseTrainer t = new DenseTrainer(init, TRAIN, 1e-2, false, 1.0, 7);
+    t.epochs(30, 32);
+    return t.network();
+  }
+
+  /** A prior so small, and steps so large, that every inclusion probability falls below 0.5. */
+  static CompressionConfig collapsing() {
+    return CompressionConfig.builder()
+        .epochs(40)
+        .batchSize(64)
+        .learningRate(5e-2)
+        .priorInclusion(PriorInclusion.of(1e-30))
+        .fineTuneEpochs(3)
+        .evaluationSamples(3)
+        .seed(5)
+        .pruning(PruningRule.QualityBudget.defaults())
+        .build();
+  }
+
+  @Test
+  void whenTheMedianModelCollapsesThePathStillDeliversANetworkWithinBudget() {
+    DenseNetwork start = upload();
+    long t0 = System.nanoTime();
+    Compression.Result result =
+        Compression.run(start, TRAIN, VALID, TEST, collapsing(), List.of(), () -> false);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    CompressionReport report = result.report();
+    BudgetResult budget = report.budget();
+
+    PathPoint lastMedian = result.path().medians().get(result.path().medians().size() - 1);
+    System.out.printf(
+        "median at the end: %d weights, %.3f; delivered %s; reference %.3f (%s), limit %.3f;"
+            + " run %.2f s, path %.3f s, search %.2f s, %d fine-tuned; test accuracy %.3f vs"
+            + " upload %.3f%n",
+        lastMedian.weights(),
+        lastMedian.validationScore(),
+        budget.delivered(),
+        budget.reference(),
+        budget.referenceSource(),
+        budget.limit(),
+        seconds,
+        budget.pathSeconds(),
+        budget.searchSeconds(),
+        budget.candidatesFineTuned(),
+        report.pruned().accuracy(),
+        report.uploaded().accuracy());
+    // the method's answer is useless: the final median model has collapsed
+    assertThat(lastMedian.validationScore()).isLessThan(budget.limit() - 0.1);
+    // the path's answer is a smaller network within budget
+    assertThat(budget.met()).isTrue();
+    assertThat(budget.advice()).isNull();
+    assertThat(budget.delivered().fineTuned()).isTrue();
+    assertThat(budget.delivered().validationScore()).isGreaterThanOrEqualTo(budget.limit());
+    assertThat(budget.delivered().weights())
+        .isGreaterThan(lastMedian.weights())
+        .isLessThan(report.pruning().totalWeights());
+    assertThat(report.pruning().keptWeights()).isEqualTo(budget.delivered().weights());
+    assertThat(report.path()).filteredOn(PathPoint::delivered).hasSize(1);
+    // the median model is recorded at every epoch where the density moved (the crossings)
+    List<EpochSummary> history = result.posterior().history();
+    List<Integer> recorded =
+        report.path().stream().filter(p -> !p.fineTuned()).map(PathPoint::epoch).toList();
+    for (int e = 1; e < history.size(); e++) {
+      double before = history.get(e - 1).density();
+      if (Math.abs(history.get(e).density() - before) > 0.05 * Math.max(before, 1e-6)) {
+        assertThat(recorded).contains(history.get(e).epoch());
+      }
+    }
+    assertThat(report.path())
+        .isSortedAccordingTo(
+            java.util.Comparator.comparingInt(PathPoint::epoch)
+                .thenComparingLong(PathPoint::weights)
+                .thenComparing(PathPoint::fineTuned));
+    // judged on validation, it holds on the test rows too
+    assertThat(report.pruned().accuracy()).isGreaterThan(report.uploaded().accuracy() - 0.03);
+  }
+
+  @Test
+  void anImpossibleBudgetIsNotMetAndSaysWhatToTry() {
+    // labels drawn by a random teacher network, uploaded as it is: every weight matters, and
+    // the upload is exact on every row, so no network on the path can match it
+    DenseNetwork teacher =
+        Initialisation.kaimingUniform(
+            new int[] {6, 24, 12, 3}, Activation.RELU, OutputKind.LOGITS, 17);
+    Examples train = teach(teacher, TRAIN);
+    Examples validation = teach(teacher, VALID);
+    DenseNetwork upload = teacher;
+    CompressionConfig config =
+        collapsing().toBuilder()
+            .epochs(10)
+            .learningRate(1e-2)
+            .pruning(new PruningRule.QualityBudget(0, 0.05))
+            .build();
+
+    CompressionReport report =
+        Compression.run(
+                upload, train, validation, teach(teacher, TEST), config, List.of(), () -> false)
+            .report();
+
+    BudgetResult budget = report.budget();
+    System.out.println(budget);
+    assertThat(budget.met()).isFalse();
+    assertThat(budget.advice()).contains("maxAccuracyDrop").contains("keep the upload");
+    // no pruned network beats the upload here, so the upload itself is delivered, unpruned
+    assertThat(budget.advice()).contains("upload itself is delivered");
+    assertThat(budget.delivered().epoch()).isZero();
+    assertThat(budget.delivered().fineTuned()).isFalse();
+    assertThat(budget.delivered().weights()).isEqualTo(report.pruning().totalWeights());
+    assertThat(report.path())
+        .filteredOn(p -> p.fineTuned() && p.weights() < report.pruning().totalWeights())
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.validationScore()).isLessThan(budget.limit()));
+  }
+
+  @Test
+  void targetsKeepThatManyWeightsGiveOrTakeTheNodesThatLoseEveryPath() {
+    Posterior post = randomPosterior(new int[] {20, 30, 10, 3}, 4);
+    long total = Pruner.totalWeights(post);
+    for (long k : new long[] {5, 40, 100, 333, 640}) {
+      PruningResult p = Pruner.prune(post, new PruningRule.TargetWeights(k), true, true, 1);
+      assertThat(p.keptWeights()).as("target %d", k).isBetween(k, k + 30);
+    }
+    PruningResult half = Pruner.prune(post, new PruningRule.TargetDensity(0.5), true, true, 1);
+    assertThat(half.keptWeights()).isBetween(total / 2, total / 2 + 30);
+    assertThat(half.rule()).isEqualTo(new PruningRule.TargetDensity(0.5));
+  }
+
+  @Test
+  void reprunesChooseFromTheStoredPathAndFineTune() {
+    DenseNetwork start = upload();
+    Compression.Result result =
+        Compression.run(start, TRAIN, VALID, TEST, collapsing(), List.of(), () -> false);
+    PosteriorPath stored = PosteriorPath.fromBytes(result.path().toBytes());
+    assertThat(stored.medians())
+        .extracting(PathPoint::epoch, PathPoint::weights, PathPoint::validationScore)
+        .isEqualTo(
+            result.path().medians().stream()
+                .map(
+                    p ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            p.epoch(), p.weights(), p.validationScore()))
+                .toList());
+    assertThat(stored.snapshotEpochs())
+        .isEqualTo(result.path().snapshotEpochs())
+        .hasSizeLessThanOrEqualTo(PosteriorPath.MAX_SNAPSHOTS);
+
+    long target = 100;
+    CompressionReport again =
+        Compression.report(
+            stored,
+            start,
+            TRAIN,
+            VALID,
+            TEST,
+            collapsing().toBuilder().pruning(new PruningRule.TargetWeights(target)).build());
+
+    PathPoint delivered = again.budget().delivered();
+    // the better of the nearest snapshot's most probable weights and the upload's largest ones
+    assertThat(again.path())
+        .filteredOn(p -> p.fineTuned() && p.weights() >= target && p.weights() <= target + 24)
+        .extracting(PathPoint::epoch, PathPoint::source)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(stored.nearest(target).epoch(), "posterior"),
+            org.assertj.core.groups.Tuple.tuple(0, "magnitude"));
+    assertThat(delivered.fineTuned()).isTrue();
+    assertThat(again.pruning().keptWeights()).isBetween(target, target + 24);
+    // a snapshot from before the collapse, not the collapsed final posterior
+    assertThat(stored.nearest(target).medianWeights()).isGreaterThanOrEqualTo(target);
+    assertThat(again.pruned().accuracy()).isGreaterThan(0.8);
+  }
+
+  /** The same rows, labelled by {@code teacher}'s most probable class. */
+  static Examples teach(DenseNetwork teacher, Examples rows) {
+    double[] out = teacher.forward(rows.features(), rows.rows());
+    int k = teacher.outputs();
+    int[] labels = new int[rows.rows()];
+    for (int r = 0; r < labels.length; r++) {
+      for (int c = 1; c < k; c++) {
+        if (out[r * k + c] > out[r * k + labels[r]]) {
+          labels[r] = c;
+        }
+      }
+    }
+    return Examples.classification(rows.features(), rows.rows(), rows.cols(), labels, k);
+  }
+
+  static Posterior randomPosterior(int[] widths, long seed) {
+    Random r = new Random(seed);
+    int layers = widths.length - 1;
+    float[][] mu = new float[layers][];
+    float[][] rho = new float[layers][];
+    float[][] v = new float[layers][];
+    Activation[] acts = new Activation[layers];
+    for (int l = 0; l < layers; l++) {
+      int size = widths[l] * widths[l + 1] + widths[l + 1];
+      mu[l] = new float[size];
+      rho[l] = new float[size];
+      v[l] = new float[size];
+      acts[l] = l + 1 < layers ? Activation.RELU : Activation.IDENTITY;
+      for (int i = 0; i < size; i++) {
+        mu[l][i] = (float) r.nextGaussian();
+        rho[l][i] = -6f;
+        v[l][i] = (float) (3 * r.nextGaussian());
+      }
+    }
+    return new Posterior(
+        widths.clone(),
+        acts,
+        OutputKind.LOGITS,
+        1e-3,
+        1.0,
+        1.0,
+        mu,
+        rho,
+        v,
+        new double[0],
+        new double[0],
+        List.of());
+  }
+}
