@@ -23,9 +23,17 @@ class DeliveryTest {
     return t.network();
   }
 
-  /** A prior so small, and steps so large, that every inclusion probability falls below 0.5. */
+  /**
+   * The reference method's training (every phi starting at 0.99, one step size, the full KL from
+   * the first step, a fixed number of epochs) with a prior so small, and steps so large, that
+   * every inclusion probability falls below 0.5.
+   */
   static CompressionConfig collapsing() {
     return CompressionConfig.builder()
+        .inclusionStart(CompressionConfig.InclusionStart.UNIFORM)
+        .inclusionLearningRate(0)
+        .klAnnealSteps(0)
+        .stopUndecided(0)
         .epochs(40)
         .batchSize(64)
         .learningRate(5e-2)
