@@ -1,0 +1,369 @@
+package dev.slabprune.bench;
+
+import dev.slabprune.dataset.format.IdxDatasetReader;
+import dev.slabprune.dataset.format.NpyDatasetReader;
+import dev.slabprune.dataset.format.ParsedDataset;
+import dev.slabprune.dataset.format.Task;
+import dev.slabprune.support.OnnxRuntimeRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The benchmark suite across regimes, run against a service over HTTP as a user would: for each
+ * case folder made by {@code bench/suite/make_uploads.py} it uploads the model and its training
+ * data, starts a job with the default settings, waits for it, downloads the delivered ONNX model
+ * and scores it and the upload on the held-out test rows in ONNX Runtime. One JSON line per case
+ * and seed on stdout, then a summary line with the bars of the issue (median over the seeds);
+ * progress goes to stderr.
+ *
+ * <pre>
+ * java -cp ... dev.slabprune.bench.Suite baseUrl=http://127.0.0.1:8183 \
+ *     dir=bench/.cache/suite cases=wine,digits seeds=1,2,3
+ * </pre>
+ */
+public final class Suite {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration POLL = Duration.ofSeconds(2);
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String base;
+  private final Duration timeout;
+
+  private Suite(String base, Duration timeout) {
+    this.base = base;
+    this.timeout = timeout;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      opts.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+    Path dir = Path.of(opts.getOrDefault("dir", "bench/.cache/suite"));
+    if (opts.containsKey("score")) {
+      // scores the ONNX files named in score= of one case folder (dir=) on its held-out rows
+      JsonNode c = JSON.readTree(dir.resolve("case.json").toFile());
+      ParsedDataset test = readTest(dir, c, c.get("kind").asString().equals("classification"));
+      for (String file : opts.get("score").split(",")) {
+        System.out.println(file + " " + score(Files.readAllBytes(dir.resolve(file)), test));
+      }
+      return;
+    }
+    List<String> cases = Arrays.asList(opts.get("cases").split(","));
+    List<String> seeds = Arrays.asList(opts.getOrDefault("seeds", "1,2,3").split(","));
+    Suite suite =
+        new Suite(
+            opts.getOrDefault("baseUrl", "http://127.0.0.1:8183"),
+            Duration.ofMinutes(Long.parseLong(opts.getOrDefault("timeoutMinutes", "120"))));
+    List<ObjectNode> lines = new ArrayList<>();
+    // seeds outermost: a cut-short run still has every case once
+    for (String seed : seeds) {
+      for (String name : cases) {
+        Path folder = dir.resolve(name + "-s" + seed);
+        if (!Files.isRegularFile(folder.resolve("case.json"))) {
+          log("skipping " + folder + ": no case.json (run bench/suite/make_uploads.py)");
+          continue;
+        }
+        ObjectNode line;
+        try {
+          line = suite.run(folder);
+        } catch (Exception e) {
+          line = JSON.createObjectNode();
+          line.put("case", name);
+          line.put("seed", Integer.parseInt(seed));
+          line.put("error", String.valueOf(e));
+        }
+        System.out.println(JSON.writeValueAsString(line));
+        System.out.flush();
+        lines.add(line);
+      }
+    }
+    System.out.println(JSON.writeValueAsString(SuiteSummary.summarise(lines)));
+  }
+
+  private ObjectNode run(Path folder) throws Exception {
+    JsonNode c = JSON.readTree(folder.resolve("case.json").toFile());
+    String name = c.get("case").asString();
+    int seed = c.get("seed").asInt();
+    boolean classification = c.get("kind").asString().equals("classification");
+    log(name + " seed " + seed + ": uploading");
+
+    JsonNode model =
+        postMultipart("/api/v1/models", Map.of(), Map.of("file", folder.resolve("model.onnx")));
+    Map<String, Path> parts = new LinkedHashMap<>();
+    c.get("upload")
+        .properties()
+        .forEach(e -> parts.put(e.getKey(), folder.resolve(e.getValue().asString())));
+    JsonNode dataset =
+        postMultipart(
+            "/api/v1/datasets",
+            Map.of("format", c.get("format").asString(), "task", c.get("kind").asString()),
+            parts);
+
+    ObjectNode request = JSON.createObjectNode();
+    request.put("modelId", model.get("id").asString());
+    request.put("datasetId", dataset.get("id").asString());
+    request.set("settings", JSON.createObjectNode());
+    request.put("seed", seed);
+    JsonNode job = send(post("/api/v1/jobs", JSON.writeValueAsString(request)), 202);
+    String id = job.get("id").asString();
+    Instant submitted = Instant.now();
+    log(name + " seed " + seed + ": job " + id);
+    String state = job.get("state").asString();
+    String lastProgress = "";
+    while (!isFinal(state)) {
+      if (Duration.between(submitted, Instant.now()).compareTo(timeout) > 0) {
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()),
+            -1);
+        throw new IllegalStateException("job " + id + " still " + state + " after " + timeout);
+      }
+      Thread.sleep(POLL.toMillis());
+      job = send(get("/api/v1/jobs/" + id), 200);
+      state = job.get("state").asString();
+      String progress = String.valueOf(job.get("progress"));
+      if (!progress.equals(lastProgress)) {
+        log(name + " seed " + seed + ": " + state + " " + progress);
+        lastProgress = progress;
+      }
+    }
+    double wallSeconds = Duration.between(submitted, Instant.now()).toMillis() / 1000.0;
+
+    ObjectNode line = JSON.createObjectNode();
+    line.put("case", name);
+    line.put("seed", seed);
+    line.put("kind", c.get("kind").asString());
+    line.put("rows", c.get("rows_upload").asInt());
+    line.set("architecture", c.get("architecture"));
+    line.put("job", id);
+    line.put("state", state.toUpperCase());
+    SuiteSummary.put(line, "job_seconds", jobSeconds(job));
+    line.put("wall_seconds", wallSeconds);
+    if (!state.equalsIgnoreCase("SUCCEEDED")) {
+      line.set("failure", job.get("failure"));
+      return line;
+    }
+    JsonNode report = send(get("/api/v1/jobs/" + id + "/report"), 200);
+    byte[] pruned = sendBytes(get("/api/v1/jobs/" + id + "/artifact"));
+    Files.write(folder.resolve("pruned.onnx"), pruned);
+    Files.writeString(folder.resolve("report.json"), JSON.writeValueAsString(report));
+
+    ParsedDataset test = readTest(folder, c, classification);
+    byte[] uploaded = Files.readAllBytes(folder.resolve("model.onnx"));
+    String metric = classification ? "accuracy" : "rmse";
+    line.put("metric", metric);
+    line.put("uploaded", score(uploaded, test));
+    line.put("pruned", score(pruned, test));
+    line.put("uploaded_training_run", c.get("upload_test_score").get(metric).asDouble());
+    JsonNode scores = report.get("scores");
+    ObjectNode split = JSON.createObjectNode();
+    for (String key :
+        List.of(
+            "uploaded", "prunedBeforeFineTuning", "pruned", "modelAverage", "magnitudeBaseline")) {
+      JsonNode s = scores.get(key);
+      split.set(key, s == null || s.isNull() ? null : s.get(metric));
+    }
+    line.set("report_test_split", split);
+    JsonNode pruning = report.get("pruning");
+    line.put("weights_kept", pruning.get("keptWeights").asLong());
+    line.put("weights_total", pruning.get("totalWeights").asLong());
+    line.put("density", pruning.get("weightDensity").asDouble());
+    line.set("nodes", pruning.get("survivingArchitecture"));
+    line.set("nodes_uploaded", pruning.get("originalArchitecture"));
+    ArrayNode perLayer = JSON.createArrayNode();
+    for (JsonNode layer : pruning.get("layers")) {
+      perLayer.add(layer.get("weightsKept").asLong());
+    }
+    line.set("weights_per_layer", perLayer);
+    int inputs = pruning.get("totalInputs").asInt();
+    TreeSet<Integer> kept = new TreeSet<>();
+    for (int i = 0; i < inputs; i++) {
+      kept.add(i);
+    }
+    for (JsonNode d : pruning.get("droppedInputs")) {
+      kept.remove(d.asInt());
+    }
+    line.put("inputs_kept", kept.size());
+    JsonNode informative = c.get("informative_inputs");
+    if (informative != null && !informative.isNull()) {
+      ArrayNode keptList = JSON.createArrayNode();
+      kept.forEach(keptList::add);
+      line.set("inputs_kept_list", keptList);
+      TreeSet<Integer> truth = new TreeSet<>();
+      informative.forEach(i -> truth.add(i.asInt()));
+      line.put("inputs_exact", kept.equals(truth));
+    }
+    JsonNode size = report.get("size");
+    line.set("latency_ratio", size.get("measuredSpeedup"));
+    line.set("uploaded_latency_us", size.get("uploadedLatencyMicros"));
+    line.set("pruned_latency_us", size.get("prunedLatencyMicros"));
+    line.set("onnx_size_ratio", report.get("artifact").get("sizeRatio"));
+    line.put("epochs", report.get("history").size());
+    JsonNode budget = report.get("budget");
+    line.set("budget_met", budget == null || budget.isNull() ? null : budget.get("met"));
+    line.put("warnings", report.get("warnings").size());
+    return line;
+  }
+
+  private static ParsedDataset readTest(Path folder, JsonNode c, boolean classification) {
+    JsonNode t = c.get("test");
+    if (c.get("format").asString().equals("idx")) {
+      return new IdxDatasetReader()
+          .read(
+              folder.resolve(t.get("images").asString()),
+              folder.resolve(t.get("labels").asString()));
+    }
+    return new NpyDatasetReader()
+        .readNpz(
+            folder.resolve(t.get("file").asString()),
+            classification ? Task.CLASSIFICATION : Task.REGRESSION);
+  }
+
+  /** Accuracy (classification) or RMSE in the target's units (regression) in ONNX Runtime. */
+  static double score(byte[] onnx, ParsedDataset test) {
+    double[] out = OnnxRuntimeRunner.run(onnx, test.x(), test.rows(), test.features());
+    int width = out.length / test.rows();
+    if (test.task() == Task.CLASSIFICATION) {
+      int correct = 0;
+      for (int r = 0; r < test.rows(); r++) {
+        int best = 0;
+        for (int k = 1; k < width; k++) {
+          if (out[r * width + k] > out[r * width + best]) {
+            best = k;
+          }
+        }
+        if (best == Integer.parseInt(test.classes().get(test.labels()[r]))) {
+          correct++;
+        }
+      }
+      return (double) correct / test.rows();
+    }
+    double sum = 0;
+    for (int r = 0; r < test.rows(); r++) {
+      double d = out[r] - test.unstandardise(test.targets()[r]);
+      sum += d * d;
+    }
+    return Math.sqrt(sum / test.rows());
+  }
+
+  private static double jobSeconds(JsonNode job) {
+    JsonNode started = job.get("startedAt");
+    JsonNode finished = job.get("finishedAt");
+    if (started == null || started.isNull() || finished == null || finished.isNull()) {
+      return Double.NaN;
+    }
+    return Duration.between(Instant.parse(started.asString()), Instant.parse(finished.asString()))
+            .toMillis()
+        / 1000.0;
+  }
+
+  private static boolean isFinal(String state) {
+    return switch (state.toUpperCase()) {
+      case "SUCCEEDED", "FAILED", "CANCELLED" -> true;
+      default -> false;
+    };
+  }
+
+  private HttpRequest.Builder get(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).GET();
+  }
+
+  private HttpRequest.Builder post(String path, String json) {
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+  }
+
+  private JsonNode postMultipart(String path, Map<String, String> fields, Map<String, Path> files)
+      throws IOException, InterruptedException {
+    String boundary = "suite" + UUID.randomUUID().toString().replace("-", "");
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      body.writeBytes(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\""
+                  + f.getKey()
+                  + "\"\r\n\r\n"
+                  + f.getValue()
+                  + "\r\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    for (Map.Entry<String, Path> f : files.entrySet()) {
+      body.writeBytes(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\""
+                  + f.getKey()
+                  + "\"; filename=\""
+                  + f.getValue().getFileName()
+                  + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
+      body.writeBytes(Files.readAllBytes(f.getValue()));
+      body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+        201);
+  }
+
+  private JsonNode send(HttpRequest.Builder request, int expected)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+    if (expected > 0 && response.statusCode() != expected) {
+      throw new IllegalStateException(
+          request.build().method()
+              + " "
+              + request.build().uri()
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
+    }
+    return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+  }
+
+  private byte[] sendBytes(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        http.send(
+            request.timeout(Duration.ofMinutes(5)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(request.build().uri() + " answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  private static void log(String message) {
+    System.err.println("[suite] " + message);
+  }
+}
