@@ -181,7 +181,7 @@ function training(job) {
     element.querySelector('.grid').hidden = true;
   } else {
     note.textContent =
-      'Live while the job trains: ELBO, density and validation score at each epoch’s end. KL and NLL per epoch come with the report, when the job ends.';
+      'Live while the job trains: the figures of each finished epoch as its progress reports them; the whole history comes with the report, when the job ends.';
   }
   return {
     element,
@@ -194,8 +194,8 @@ function training(job) {
       live.set(epoch, {
         epoch,
         elbo: p.elbo,
-        kl: null,
-        nll: null,
+        kl: p.kl ?? null,
+        nll: p.nll ?? null,
         density: p.density,
         validationMetric: p.validationMetric,
       });

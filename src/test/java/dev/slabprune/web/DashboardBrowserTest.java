@@ -129,13 +129,14 @@ class DashboardBrowserTest extends BrowserTest {
                 JOB_WAIT,
                 d -> {
                   String state = attribute("#job-header", "data-state");
-                  if (points("chart-elbo") > 0) {
+                  if (points("chart-elbo") > 0 && points("chart-kl") > 0) {
                     return state;
                   }
                   return state.equals("QUEUED") || state.equals("RUNNING") ? null : "ended first";
                 });
     assertThat(drawnWhile).isEqualTo("RUNNING");
     assertThat(painted("#chart-elbo canvas")).isTrue();
+    assertThat(painted("#chart-kl canvas")).isTrue();
 
     // The jobs list follows it live.
     browser().click(By.id("nav-jobs"));
