@@ -15,7 +15,11 @@ export function showError(error) {
     h('strong', {}, 'Error: '),
     error?.message ?? String(error),
     ' ',
-    h('button', { type: 'button', class: 'link', onclick: () => (notice.hidden = true) }, 'Dismiss'),
+    h(
+      'button',
+      { type: 'button', class: 'link', onclick: () => (notice.hidden = true) },
+      'Dismiss',
+    ),
   );
   notice.hidden = false;
 }
@@ -24,6 +28,8 @@ function route() {
   current?.abort();
   current = new AbortController();
   notice.hidden = true;
+  // Nothing of the last page stays while the next one loads.
+  view.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
   const [path, query] = (location.hash.replace(/^#/, '') || '/jobs').split('?');
   const params = new URLSearchParams(query ?? '');
   const parts = path.split('/').filter(Boolean);

@@ -11,7 +11,11 @@ const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
  * data. The element says which series it draws (data-series) and how many points (data-points).
  */
 export function lineChart({ id, title, yLabel, series, width = 440, height = 220 }) {
-  const box = h('div', { class: 'chart', id, dataset: { series: series.map((x) => x.label).join('|'), points: '0' } });
+  const box = h('div', {
+    class: 'chart',
+    id,
+    dataset: { series: series.map((x) => x.label).join('|'), points: '0' },
+  });
   const empty = h('p', { class: 'muted chart-empty' }, 'No epochs yet.');
   const figure = h('figure', { class: 'plot' }, h('figcaption', {}, title), box, empty);
   let plot = null;
@@ -115,10 +119,25 @@ function axes(svg, box, xTicks, yTicks, xScale, yScale, xLabel, yLabel, format =
     );
   }
   g.append(
-    s('text', { x: (box.left + box.right) / 2, y: box.bottom + 34, 'text-anchor': 'middle', class: 'label' }, xLabel),
     s(
       'text',
-      { x: 14, y: (box.top + box.bottom) / 2, 'text-anchor': 'middle', class: 'label', transform: `rotate(-90 14 ${(box.top + box.bottom) / 2})` },
+      {
+        x: (box.left + box.right) / 2,
+        y: box.bottom + 34,
+        'text-anchor': 'middle',
+        class: 'label',
+      },
+      xLabel,
+    ),
+    s(
+      'text',
+      {
+        x: 14,
+        y: (box.top + box.bottom) / 2,
+        'text-anchor': 'middle',
+        class: 'label',
+        transform: `rotate(-90 14 ${(box.top + box.bottom) / 2})`,
+      },
       yLabel,
     ),
   );
@@ -129,14 +148,26 @@ const SHAPES = {
   circle: (x, y, r) => s('circle', { cx: x, cy: y, r }),
   ring: (x, y, r) => s('circle', { cx: x, cy: y, r, class: 'hollow' }),
   diamond: (x, y, r) =>
-    s('path', { d: `M${x} ${y - r * 1.6}L${x + r * 1.6} ${y}L${x} ${y + r * 1.6}L${x - r * 1.6} ${y}Z` }),
+    s('path', {
+      d: `M${x} ${y - r * 1.6}L${x + r * 1.6} ${y}L${x} ${y + r * 1.6}L${x - r * 1.6} ${y}Z`,
+    }),
 };
 
 /**
  * A scatter plot in SVG: series of points ({x, y, label}) drawn as circles, rings or diamonds,
  * and horizontal lines ({y, label}). A log x axis when the values span more than 20 times.
  */
-export function scatter({ id, title, description, xLabel, yLabel, series, lines = [], width = 640, height = 320 }) {
+export function scatter({
+  id,
+  title,
+  description,
+  xLabel,
+  yLabel,
+  series,
+  lines = [],
+  width = 640,
+  height = 320,
+}) {
   const box = { left: 70, right: width - 170, top: 16, bottom: height - 46 };
   const all = series.flatMap((x) => x.points);
   const xs = all.map((p) => p.x);
@@ -158,11 +189,23 @@ export function scatter({ id, title, description, xLabel, yLabel, series, lines 
     xMax *= 1.3;
   }
   const xScale = log
-    ? (v) => box.left + ((Math.log(v) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (box.right - box.left)
+    ? (v) =>
+        box.left +
+        ((Math.log(v) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) *
+          (box.right - box.left)
     : (v) => box.left + ((v - xMin) / (xMax - xMin)) * (box.right - box.left);
   const yScale = (v) => box.bottom - ((v - yMin) / (yMax - yMin)) * (box.bottom - box.top);
   const svg = svgFrame(id, title, description, width, height);
-  axes(svg, box, log ? logTicks(xMin, xMax) : ticks(xMin, xMax), ticks(yMin, yMax), xScale, yScale, log ? `${xLabel} (log scale)` : xLabel, yLabel);
+  axes(
+    svg,
+    box,
+    log ? logTicks(xMin, xMax) : ticks(xMin, xMax),
+    ticks(yMin, yMax),
+    xScale,
+    yScale,
+    log ? `${xLabel} (log scale)` : xLabel,
+    yLabel,
+  );
   lines.forEach((line, i) => {
     const y = yScale(line.y);
     svg.append(
@@ -170,12 +213,19 @@ export function scatter({ id, title, description, xLabel, yLabel, series, lines 
         'g',
         { class: 'line', dataset: { line: line.label } },
         s('line', { x1: box.left, y1: y, x2: box.right, y2: y, class: `rule rule-${i}` }),
-        s('text', { x: box.right - 4, y: y - 5, 'text-anchor': 'end', class: 'rule-label' }, `${line.label} ${num(line.y, 4)}`),
+        s(
+          'text',
+          { x: box.right - 4, y: y - 5, 'text-anchor': 'end', class: 'rule-label' },
+          `${line.label} ${num(line.y, 4)}`,
+        ),
       ),
     );
   });
   series.forEach((x, i) => {
-    const g = s('g', { class: `series series-${i} shape-${x.shape}`, dataset: { series: x.name, count: String(x.points.length) } });
+    const g = s('g', {
+      class: `series series-${i} shape-${x.shape}`,
+      dataset: { series: x.name, count: String(x.points.length) },
+    });
     for (const p of x.points) {
       const mark = SHAPES[x.shape](xScale(p.x), yScale(p.y), x.size ?? 4);
       mark.append(s('title', {}, p.label));
@@ -189,7 +239,10 @@ export function scatter({ id, title, description, xLabel, yLabel, series, lines 
     const y = box.top + 10 + i * 20;
     const mark = SHAPES[x.shape](box.right + 16, y, 4);
     mark.setAttribute('class', `${mark.getAttribute('class') ?? ''} series-${i}`.trim());
-    legend.append(mark, s('text', { x: box.right + 26, y: y + 4 }, `${x.name} (${x.points.length})`));
+    legend.append(
+      mark,
+      s('text', { x: box.right + 26, y: y + 4 }, `${x.name} (${x.points.length})`),
+    );
   });
   svg.append(legend);
   return svg;
@@ -199,7 +252,17 @@ export function scatter({ id, title, description, xLabel, yLabel, series, lines 
  * A bar chart in SVG with each bar's value written on it; `groups` are [{name, values, style}]
  * drawn side by side per category (style 'solid' or 'hatched', so groups differ without colour).
  */
-export function bars({ id, title, description, categories, groups, xLabel, yLabel, width = 440, height = 220 }) {
+export function bars({
+  id,
+  title,
+  description,
+  categories,
+  groups,
+  xLabel,
+  yLabel,
+  width = 440,
+  height = 220,
+}) {
   const box = { left: 56, right: width - 10, top: 20, bottom: height - 48 };
   const max = Math.max(1, ...groups.flatMap((g) => g.values));
   const yTicks = ticks(0, max, 4);
@@ -214,7 +277,13 @@ export function bars({ id, title, description, categories, groups, xLabel, yLabe
       {},
       s(
         'pattern',
-        { id: `${id}-hatch`, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+        {
+          id: `${id}-hatch`,
+          width: 6,
+          height: 6,
+          patternUnits: 'userSpaceOnUse',
+          patternTransform: 'rotate(45)',
+        },
         s('rect', { width: 6, height: 6, class: 'hatch-bg' }),
         s('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }),
       ),
@@ -223,11 +292,23 @@ export function bars({ id, title, description, categories, groups, xLabel, yLabe
   axes(svg, box, [], yTicks, () => 0, yScale, xLabel, yLabel, int);
   categories.forEach((c, i) => {
     svg.append(
-      s('text', { x: box.left + slot * (i + 0.5), y: box.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, c),
+      s(
+        'text',
+        {
+          x: box.left + slot * (i + 0.5),
+          y: box.bottom + 16,
+          'text-anchor': 'middle',
+          class: 'tick',
+        },
+        c,
+      ),
     );
   });
   groups.forEach((g, gi) => {
-    const layer = s('g', { class: `series series-${gi} bars-${g.style}`, dataset: { series: g.name, count: String(g.values.length) } });
+    const layer = s('g', {
+      class: `series series-${gi} bars-${g.style}`,
+      dataset: { series: g.name, count: String(g.values.length) },
+    });
     g.values.forEach((v, i) => {
       const x = box.left + slot * i + (slot - barWidth * groups.length) / 2 + gi * barWidth;
       const y = yScale(v);
@@ -239,7 +320,14 @@ export function bars({ id, title, description, categories, groups, xLabel, yLabe
         style: g.style === 'hatched' ? `fill: url(#${id}-hatch)` : null,
       });
       rect.append(s('title', {}, `${g.name}, ${categories[i]}: ${int(v)}`));
-      layer.append(rect, s('text', { x: x + (barWidth - 2) / 2, y: y - 4, 'text-anchor': 'middle', class: 'bar-value' }, int(v)));
+      layer.append(
+        rect,
+        s(
+          'text',
+          { x: x + (barWidth - 2) / 2, y: y - 4, 'text-anchor': 'middle', class: 'bar-value' },
+          int(v),
+        ),
+      );
     });
     svg.append(layer);
   });

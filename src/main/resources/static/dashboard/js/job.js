@@ -23,7 +23,12 @@ function header(job, { showError }) {
   const element = h(
     'section',
     { id: 'job-header', class: 'panel' },
-    h('div', { class: 'title-row' }, h('h1', {}, 'Job ', h('span', { class: 'mono' }, shortId(job.id))), cancel),
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', {}, 'Job ', h('span', { class: 'mono' }, shortId(job.id))),
+      cancel,
+    ),
     h(
       'dl',
       { class: 'facts' },
@@ -34,7 +39,18 @@ function header(job, { showError }) {
       h('dt', {}, 'Kind'),
       h('dd', {}, job.kind === 'reprune' ? 're-pruning' : 'compression'),
       job.sourceJobId
-        ? [h('dt', {}, 'Re-prunes'), h('dd', {}, h('a', { href: `#/jobs/${job.sourceJobId}`, class: 'mono' }, shortId(job.sourceJobId)))]
+        ? [
+            h('dt', {}, 'Re-prunes'),
+            h(
+              'dd',
+              {},
+              h(
+                'a',
+                { href: `#/jobs/${job.sourceJobId}`, class: 'mono' },
+                shortId(job.sourceJobId),
+              ),
+            ),
+          ]
         : null,
       h('dt', {}, 'Model'),
       h('dd', {}, job.modelId ? h('span', { class: 'mono' }, shortId(job.modelId)) : 'deleted'),
@@ -64,7 +80,14 @@ function header(job, { showError }) {
             testFraction: job.parameters.testFraction,
             seed: job.parameters.seed,
             reducedInput: job.parameters.reducedInput,
-          }).map(([key, value]) => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, value == null ? '—' : String(value)))),
+          }).map(([key, value]) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, key),
+              h('td', {}, value == null ? '—' : String(value)),
+            ),
+          ),
         ),
       ),
     ),
@@ -76,10 +99,13 @@ function header(job, { showError }) {
     state.replaceChildren(stateBadge(now.state));
     progress.replaceChildren(progressBar(now, 'job-progress'));
     finished.textContent = when(now.finishedAt);
-    const resumed = now.progress.resumedFromEpoch ? `, resumed from epoch ${now.progress.resumedFromEpoch}` : '';
+    const resumed = now.progress.resumedFromEpoch
+      ? `, resumed from epoch ${now.progress.resumedFromEpoch}`
+      : '';
     attempts.textContent = `${now.attempts} of ${now.maxAttempts}${resumed}`;
     failure.hidden = !now.failure;
-    if (now.failure) failure.replaceChildren(h('strong', {}, `${now.failure.title}: `), now.failure.detail);
+    if (now.failure)
+      failure.replaceChildren(h('strong', {}, `${now.failure.title}: `), now.failure.detail);
     cancel.hidden = !isActive(now.state);
     if (now.cancelRequested) {
       cancel.disabled = true;
@@ -104,9 +130,24 @@ function header(job, { showError }) {
 
 function training(job) {
   const charts = {
-    elbo: lineChart({ id: 'chart-elbo', title: 'ELBO', yLabel: 'ELBO', series: [{ label: 'ELBO' }] }),
-    kl: lineChart({ id: 'chart-kl', title: 'KL divergence to the prior', yLabel: 'KL', series: [{ label: 'KL' }] }),
-    nll: lineChart({ id: 'chart-nll', title: 'Negative log-likelihood (per example)', yLabel: 'NLL', series: [{ label: 'NLL' }] }),
+    elbo: lineChart({
+      id: 'chart-elbo',
+      title: 'ELBO',
+      yLabel: 'ELBO',
+      series: [{ label: 'ELBO' }],
+    }),
+    kl: lineChart({
+      id: 'chart-kl',
+      title: 'KL divergence to the prior',
+      yLabel: 'KL',
+      series: [{ label: 'KL' }],
+    }),
+    nll: lineChart({
+      id: 'chart-nll',
+      title: 'Negative log-likelihood (per example)',
+      yLabel: 'NLL',
+      series: [{ label: 'NLL' }],
+    }),
     density: lineChart({
       id: 'chart-density',
       title: 'Weight density and validation score',
@@ -121,7 +162,11 @@ function training(job) {
     { id: 'training', class: 'panel', 'aria-labelledby': 'training-heading' },
     h('h2', { id: 'training-heading' }, 'Training'),
     note,
-    h('div', { class: 'grid' }, Object.values(charts).map((c) => c.element)),
+    h(
+      'div',
+      { class: 'grid' },
+      Object.values(charts).map((c) => c.element),
+    ),
   );
   const draw = (rows) => {
     const xs = rows.map((r) => r.epoch);
@@ -131,10 +176,12 @@ function training(job) {
     charts.density.update(xs, [rows.map((r) => r.density), rows.map((r) => r.validationMetric)]);
   };
   if (job.kind === 'reprune') {
-    note.textContent = 'A re-pruning does not train: it prunes its source job’s posterior again. The curves are on the source job’s page.';
+    note.textContent =
+      'A re-pruning does not train: it prunes its source job’s posterior again. The curves are on the source job’s page.';
     element.querySelector('.grid').hidden = true;
   } else {
-    note.textContent = 'Live while the job trains: ELBO, density and validation score at each epoch’s end. KL and NLL per epoch come with the report, when the job ends.';
+    note.textContent =
+      'Live while the job trains: the figures of each finished epoch as its progress reports them; the whole history comes with the report, when the job ends.';
   }
   return {
     element,
@@ -144,7 +191,14 @@ function training(job) {
       if (now.kind === 'reprune' || p.totalEpochs === 0 || p.elbo == null) return;
       const epoch = Math.floor(p.fraction * p.totalEpochs + 1e-9);
       if (epoch < 1) return;
-      live.set(epoch, { epoch, elbo: p.elbo, kl: null, nll: null, density: p.density, validationMetric: p.validationMetric });
+      live.set(epoch, {
+        epoch,
+        elbo: p.elbo,
+        kl: p.kl ?? null,
+        nll: p.nll ?? null,
+        density: p.density,
+        validationMetric: p.validationMetric,
+      });
       draw([...live.values()].sort((a, b) => a.epoch - b.epoch));
     },
     /** The report's whole history. */
@@ -180,17 +234,35 @@ function summary(report) {
       h('dt', {}, 'Rule'),
       h('dd', {}, rule),
       h('dt', {}, 'Architecture'),
-      h('dd', { id: 'architecture' }, `${p.originalArchitecture.join('-')} → ${p.survivingArchitecture.join('-')}`),
+      h(
+        'dd',
+        { id: 'architecture' },
+        `${p.originalArchitecture.join('-')} → ${p.survivingArchitecture.join('-')}`,
+      ),
       h('dt', {}, 'Weights kept'),
-      h('dd', { id: 'weights-kept' }, `${int(p.keptWeights)} of ${int(p.totalWeights)} (${percent(p.weightDensity)})`),
+      h(
+        'dd',
+        { id: 'weights-kept' },
+        `${int(p.keptWeights)} of ${int(p.totalWeights)} (${percent(p.weightDensity)})`,
+      ),
       h('dt', {}, 'Inputs kept'),
       h('dd', {}, `${int(p.keptInputs)} of ${int(p.totalInputs)}`),
       h('dt', {}, 'Prior inclusion λ'),
       h('dd', {}, num(report.priorInclusion, 4)),
       h('dt', {}, 'ONNX size'),
-      h('dd', {}, `${bytes(report.artifact.sizeBytes)} (was ${bytes(report.artifact.originalSizeBytes)})`),
+      h(
+        'dd',
+        {},
+        `${bytes(report.artifact.sizeBytes)} (was ${bytes(report.artifact.originalSizeBytes)})`,
+      ),
     ),
-    p.nothingPruned ? h('p', { class: 'status warn' }, 'Nothing was pruned: every weight and input passed the rule.') : null,
+    p.nothingPruned
+      ? h(
+          'p',
+          { class: 'status warn' },
+          'Nothing was pruned: every weight and input passed the rule.',
+        )
+      : null,
     budget(report),
   );
 }
@@ -198,7 +270,16 @@ function summary(report) {
 function budget(report) {
   const b = report.budget;
   if (!b) {
-    return h('div', { id: 'budget', class: 'budget' }, h('h3', {}, 'Budget'), h('p', { class: 'muted' }, 'This report has no budget: the service that made it does not set one.'));
+    return h(
+      'div',
+      { id: 'budget', class: 'budget' },
+      h('h3', {}, 'Budget'),
+      h(
+        'p',
+        { class: 'muted' },
+        'This report has no budget: the service that made it does not set one.',
+      ),
+    );
   }
   const limitText =
     b.maxAccuracyDrop != null
@@ -224,7 +305,9 @@ function budget(report) {
       { class: 'hint' },
       `${limitText}${limitText ? ', ' : ''}measured against ${num(b.reference, 4)} (${b.referenceSource === 'upload' ? 'the uploaded network' : 'the largest candidate'}) on the validation split.`,
     ),
-    b.advice ? h('p', { id: 'budget-advice', class: 'advice' }, h('strong', {}, 'Advice: '), b.advice) : null,
+    b.advice
+      ? h('p', { id: 'budget-advice', class: 'advice' }, h('strong', {}, 'Advice: '), b.advice)
+      : null,
   );
 }
 
@@ -234,7 +317,11 @@ function warnings(report) {
     { id: 'warnings', class: 'panel', 'aria-labelledby': 'warnings-heading' },
     h('h2', { id: 'warnings-heading' }, `Warnings (${report.warnings.length})`),
     report.warnings.length
-      ? h('ul', { class: 'warnings' }, report.warnings.map((w) => h('li', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), w)))
+      ? h(
+          'ul',
+          { class: 'warnings' },
+          report.warnings.map((w) => h('li', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), w)),
+        )
       : h('p', { class: 'muted' }, 'None.'),
   );
 }
@@ -243,15 +330,42 @@ function scoresTable(report) {
   const sc = report.scores;
   const sz = report.size;
   const metric = metricName(sc);
-  const prunedSize = [sz.prunedParameters, sz.prunedFlops, sz.prunedLatencyMicros, report.artifact.sizeBytes];
+  const prunedSize = [
+    sz.prunedParameters,
+    sz.prunedFlops,
+    sz.prunedLatencyMicros,
+    report.artifact.sizeBytes,
+  ];
   const rows = [
-    ['uploaded', sc.uploaded, [sz.uploadedParameters, sz.uploadedFlops, sz.uploadedLatencyMicros, report.artifact.originalSizeBytes]],
+    [
+      'uploaded',
+      sc.uploaded,
+      [
+        sz.uploadedParameters,
+        sz.uploadedFlops,
+        sz.uploadedLatencyMicros,
+        report.artifact.originalSizeBytes,
+      ],
+    ],
     ['pruned, before fine-tuning', sc.prunedBeforeFineTuning, prunedSize],
     ['pruned (delivered)', sc.pruned, prunedSize],
     ['model average (posterior samples)', sc.modelAverage, [null, null, null, null]],
-    ['magnitude pruning, same size', sc.magnitudeBaseline, [sz.prunedParameters, sz.prunedFlops, null, null]],
+    [
+      'magnitude pruning, same size',
+      sc.magnitudeBaseline,
+      [sz.prunedParameters, sz.prunedFlops, null, null],
+    ],
   ];
-  const head = [metric === 'accuracy' ? 'Accuracy' : 'RMSE', 'NLL', metric === 'accuracy' ? 'ECE' : null, 'Uncertainty', 'Parameters', 'FLOPs', 'Latency (µs)', 'ONNX bytes'].filter(Boolean);
+  const head = [
+    metric === 'accuracy' ? 'Accuracy' : 'RMSE',
+    'NLL',
+    metric === 'accuracy' ? 'ECE' : null,
+    'Uncertainty',
+    'Parameters',
+    'FLOPs',
+    'Latency (µs)',
+    'ONNX bytes',
+  ].filter(Boolean);
   return h(
     'section',
     { id: 'scores', class: 'panel', 'aria-labelledby': 'scores-heading' },
@@ -259,8 +373,21 @@ function scoresTable(report) {
     h(
       'table',
       { class: 'data', id: 'scores-table' },
-      h('caption', {}, `On the test split (${report.provenance.splits ? int(report.provenance.splits.testRows) + ' rows' : 'held out'}); latency measured per example. Magnitude pruning keeps as many weights and the same nodes.`),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Network'), head.map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'caption',
+        {},
+        `On the test split (${report.provenance.splits ? int(report.provenance.splits.testRows) + ' rows' : 'held out'}); latency measured per example. Magnitude pruning keeps as many weights and the same nodes.`,
+      ),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Network'),
+          head.map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -285,13 +412,23 @@ function scoresTable(report) {
         ),
       ),
     ),
-    sz.measuredSpeedup != null ? h('p', { class: 'hint' }, `Measured speed-up of the pruned network: ${num(sz.measuredSpeedup, 2)}×.`) : null,
+    sz.measuredSpeedup != null
+      ? h(
+          'p',
+          { class: 'hint' },
+          `Measured speed-up of the pruned network: ${num(sz.measuredSpeedup, 2)}×.`,
+        )
+      : null,
   );
 }
 
 /** Validation score against weights kept over the candidates on the path; the budget's limit. */
 function pathPlot(report) {
-  const section = h('section', { id: 'path', class: 'panel', 'aria-labelledby': 'path-heading' }, h('h2', { id: 'path-heading' }, 'Path: weights kept against validation score'));
+  const section = h(
+    'section',
+    { id: 'path', class: 'panel', 'aria-labelledby': 'path-heading' },
+    h('h2', { id: 'path-heading' }, 'Path: weights kept against validation score'),
+  );
   const path = (report.path ?? []).filter((p) => p.weights != null && p.validationScore != null);
   if (path.length === 0) {
     section.append(
@@ -310,9 +447,22 @@ function pathPlot(report) {
     label: `epoch ${p.epoch}: ${int(p.weights)} weights, nodes ${(p.nodes ?? []).join('-')}, score ${num(p.validationScore, 4)}${p.delivered ? ' (delivered)' : ''}`,
   });
   const series = [
-    { name: 'within budget', shape: 'circle', points: path.filter((p) => p.withinBudget && !p.delivered).map(point) },
-    { name: 'outside budget', shape: 'ring', points: path.filter((p) => !p.withinBudget && !p.delivered).map(point) },
-    { name: 'delivered', shape: 'diamond', size: 6, points: path.filter((p) => p.delivered).map(point) },
+    {
+      name: 'within budget',
+      shape: 'circle',
+      points: path.filter((p) => p.withinBudget && !p.delivered).map(point),
+    },
+    {
+      name: 'outside budget',
+      shape: 'ring',
+      points: path.filter((p) => !p.withinBudget && !p.delivered).map(point),
+    },
+    {
+      name: 'delivered',
+      shape: 'diamond',
+      size: 6,
+      points: path.filter((p) => p.delivered).map(point),
+    },
   ];
   const lines = b?.limit != null ? [{ y: b.limit, label: 'budget limit' }] : [];
   const metric = b?.metric ?? 'score';
@@ -333,7 +483,25 @@ function pathPlot(report) {
       h(
         'table',
         { class: 'data compact', id: 'path-table' },
-        h('thead', {}, h('tr', {}, ['Epoch', 'Weights', 'Nodes', 'Inputs', 'Density', `Validation ${metric}`, 'Fine-tuned', 'Within budget', 'Delivered'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [
+              'Epoch',
+              'Weights',
+              'Nodes',
+              'Inputs',
+              'Density',
+              `Validation ${metric}`,
+              'Fine-tuned',
+              'Within budget',
+              'Delivered',
+            ].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -361,7 +529,9 @@ function pathPlot(report) {
 
 function nodesChart(report) {
   const p = report.pruning;
-  const names = p.originalArchitecture.map((_, i, all) => (i === 0 ? 'inputs' : i === all.length - 1 ? 'outputs' : `hidden ${i}`));
+  const names = p.originalArchitecture.map((_, i, all) =>
+    i === 0 ? 'inputs' : i === all.length - 1 ? 'outputs' : `hidden ${i}`,
+  );
   return h(
     'section',
     { id: 'nodes', class: 'panel', 'aria-labelledby': 'nodes-heading' },
@@ -383,7 +553,10 @@ function nodesChart(report) {
 }
 
 function histograms(report) {
-  const labels = Array.from({ length: 10 }, (_, i) => `${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}`);
+  const labels = Array.from(
+    { length: 10 },
+    (_, i) => `${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}`,
+  );
   return h(
     'section',
     { id: 'histograms', class: 'panel', 'aria-labelledby': 'histograms-heading' },
@@ -396,7 +569,11 @@ function histograms(report) {
         return h(
           'figure',
           { class: 'plot' },
-          h('figcaption', {}, `Layer ${layer.layer} (${arch[layer.layer]}×${arch[layer.layer + 1]}): ${int(layer.weightsKept)} weights kept, density ${percent(layer.weightDensity)}`),
+          h(
+            'figcaption',
+            {},
+            `Layer ${layer.layer} (${arch[layer.layer]}×${arch[layer.layer + 1]}): ${int(layer.weightsKept)} weights kept, density ${percent(layer.weightDensity)}`,
+          ),
           bars({
             id: `pip-histogram-${layer.layer}`,
             title: `Layer ${layer.layer}: weights by inclusion probability`,
@@ -436,12 +613,22 @@ function inputPips(pips) {
         'figure',
         { class: 'plot' },
         h('figcaption', {}, `Which pixels the network still reads (${side}×${side})`),
-        pipMap({ id: 'input-pip-map', pips: inputs.map((x) => x.pip), kept: inputs.map((x) => x.kept), side, scale: Math.max(6, Math.floor(224 / side)) }),
+        pipMap({
+          id: 'input-pip-map',
+          pips: inputs.map((x) => x.pip),
+          kept: inputs.map((x) => x.kept),
+          side,
+          scale: Math.max(6, Math.floor(224 / side)),
+        }),
         pipScale(),
       ),
     );
   } else {
-    const point = (x) => ({ x: x.index, y: x.pip, label: `${x.name ?? `input ${x.index}`}: ${num(x.pip, 4)}` });
+    const point = (x) => ({
+      x: x.index,
+      y: x.pip,
+      label: `${x.name ?? `input ${x.index}`}: ${num(x.pip, 4)}`,
+    });
     section.append(
       scatter({
         id: 'input-pips',
@@ -458,7 +645,14 @@ function inputPips(pips) {
   }
   const dropped = inputs.filter((x) => !x.kept);
   if (dropped.length && dropped.length <= 200) {
-    section.append(h('p', { class: 'hint' }, 'Dropped: ', dropped.map((x) => x.name ?? `#${x.index}`).join(', ')));
+    section.append(
+      h(
+        'p',
+        { class: 'hint' },
+        'Dropped: ',
+        dropped.map((x) => x.name ?? `#${x.index}`).join(', '),
+      ),
+    );
   }
   return section;
 }
@@ -481,13 +675,48 @@ async function loadPips(job, pips) {
 function reprunePanel(job, report, pips, { showError }) {
   const settings = job.parameters.settings;
   const start = report.pruning.rule.threshold ?? settings.threshold ?? 0.5;
-  const slider = h('input', { id: 'reprune-threshold', type: 'range', min: '0.005', max: '0.995', step: '0.005', value: String(start), 'aria-describedby': 'reprune-preview' });
-  const shown = h('output', { id: 'reprune-threshold-value', for: 'reprune-threshold' }, start.toFixed(3));
-  const pruneNodes = h('input', { id: 'reprune-prune-nodes', type: 'checkbox', checked: settings.pruneNodes });
-  const selectInputs = h('input', { id: 'reprune-select-inputs', type: 'checkbox', checked: settings.selectInputs });
-  const fineTune = h('input', { id: 'reprune-fine-tune', type: 'number', min: '0', max: '1000', step: '1', placeholder: String(settings.fineTuneEpochs) });
-  const preview = h('div', { id: 'reprune-preview', 'aria-live': 'polite' }, 'Reading the inclusion probabilities…');
-  const submit = h('button', { type: 'submit', id: 'reprune-submit', class: 'primary', disabled: true }, 'Re-prune');
+  const slider = h('input', {
+    id: 'reprune-threshold',
+    type: 'range',
+    min: '0.005',
+    max: '0.995',
+    step: '0.005',
+    value: String(start),
+    'aria-describedby': 'reprune-preview',
+  });
+  const shown = h(
+    'output',
+    { id: 'reprune-threshold-value', for: 'reprune-threshold' },
+    start.toFixed(3),
+  );
+  const pruneNodes = h('input', {
+    id: 'reprune-prune-nodes',
+    type: 'checkbox',
+    checked: settings.pruneNodes,
+  });
+  const selectInputs = h('input', {
+    id: 'reprune-select-inputs',
+    type: 'checkbox',
+    checked: settings.selectInputs,
+  });
+  const fineTune = h('input', {
+    id: 'reprune-fine-tune',
+    type: 'number',
+    min: '0',
+    max: '1000',
+    step: '1',
+    placeholder: String(settings.fineTuneEpochs),
+  });
+  const preview = h(
+    'div',
+    { id: 'reprune-preview', 'aria-live': 'polite' },
+    'Reading the inclusion probabilities…',
+  );
+  const submit = h(
+    'button',
+    { type: 'submit', id: 'reprune-submit', class: 'primary', disabled: true },
+    'Re-prune',
+  );
   const status = h('p', { class: 'status', role: 'status', id: 'reprune-status' });
   let loaded = null;
   const refresh = () => {
@@ -499,8 +728,21 @@ function reprunePanel(job, report, pips, { showError }) {
     preview.dataset.weights = String(keep.weights);
     preview.dataset.architecture = keep.architecture.join('-');
     preview.replaceChildren(
-      h('p', {}, 'Would keep ', h('strong', { id: 'reprune-weights' }, int(keep.weights)), ` of ${int(keep.totalWeights)} weights (${percent(keep.weights / keep.totalWeights)}), `, 'nodes ', h('strong', { id: 'reprune-architecture' }, keep.architecture.join('-')), `, ${int(keep.inputs)} of ${int(loaded.widths[0])} inputs.`),
-      h('p', { class: 'hint' }, `Now: ${int(report.pruning.keptWeights)} weights, nodes ${report.pruning.survivingArchitecture.join('-')}. The re-pruning fine-tunes and scores the new network as a job of its own.`),
+      h(
+        'p',
+        {},
+        'Would keep ',
+        h('strong', { id: 'reprune-weights' }, int(keep.weights)),
+        ` of ${int(keep.totalWeights)} weights (${percent(keep.weights / keep.totalWeights)}), `,
+        'nodes ',
+        h('strong', { id: 'reprune-architecture' }, keep.architecture.join('-')),
+        `, ${int(keep.inputs)} of ${int(loaded.widths[0])} inputs.`,
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        `Now: ${int(report.pruning.keptWeights)} weights, nodes ${report.pruning.survivingArchitecture.join('-')}. The re-pruning fine-tunes and scores the new network as a job of its own.`,
+      ),
     );
     submit.disabled = false;
   };
@@ -508,7 +750,13 @@ function reprunePanel(job, report, pips, { showError }) {
   const form = h(
     'form',
     { id: 'reprune-form' },
-    h('div', { class: 'slider' }, h('label', { for: 'reprune-threshold' }, 'Threshold on inclusion probability'), slider, shown),
+    h(
+      'div',
+      { class: 'slider' },
+      h('label', { for: 'reprune-threshold' }, 'Threshold on inclusion probability'),
+      slider,
+      shown,
+    ),
     h(
       'div',
       { class: 'checks' },
@@ -524,7 +772,11 @@ function reprunePanel(job, report, pips, { showError }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submit.disabled = true;
-    const request = { threshold: Number(slider.value), pruneNodes: pruneNodes.checked, selectInputs: selectInputs.checked };
+    const request = {
+      threshold: Number(slider.value),
+      pruneNodes: pruneNodes.checked,
+      selectInputs: selectInputs.checked,
+    };
     if (fineTune.value !== '') request.fineTuneEpochs = Number(fineTune.value);
     status.textContent = 'Queuing the re-pruning…';
     try {
@@ -551,7 +803,11 @@ function reprunePanel(job, report, pips, { showError }) {
     'section',
     { id: 'reprune', class: 'panel', 'aria-labelledby': 'reprune-heading' },
     h('h2', { id: 'reprune-heading' }, 'Re-prune with another threshold'),
-    h('p', { class: 'hint' }, 'Move the slider (or use the arrow keys) to see what a threshold keeps, computed here from the inclusion probabilities; then queue it.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Move the slider (or use the arrow keys) to see what a threshold keeps, computed here from the inclusion probabilities; then queue it.',
+    ),
     form,
   );
 }
@@ -569,7 +825,13 @@ function downloads(job, pips, { showError }) {
       showError(error);
     }
   };
-  const layer = h('select', { id: 'npy-layer', 'aria-label': 'layer of weights.npy' }, pips.layers.map((l) => h('option', { value: String(l.layer) }, `layer ${l.layer} (${l.inputs}×${l.outputs})`)));
+  const layer = h(
+    'select',
+    { id: 'npy-layer', 'aria-label': 'layer of weights.npy' },
+    pips.layers.map((l) =>
+      h('option', { value: String(l.layer) }, `layer ${l.layer} (${l.inputs}×${l.outputs})`),
+    ),
+  );
   return h(
     'section',
     { id: 'downloads', class: 'panel', 'aria-labelledby': 'downloads-heading' },
@@ -577,9 +839,45 @@ function downloads(job, pips, { showError }) {
     h(
       'div',
       { class: 'actions' },
-      h('button', { type: 'button', id: 'download-artifact', onclick: get(`/api/v1/jobs/${job.id}/artifact`, `pruned-${job.id}.onnx`) }, 'Pruned model (ONNX)'),
-      h('button', { type: 'button', id: 'download-pips', onclick: get(`/api/v1/jobs/${job.id}/inclusion-probabilities`, `job-${job.id}-inclusion-probabilities.json`) }, 'Inclusion probabilities (JSON)'),
-      h('span', { class: 'group' }, layer, h('button', { type: 'button', id: 'download-npy', onclick: () => get(pips.layers[Number(layer.value)].weightsNpy, `job-${job.id}-layer-${layer.value}-weight-pips.npy`)() }, 'weights.npy')),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'download-artifact',
+          onclick: get(`/api/v1/jobs/${job.id}/artifact`, `pruned-${job.id}.onnx`),
+        },
+        'Pruned model (ONNX)',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'download-pips',
+          onclick: get(
+            `/api/v1/jobs/${job.id}/inclusion-probabilities`,
+            `job-${job.id}-inclusion-probabilities.json`,
+          ),
+        },
+        'Inclusion probabilities (JSON)',
+      ),
+      h(
+        'span',
+        { class: 'group' },
+        layer,
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'download-npy',
+            onclick: () =>
+              get(
+                pips.layers[Number(layer.value)].weightsNpy,
+                `job-${job.id}-layer-${layer.value}-weight-pips.npy`,
+              )(),
+          },
+          'weights.npy',
+        ),
+      ),
     ),
     status,
   );
@@ -593,8 +891,15 @@ export async function jobView(root, id, context) {
   const top = header(job, context);
   const curves = training(job);
   const result = h('div', { id: 'result' });
-  fill(root, 
-    h('p', { class: 'crumbs' }, h('a', { href: '#/jobs' }, 'Jobs'), ' / ', h('span', { class: 'mono' }, shortId(id))),
+  fill(
+    root,
+    h(
+      'p',
+      { class: 'crumbs' },
+      h('a', { href: '#/jobs' }, 'Jobs'),
+      ' / ',
+      h('span', { class: 'mono' }, shortId(id)),
+    ),
     top.element,
     curves.element,
     result,
@@ -610,7 +915,15 @@ export async function jobView(root, id, context) {
   };
   const finish = async (now) => {
     if (now.state !== 'SUCCEEDED') {
-      result.replaceChildren(h('p', { class: 'muted', id: 'no-result' }, now.state === 'FAILED' ? 'The job failed: it has no report.' : 'The job was cancelled: it has no report.'));
+      result.replaceChildren(
+        h(
+          'p',
+          { class: 'muted', id: 'no-result' },
+          now.state === 'FAILED'
+            ? 'The job failed: it has no report.'
+            : 'The job was cancelled: it has no report.',
+        ),
+      );
       return;
     }
     const [report, pips] = await Promise.all([

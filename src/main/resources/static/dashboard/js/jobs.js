@@ -13,7 +13,8 @@ export function progressText(job) {
   const parts = [p.phase];
   if (p.totalEpochs > 0) parts.push(`epoch ${p.epoch}/${p.totalEpochs}`);
   parts.push(percent(p.fraction, 0));
-  if (p.etaSeconds != null && isActive(job.state)) parts.push(`about ${seconds(p.etaSeconds)} left`);
+  if (p.etaSeconds != null && isActive(job.state))
+    parts.push(`about ${seconds(p.etaSeconds)} left`);
   return parts.join(' · ');
 }
 
@@ -81,7 +82,8 @@ export async function jobsView(root, params, { signal, showError }) {
       },
       label,
     );
-  fill(root, 
+  fill(
+    root,
     h(
       'div',
       { class: 'title-row' },
@@ -93,8 +95,20 @@ export async function jobsView(root, params, { signal, showError }) {
       { class: 'filters', onsubmit: (event) => event.preventDefault() },
       h('label', { for: 'state-filter' }, 'State'),
       filter,
-      h('button', { type: 'button', id: 'refresh', onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')) }, 'Refresh'),
-      h('span', { class: 'muted', id: 'jobs-count' }, `${int(jobs.totalItems)} job${jobs.totalItems === 1 ? '' : 's'}`),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'refresh',
+          onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')),
+        },
+        'Refresh',
+      ),
+      h(
+        'span',
+        { class: 'muted', id: 'jobs-count' },
+        `${int(jobs.totalItems)} job${jobs.totalItems === 1 ? '' : 's'}`,
+      ),
     ),
     jobs.items.length === 0
       ? h(
@@ -136,9 +150,11 @@ export async function jobsView(root, params, { signal, showError }) {
   const active = jobs.items.filter((job) => isActive(job.state));
   const rowOf = (id) => document.getElementById(`job-${id}`);
   for (const job of active.slice(0, FOLLOWED)) {
-    followJob(job.id, (now) => rowOf(now.id) && update(rowOf(now.id), now), signal).catch((error) => {
-      if (error.name !== 'AbortError') showError(error);
-    });
+    followJob(job.id, (now) => rowOf(now.id) && update(rowOf(now.id), now), signal).catch(
+      (error) => {
+        if (error.name !== 'AbortError') showError(error);
+      },
+    );
   }
   const polled = active.slice(FOLLOWED).map((job) => job.id);
   if (polled.length) {

@@ -57,9 +57,10 @@ function control(field, prefix) {
   }
   const facts = [];
   if (field.default != null) {
-    facts.push(`default ${field.type === 'boolean' ? (field.default ? 'yes' : 'no') : field.default}`);
-  }
-  else if (field.type !== 'string' && field.format !== 'binary') facts.push('no fixed default');
+    facts.push(
+      `default ${field.type === 'boolean' ? (field.default ? 'yes' : 'no') : field.default}`,
+    );
+  } else if (field.type !== 'string' && field.format !== 'binary') facts.push('no fixed default');
   const span = range(field);
   if (span) facts.push(span);
   if (field.type === 'number-or-word') facts.push(`a number or ${field.choices.join(', ')}`);
@@ -121,7 +122,11 @@ async function uploadForm(kind, operationId, path, onDone) {
     'form',
     { id: `${prefix}-form`, class: 'upload' },
     h('p', { class: 'hint' }, prose(spec.description)),
-    h('div', { class: 'fields' }, spec.fields.map((field) => control(field, prefix))),
+    h(
+      'div',
+      { class: 'fields' },
+      spec.fields.map((field) => control(field, prefix)),
+    ),
     h('button', { type: 'submit', id: `${prefix}-submit` }, `Upload ${kind}`),
     status,
   );
@@ -165,7 +170,11 @@ async function chooser(kind, label, operationId, path, describe, signal) {
   const select = h(
     'select',
     { id: `${kind}-choice`, name: `${kind}Id`, required: true },
-    h('option', { value: '' }, page.items.length ? `choose a ${kind}` : `no ${kind}s yet: upload one`),
+    h(
+      'option',
+      { value: '' },
+      page.items.length ? `choose a ${kind}` : `no ${kind}s yet: upload one`,
+    ),
     page.items.map((item) => h('option', { value: item.id }, describe(item))),
   );
   const upload = await uploadForm(kind, operationId, path, (item) => {
@@ -179,8 +188,18 @@ async function chooser(kind, label, operationId, path, describe, signal) {
       'section',
       { class: 'panel', 'aria-labelledby': `${kind}-heading` },
       h('h2', { id: `${kind}-heading` }, label),
-      h('div', { class: 'field' }, h('label', { for: `${kind}-choice` }, `Use a stored ${kind}`), select),
-      h('details', { open: page.items.length === 0, id: `${kind}-upload` }, h('summary', {}, `Upload a ${kind}`), upload),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${kind}-choice` }, `Use a stored ${kind}`),
+        select,
+      ),
+      h(
+        'details',
+        { open: page.items.length === 0, id: `${kind}-upload` },
+        h('summary', {}, `Upload a ${kind}`),
+        upload,
+      ),
     ),
   };
 }
@@ -205,8 +224,26 @@ export async function newJobView(root, { signal }) {
         { class: 'hint' },
         'Every setting is optional: leave a field empty for its default. The job shows the settings it runs with, every default resolved.',
       ),
-      h('fieldset', {}, h('legend', {}, 'Training and pruning'), h('div', { class: 'fields' }, fields.settings.map((f) => control(f, 'job')))),
-      h('fieldset', {}, h('legend', {}, 'Data splits and output'), h('div', { class: 'fields' }, fields.run.map((f) => control(f, 'job')))),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Training and pruning'),
+        h(
+          'div',
+          { class: 'fields' },
+          fields.settings.map((f) => control(f, 'job')),
+        ),
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Data splits and output'),
+        h(
+          'div',
+          { class: 'fields' },
+          fields.run.map((f) => control(f, 'job')),
+        ),
+      ),
     ),
     h('button', { type: 'submit', id: 'start-job', class: 'primary' }, 'Start job'),
     status,
@@ -233,7 +270,8 @@ export async function newJobView(root, { signal }) {
       showProblem(form, status, error);
     }
   });
-  fill(root, 
+  fill(
+    root,
     h('h1', {}, 'New job'),
     h('div', { class: 'columns' }, model.element, dataset.element),
     form,

@@ -110,8 +110,8 @@ public final class MethodExperiment {
     String json = Files.readString(dir.resolve("case.json"));
     boolean classification = field(json, "kind").startsWith("class");
     DenseNetwork upload = new OnnxModelReader().read(dir.resolve(field(json, "model"))).network();
-    Examples all = csv(dir.resolve(field(json, "train")), classification, upload.outputs());
-    Examples test = csv(dir.resolve(field(json, "test")), classification, upload.outputs());
+    Examples all = load(dir, json, "upload", "train", classification, upload.outputs());
+    Examples test = load(dir, json, "test", "test", classification, upload.outputs());
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     Examples[] split = split(all, seed);
     Examples train = split[0];
@@ -165,6 +165,9 @@ public final class MethodExperiment {
       total += (long) l.inputs() * l.outputs();
     }
     String informative = rawField(json, "informative");
+    if (informative == null) {
+      informative = rawField(json, "informative_inputs");
+    }
     return String.format(
         Locale.ROOT,
         "{\"case\":\"%s\",\"label\":\"%s\",\"rows\":%d,\"weights\":%d,\"lambda\":%.3g,"
@@ -305,6 +308,124 @@ public final class MethodExperiment {
       System.arraycopy(e.targets(), order[from + r] * k, y, r * k, k);
     }
     return Examples.regression(x, count, cols, y);
+  }
+
+  /**
+   * The examples of one split: the suite's layout ({@code "format": "npz"} with arrays x and y, or
+   * {@code "idx"} with gzipped images and labels, scaled to [0, 1]) or ours (a CSV).
+   */
+  static Examples load(
+      Path dir, String json, String suiteKey, String csvKey, boolean classification, int outputs)
+      throws IOException {
+    Matcher format = Pattern.compile("\"format\"\\s*:\\s*\"(\\w+)\"").matcher(json);
+    if (!format.find()) {
+      return csv(dir.resolve(field(json, csvKey)), classification, outputs);
+    }
+    Matcher block = Pattern.compile("\"" + suiteKey + "\"\\s*:\\s*\\{([^}]*)\\}").matcher(json);
+    if (!block.find()) {
+      throw new IllegalArgumentException("case.json has no " + suiteKey);
+    }
+    String files = "{" + block.group(1) + "}";
+    float[] x;
+    float[] y;
+    int rows;
+    if (format.group(1).equals("npz")) {
+      Map<String, Npy> arrays = npz(dir.resolve(field(files, "file")));
+      x = arrays.get("x.npy").values;
+      y = arrays.get("y.npy").values;
+      rows = arrays.get("x.npy").shape[0];
+    } else {
+      Npy images = idx(dir.resolve(field(files, "images")));
+      Npy labels = idx(dir.resolve(field(files, "labels")));
+      x = images.values;
+      for (int i = 0; i < x.length; i++) {
+        x[i] /= 255f;
+      }
+      y = labels.values;
+      rows = images.shape[0];
+    }
+    int cols = x.length / rows;
+    if (classification) {
+      int[] labels = new int[rows];
+      for (int r = 0; r < rows; r++) {
+        labels[r] = (int) y[r];
+      }
+      return Examples.classification(x, rows, cols, labels, outputs);
+    }
+    return Examples.regression(x, rows, cols, y);
+  }
+
+  record Npy(int[] shape, float[] values) {}
+
+  static Map<String, Npy> npz(Path file) throws IOException {
+    Map<String, Npy> out = new HashMap<>();
+    try (java.util.zip.ZipInputStream zip =
+        new java.util.zip.ZipInputStream(Files.newInputStream(file))) {
+      for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        out.put(e.getName(), npy(zip.readAllBytes()));
+      }
+    }
+    return out;
+  }
+
+  /** A little-endian .npy of float32, float64, int32 or int64, C order. */
+  static Npy npy(byte[] b) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int major = b[6];
+    int headerLength = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8);
+    int start = major == 1 ? 10 : 12;
+    String header = new String(b, start, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+    Matcher d = Pattern.compile("'descr':\\s*'([^']*)'").matcher(header);
+    Matcher sh = Pattern.compile("'shape':\\s*\\(([^)]*)\\)").matcher(header);
+    if (!d.find() || !sh.find() || header.contains("'fortran_order': True")) {
+      throw new IllegalArgumentException("unsupported npy header " + header);
+    }
+    String[] dims = sh.group(1).split(",");
+    int[] shape = new int[dims.length];
+    int count = 1;
+    int n = 0;
+    for (String dim : dims) {
+      if (!dim.isBlank()) {
+        shape[n] = Integer.parseInt(dim.trim());
+        count *= shape[n++];
+      }
+    }
+    shape = Arrays.copyOf(shape, n);
+    float[] v = new float[count];
+    int at = start + headerLength;
+    for (int i = 0; i < count; i++) {
+      v[i] =
+          switch (d.group(1)) {
+            case "<f4" -> buf.getFloat(at + 4 * i);
+            case "<f8" -> (float) buf.getDouble(at + 8 * i);
+            case "<i4" -> buf.getInt(at + 4 * i);
+            case "<i8" -> buf.getLong(at + 8 * i);
+            default -> throw new IllegalArgumentException("unsupported npy type " + d.group(1));
+          };
+    }
+    return new Npy(shape, v);
+  }
+
+  /** A gzipped IDX file of unsigned bytes (images or labels). */
+  static Npy idx(Path file) throws IOException {
+    byte[] b;
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+      b = in.readAllBytes();
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+    int dims = b[3];
+    int[] shape = new int[dims];
+    int count = 1;
+    for (int i = 0; i < dims; i++) {
+      shape[i] = buf.getInt(4 + 4 * i);
+      count *= shape[i];
+    }
+    float[] v = new float[count];
+    int at = 4 + 4 * dims;
+    for (int i = 0; i < count; i++) {
+      v[i] = b[at + i] & 0xff;
+    }
+    return new Npy(shape, v);
   }
 
   /** A numeric CSV with a header, the target in the last column. */
