@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The engine's entry points: train the spike-and-slab variational posterior (Bai, Song &amp; Cheng,
@@ -45,11 +46,49 @@ public final class Compression {
       CompressionConfig config,
       List<TrainingListener> listeners,
       BooleanSupplier cancelled) {
-    VariationalTrainer trainer = new VariationalTrainer(start, train, validation, config);
-    return finish(trainer, start, train, validation, test, config, listeners, cancelled);
+    return run(
+        start,
+        train,
+        validation,
+        test,
+        config,
+        listeners,
+        cancelled,
+        PruningRule.QualityBudget.defaults());
   }
 
-  /** Continues a run from a checkpoint handed to a listener; same arguments as the first call. */
+  /**
+   * As {@link #run(DenseNetwork, Examples, Examples, Examples, CompressionConfig, List,
+   * BooleanSupplier)}; a rule other than the quality budget is reported against {@code
+   * reportedBudget}.
+   */
+  public static Result run(
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget) {
+    VariationalTrainer trainer = new VariationalTrainer(start, train, validation, config);
+    return finish(
+        trainer,
+        start,
+        train,
+        validation,
+        test,
+        config,
+        listeners,
+        cancelled,
+        reportedBudget,
+        null);
+  }
+
+  /**
+   * Continues a run from a checkpoint handed to a listener; same arguments as the first call. The
+   * path restarts at the checkpoint's epoch: what was recorded before it is not in the checkpoint.
+   */
   public static Result resume(
       byte[] checkpoint,
       DenseNetwork start,
@@ -58,10 +97,22 @@ public final class Compression {
       Examples test,
       CompressionConfig config,
       List<TrainingListener> listeners,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget) {
+    byte[][] parts = split(checkpoint);
     VariationalTrainer trainer =
-        VariationalTrainer.resume(checkpoint, start, train, validation, config);
-    return finish(trainer, start, train, validation, test, config, listeners, cancelled);
+        VariationalTrainer.resume(parts[0], start, train, validation, config);
+    return finish(
+        trainer,
+        start,
+        train,
+        validation,
+        test,
+        config,
+        listeners,
+        cancelled,
+        reportedBudget,
+        parts[1]);
   }
 
   private static Result finish(
@@ -72,19 +123,76 @@ public final class Compression {
       Examples test,
       CompressionConfig config,
       List<TrainingListener> listeners,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget,
+      byte[] pathState) {
     if (test == null) {
       throw new InvalidInputException("the report needs test examples");
     }
-    for (TrainingListener l : listeners) {
-      trainer.addListener(l);
-    }
+    // The recorder first: at an epoch end it has recorded the epoch before the others checkpoint.
     PosteriorPath.Recorder recorder =
         new PosteriorPath.Recorder(validation != null ? validation : train, config);
+    if (pathState != null) {
+      recorder.restore(pathState, start.architecture());
+    }
     trainer.addListener(recorder);
+    for (TrainingListener l : listeners) {
+      trainer.addListener(withPath(l, recorder));
+    }
     Posterior posterior = trainer.train(cancelled);
     PosteriorPath path = recorder.path(posterior);
-    return new Result(posterior, path, report(path, start, train, validation, test, config));
+    return new Result(
+        posterior, path, report(path, start, train, validation, test, config, reportedBudget));
+  }
+
+  private static final int RUN_MAGIC = 0x534c5243; // "SLRC": a training state and its path
+
+  /** Hands {@code listener} checkpoints that hold the path recorded so far as well. */
+  private static TrainingListener withPath(
+      TrainingListener listener, PosteriorPath.Recorder recorder) {
+    return new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochSummary summary, Supplier<byte[]> checkpoint) {
+        listener.onEpochEnd(summary, () -> join(checkpoint.get(), recorder.state()));
+      }
+
+      @Override
+      public void onPosterior(EpochSummary summary, Supplier<Posterior> posterior) {
+        listener.onPosterior(summary, posterior);
+      }
+
+      @Override
+      public void onSteps(StepProgress progress) {
+        listener.onSteps(progress);
+      }
+    };
+  }
+
+  private static byte[] join(byte[] training, byte[] path) {
+    ByteBuffer b = ByteBuffer.allocate(12 + training.length + path.length);
+    b.putInt(RUN_MAGIC).putInt(training.length).put(training).putInt(path.length).put(path);
+    return b.array();
+  }
+
+  /** The training state and the path state (null in checkpoints that hold no path). */
+  private static byte[][] split(byte[] checkpoint) {
+    ByteBuffer b = ByteBuffer.wrap(checkpoint);
+    if (checkpoint.length < 12 || b.getInt() != RUN_MAGIC) {
+      return new byte[][] {checkpoint, null};
+    }
+    int length = b.getInt();
+    if (length < 0 || length > b.remaining() - 4) {
+      throw new InvalidInputException("truncated or corrupt checkpoint");
+    }
+    byte[] training = new byte[length];
+    b.get(training);
+    int pathLength = b.getInt();
+    if (pathLength < 0 || pathLength != b.remaining()) {
+      throw new InvalidInputException("truncated or corrupt checkpoint");
+    }
+    byte[] path = new byte[pathLength];
+    b.get(path);
+    return new byte[][] {training, path};
   }
 
   /**
@@ -101,11 +209,29 @@ public final class Compression {
       Examples validation,
       Examples test,
       CompressionConfig config) {
+    return report(
+        path, start, train, validation, test, config, PruningRule.QualityBudget.defaults());
+  }
+
+  /**
+   * As {@link #report(PosteriorPath, DenseNetwork, Examples, Examples, Examples,
+   * CompressionConfig)}; a rule other than the quality budget (a target size, a threshold) is
+   * reported against {@code reportedBudget}, the job's own.
+   */
+  public static CompressionReport report(
+      PosteriorPath path,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      PruningRule.QualityBudget reportedBudget) {
     if (test == null) {
       throw new InvalidInputException("the report needs test examples");
     }
     Posterior posterior = path.posterior();
-    PathSearch.Delivery delivery = PathSearch.deliver(path, start, train, validation, config);
+    PathSearch.Delivery delivery =
+        PathSearch.deliver(path, start, train, validation, config, reportedBudget);
     PruningResult pruning = withMonteCarlo(delivery.pruning(), delivery.source(), config.seed());
     if (!delivery.upload()) {
       pruning = Pruner.withRule(pruning, config.pruning());

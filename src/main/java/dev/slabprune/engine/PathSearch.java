@@ -54,18 +54,23 @@ final class PathSearch {
   /** Every candidate evaluated, and per size the better of its two sources. */
   private record Candidates(Posterior magnitude, List<Probe> evaluated, Map<Long, Probe> bySize) {}
 
+  /**
+   * @param reportedBudget the budget a rule other than {@link PruningRule.QualityBudget} is
+   *     reported against; that rule's own budget otherwise
+   */
   static Delivery deliver(
       PosteriorPath path,
       DenseNetwork start,
       Examples train,
       Examples validation,
-      CompressionConfig config) {
+      CompressionConfig config,
+      PruningRule.QualityBudget reportedBudget) {
     long started = System.nanoTime();
     boolean classification = start.output().isClassification();
     Examples judge = validation != null ? validation : train;
     PruningRule rule = config.pruning();
     PruningRule.QualityBudget budget =
-        rule instanceof PruningRule.QualityBudget q ? q : PruningRule.QualityBudget.defaults();
+        rule instanceof PruningRule.QualityBudget q ? q : reportedBudget;
     Posterior last = path.posterior();
     double uploadScore =
         metric(Evaluator.score(start, judge, config.noiseSd(), last.targetSd), classification);

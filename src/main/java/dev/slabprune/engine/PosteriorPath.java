@@ -205,11 +205,10 @@ public final class PosteriorPath {
     private final List<PathPoint> medians = new ArrayList<>();
     private final List<Snapshot> snapshots = new ArrayList<>();
     private double seconds;
-    private double training;
     private double lastDensity = Double.NaN;
 
-    /** The share of the training time the path may take on plateaus. */
-    static final double COST_SHARE = 0.1;
+    /** Runs of up to this many epochs record every epoch; longer ones about this many. */
+    static final int EVERY_EPOCH = 200;
 
     /** A relative change of density that is always recorded. */
     static final double DENSITY_STEP = 0.05;
@@ -221,7 +220,6 @@ public final class PosteriorPath {
 
     @Override
     public void onPosterior(EpochSummary summary, Supplier<Posterior> current) {
-      training += summary.seconds();
       if (!worthRecording(summary)) {
         return;
       }
@@ -244,16 +242,50 @@ public final class PosteriorPath {
     }
 
     /**
-     * Every epoch while the path costs at most {@link #COST_SHARE} of the training time; beyond,
-     * only the epochs where the density (known for free) moved by more than {@link #DENSITY_STEP}
-     * of itself since the last point: the crossings, never the plateaus.
+     * The first epoch, then every epoch on runs of up to {@link #EVERY_EPOCH} epochs and one in
+     * {@code ceil(epochs / EVERY_EPOCH)} on longer ones, and always where the density (known for
+     * free) moved by more than {@link #DENSITY_STEP} of itself since the last point: the crossings,
+     * never long plateaus. Decided by the epochs alone, so a resumed run records what the
+     * uninterrupted one would.
      */
     private boolean worthRecording(EpochSummary summary) {
-      if (Double.isNaN(lastDensity) || seconds <= COST_SHARE * training) {
+      if (Double.isNaN(lastDensity)) {
         return true;
       }
+      int stride = Math.max(1, (config.epochs() + EVERY_EPOCH - 1) / EVERY_EPOCH);
       double d = summary.density();
-      return Math.abs(d - lastDensity) > DENSITY_STEP * Math.max(lastDensity, 1e-6);
+      return summary.epoch() % stride == 0
+          || Math.abs(d - lastDensity) > DENSITY_STEP * Math.max(lastDensity, 1e-6);
+    }
+
+    /** The recorder's state, for a training checkpoint: resuming restores it. */
+    byte[] state() {
+      try {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeDouble(seconds);
+        out.writeDouble(lastDensity);
+        writePoints(out, medians);
+        writeSnapshots(out, snapshots);
+        out.flush();
+        return bytes.toByteArray();
+      } catch (IOException e) {
+        throw new EngineException("could not serialise the path", e);
+      }
+    }
+
+    void restore(byte[] state, int[] widths) {
+      try {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        seconds = in.readDouble();
+        lastDensity = in.readDouble();
+        medians.clear();
+        medians.addAll(readPoints(in));
+        snapshots.clear();
+        snapshots.addAll(readSnapshots(in, widths));
+      } catch (IOException e) {
+        throw new InvalidInputException("truncated or corrupt path in the checkpoint: " + e);
+      }
     }
 
     /** The path up to now, ending at {@code posterior}, the trained one. */
@@ -282,30 +314,87 @@ public final class PosteriorPath {
       byte[] post = posterior.toBytes();
       out.writeInt(post.length);
       out.write(post);
-      out.writeInt(medians.size());
-      for (PathPoint p : medians) {
-        out.writeInt(p.epoch());
-        out.writeLong(p.weights());
-        Posterior.Codec.writeInts(out, p.nodes());
-        out.writeInt(p.inputs());
-        out.writeDouble(p.density());
-        out.writeDouble(p.validationScore());
-      }
-      out.writeInt(snapshots.size());
-      for (Snapshot s : snapshots) {
-        out.writeInt(s.epoch());
-        out.writeLong(s.medianWeights());
-        for (int l = 0; l < s.mu().length; l++) {
-          Posterior.Codec.writeFloats(out, s.mu()[l]);
-          Posterior.Codec.writeFloats(out, s.v()[l]);
-        }
-      }
+      writePoints(out, medians);
+      writeSnapshots(out, snapshots);
       out.writeDouble(seconds);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new EngineException("could not serialise the posterior path", e);
     }
+  }
+
+  private static void writePoints(DataOutputStream out, List<PathPoint> points) throws IOException {
+    out.writeInt(points.size());
+    for (PathPoint p : points) {
+      out.writeInt(p.epoch());
+      out.writeLong(p.weights());
+      Posterior.Codec.writeInts(out, p.nodes());
+      out.writeInt(p.inputs());
+      out.writeDouble(p.density());
+      out.writeDouble(p.validationScore());
+    }
+  }
+
+  private static List<PathPoint> readPoints(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    if (count < 0 || count > 1 << 24) {
+      throw new IOException("implausible path length " + count);
+    }
+    List<PathPoint> points = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      points.add(
+          new PathPoint(
+              in.readInt(),
+              in.readLong(),
+              Posterior.Codec.readInts(in),
+              in.readInt(),
+              in.readDouble(),
+              in.readDouble(),
+              false,
+              false,
+              false,
+              PathPoint.POSTERIOR));
+    }
+    return points;
+  }
+
+  private static void writeSnapshots(DataOutputStream out, List<Snapshot> snapshots)
+      throws IOException {
+    out.writeInt(snapshots.size());
+    for (Snapshot s : snapshots) {
+      out.writeInt(s.epoch());
+      out.writeLong(s.medianWeights());
+      for (int l = 0; l < s.mu().length; l++) {
+        Posterior.Codec.writeFloats(out, s.mu()[l]);
+        Posterior.Codec.writeFloats(out, s.v()[l]);
+      }
+    }
+  }
+
+  private static List<Snapshot> readSnapshots(DataInputStream in, int[] widths) throws IOException {
+    int count = in.readInt();
+    if (count < 0 || count > 1 << 10) {
+      throw new IOException("implausible snapshot count " + count);
+    }
+    int layers = widths.length - 1;
+    List<Snapshot> snapshots = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int epoch = in.readInt();
+      long median = in.readLong();
+      float[][] mu = new float[layers][];
+      float[][] v = new float[layers][];
+      for (int l = 0; l < layers; l++) {
+        int size = widths[l] * widths[l + 1] + widths[l + 1];
+        mu[l] = Posterior.Codec.readFloats(in);
+        v[l] = Posterior.Codec.readFloats(in);
+        if (mu[l].length != size || v[l].length != size) {
+          throw new IOException("a snapshot's sizes do not match the network's");
+        }
+      }
+      snapshots.add(new Snapshot(epoch, median, mu, v));
+    }
+    return snapshots;
   }
 
   /** Reads {@link #toBytes()}, or a bare serialised {@link Posterior} as a path of one point. */
@@ -330,44 +419,8 @@ public final class PosteriorPath {
       byte[] post = new byte[length];
       in.readFully(post);
       Posterior posterior = Posterior.fromBytes(post);
-      int count = in.readInt();
-      if (count < 0 || count > 1 << 24) {
-        throw new IOException("implausible path length " + count);
-      }
-      List<PathPoint> medians = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        medians.add(
-            new PathPoint(
-                in.readInt(),
-                in.readLong(),
-                Posterior.Codec.readInts(in),
-                in.readInt(),
-                in.readDouble(),
-                in.readDouble(),
-                false,
-                false,
-                false,
-                PathPoint.POSTERIOR));
-      }
-      int snaps = in.readInt();
-      if (snaps < 0 || snaps > 1 << 10) {
-        throw new IOException("implausible snapshot count " + snaps);
-      }
-      List<Snapshot> snapshots = new ArrayList<>(snaps);
-      for (int i = 0; i < snaps; i++) {
-        int epoch = in.readInt();
-        long median = in.readLong();
-        float[][] mu = new float[posterior.layers()][];
-        float[][] v = new float[posterior.layers()][];
-        for (int l = 0; l < mu.length; l++) {
-          mu[l] = Posterior.Codec.readFloats(in);
-          v[l] = Posterior.Codec.readFloats(in);
-          if (mu[l].length != posterior.mu[l].length || v[l].length != posterior.v[l].length) {
-            throw new IOException("a snapshot's sizes do not match the posterior's");
-          }
-        }
-        snapshots.add(new Snapshot(epoch, median, mu, v));
-      }
+      List<PathPoint> medians = readPoints(in);
+      List<Snapshot> snapshots = readSnapshots(in, posterior.widths);
       double seconds = in.readDouble();
       return new PosteriorPath(posterior, medians, snapshots, seconds);
     } catch (IOException e) {

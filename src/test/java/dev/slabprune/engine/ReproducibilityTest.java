@@ -87,10 +87,30 @@ class ReproducibilityTest {
     assertThat(saved.get()).isNotNull();
 
     Compression.Result resumed =
-        Compression.resume(saved.get(), START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
+        Compression.resume(
+            saved.get(),
+            START,
+            TRAIN,
+            VALID,
+            TEST,
+            CONFIG,
+            List.of(),
+            () -> false,
+            PruningRule.QualityBudget.defaults());
 
     assertSamePosterior(resumed.posterior(), full.posterior());
     assertSameReport(resumed.report(), full.report());
+    // the path survives the checkpoint: the same candidates, the same delivery
+    assertThat(resumed.report().path())
+        .extracting(PathPoint::epoch, PathPoint::weights, PathPoint::validationScore)
+        .isEqualTo(
+            full.report().path().stream()
+                .map(
+                    p ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            p.epoch(), p.weights(), p.validationScore()))
+                .toList());
+    assertThat(resumed.path().snapshotEpochs()).isEqualTo(full.path().snapshotEpochs());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.slabprune.api.Owner;
 import dev.slabprune.dataset.DatasetOptions;
 import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.engine.Posterior;
+import dev.slabprune.engine.PosteriorPath;
 import dev.slabprune.job.result.JobReport;
 import dev.slabprune.model.ModelService;
 import dev.slabprune.model.format.OnnxModelWriter;
@@ -182,6 +183,6 @@ class GracefulStopTest {
             .param(job)
             .query(String.class)
             .single();
-    return Posterior.fromBytes(artifacts.readAllBytes(sha));
+    return PosteriorPath.fromBytes(artifacts.readAllBytes(sha)).posterior();
   }
 }

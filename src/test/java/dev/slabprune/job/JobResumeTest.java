@@ -7,6 +7,7 @@ import dev.slabprune.api.Owner;
 import dev.slabprune.dataset.DatasetOptions;
 import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.engine.Posterior;
+import dev.slabprune.engine.PosteriorPath;
 import dev.slabprune.job.queue.Crash;
 import dev.slabprune.job.queue.JobQueue;
 import dev.slabprune.job.queue.QueueProperties;
@@ -147,7 +148,7 @@ class JobResumeTest {
             .param(job)
             .query(String.class)
             .single();
-    return Posterior.fromBytes(artifacts.readAllBytes(sha));
+    return PosteriorPath.fromBytes(artifacts.readAllBytes(sha)).posterior();
   }
 
   private List<String> events(UUID job) {

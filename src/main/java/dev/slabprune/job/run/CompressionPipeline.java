@@ -112,7 +112,8 @@ public class CompressionPipeline {
                   inputs.splits().test(),
                   config,
                   listeners,
-                  context::stopRequested)
+                  context::stopRequested,
+                  EngineConfigs.budget(parameters.settings()))
               : Compression.resume(
                   checkpoint.state(),
                   inputs.model().network(),
@@ -121,7 +122,8 @@ public class CompressionPipeline {
                   inputs.splits().test(),
                   config,
                   listeners,
-                  context::stopRequested);
+                  context::stopRequested,
+                  EngineConfigs.budget(parameters.settings()));
       context.checkStop();
     } catch (TrainingCancelledException e) {
       stopped(context, progress);
@@ -191,7 +193,8 @@ public class CompressionPipeline {
               inputs.splits().train(),
               inputs.splits().validation(),
               inputs.splits().test(),
-              config);
+              config,
+              EngineConfigs.budget(parameters.settings()));
     } catch (InvalidInputException e) {
       throw refused(e);
     }

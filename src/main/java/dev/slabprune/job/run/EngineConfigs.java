@@ -47,6 +47,11 @@ public final class EngineConfigs {
     if (settings.targetDensity() != null) {
       return new PruningRule.TargetDensity(settings.targetDensity());
     }
+    return budget(settings);
+  }
+
+  /** The settings' quality budget (the defaults where a job lacks it), whatever the rule. */
+  public static PruningRule.QualityBudget budget(RunSettings settings) {
     return new PruningRule.QualityBudget(
         settings.maxAccuracyDrop() != null
             ? settings.maxAccuracyDrop()
