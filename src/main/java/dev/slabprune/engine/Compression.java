@@ -162,6 +162,11 @@ public final class Compression {
       }
 
       @Override
+      public boolean stopAfterEpoch(EpochSummary summary) {
+        return listener.stopAfterEpoch(summary);
+      }
+
+      @Override
       public void onSteps(StepProgress progress) {
         listener.onSteps(progress);
       }

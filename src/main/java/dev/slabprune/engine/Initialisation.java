@@ -7,7 +7,7 @@ import java.util.List;
  * Starting weights when no trained network is uploaded: Kaiming-uniform, the initialisation that
  * ALGORITHM.md §5 prescribes for training from scratch.
  */
-public final class Initialisation {
+final class Initialisation {
 
   private Initialisation() {}
 

@@ -10,7 +10,7 @@ import java.util.List;
  * posterior is that of Bai, Song &amp; Cheng, NeurIPS 2020) and a {@link PruningRule}. Re-pruning
  * with another rule is another call.
  */
-public final class Pruner {
+final class Pruner {
 
   /** Joint mask draws for the Monte Carlo node PIPs. */
   static final int MC_DRAWS = 100;

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * straight-through relaxed Bernoulli; loss = batch-mean NLL + KL / n; Adam. The uploaded network is
  * the warm start (mu = its weights). A trainer serves one run; make a new one per run.
  */
-public final class VariationalTrainer {
+final class VariationalTrainer {
 
   private static final int STATE_MAGIC = 0x534c5453; // "SLTS"
   private static final int STATE_VERSION = 2;

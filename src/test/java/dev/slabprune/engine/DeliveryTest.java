@@ -25,8 +25,8 @@ class DeliveryTest {
 
   /**
    * The reference method's training (every phi starting at 0.99, one step size, the full KL from
-   * the first step, a fixed number of epochs) with a prior so small, and steps so large, that
-   * every inclusion probability falls below 0.5.
+   * the first step, a fixed number of epochs) with a prior so small, and steps so large, that every
+   * inclusion probability falls below 0.5.
    */
   static CompressionConfig collapsing() {
     return CompressionConfig.builder()

@@ -152,7 +152,16 @@ class ReproducibilityTest {
                     () -> ++steps[0] > 4 * 10 + 3))
         .isInstanceOf(TrainingCancelledException.class);
     Compression.Result resumed =
-        Compression.resume(saved.get(), START, TRAIN, VALID, TEST, config, List.of(), () -> false);
+        Compression.resume(
+            saved.get(),
+            START,
+            TRAIN,
+            VALID,
+            TEST,
+            config,
+            List.of(),
+            () -> false,
+            PruningRule.QualityBudget.defaults());
 
     assertSamePosterior(resumed.posterior(), full.posterior());
     assertSameReport(resumed.report(), full.report());

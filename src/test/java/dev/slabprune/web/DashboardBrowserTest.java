@@ -107,7 +107,7 @@ class DashboardBrowserTest extends BrowserTest {
     assertThat(value(By.id("model-choice"))).isNotEmpty();
     assertThat(value(By.id("dataset-choice"))).isNotEmpty();
     assertThat(text("#job-settings-batchSize-hint")).contains("default 128");
-    assertThat(text("#job-settings-threshold-hint")).contains("default 0.5");
+    assertThat(text("#job-settings-maxAccuracyDrop-hint")).contains("default 0.01");
     assertThat(text("#job-settings-fineTuneEpochs-hint")).contains("default 3");
     assertThat(text("#job-validationFraction-hint")).contains("default 0.1");
     type("job-settings-epochs", EPOCHS);
@@ -236,11 +236,34 @@ class DashboardBrowserTest extends BrowserTest {
     browser().open(url("/dashboard/"));
     useKey();
 
-    // The report as the service makes it today: no path.
+    // The report as the service makes it: the path along training, drawn.
     openFresh(page);
     awaitReport();
-    assertThat(text("#path-empty")).contains("This report has no path");
-    assertThat(count("#path-plot")).isZero();
+    int scored = 0;
+    for (JsonNode point : api("/api/v1/jobs/" + jobId + "/report").path("path")) {
+      if (point.path("validationScore").isNumber()) {
+        scored++;
+      }
+    }
+    assertThat(scored).isPositive();
+    assertThat(count("#path-empty")).isZero();
+    assertThat(count("#path-plot")).isOne();
+    assertThat(count("#path-table tbody tr")).isEqualTo(scored);
+
+    // A report stored before there was a path says so instead of failing.
+    String none =
+        """
+        {"path": null, "budget": null}
+        """;
+    String old = browser().addScriptOnEveryPage(reportWith(none));
+    try {
+      openFresh(page);
+      awaitReport();
+      assertThat(text("#path-empty")).contains("This report has no path");
+      assertThat(count("#path-plot")).isZero();
+    } finally {
+      browser().removeScriptOnEveryPage(old);
+    }
 
     // A report with a path and a budget that was met: the fetch of the report is intercepted.
     String met =
