@@ -95,7 +95,9 @@ public record CompressionConfig(
      * lambda^c, c = the gate's outgoing weights: removing a node is judged like removing its
      * weights.
      */
-    LAMBDA_TO_COST
+    LAMBDA_TO_COST,
+    /** lambda^sqrt(c): between the two. */
+    LAMBDA_TO_SQRT_COST
   }
 
   /** The inclusion step size in use: {@link #inclusionLearningRate}, or the shared one. */

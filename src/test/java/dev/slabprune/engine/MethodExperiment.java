@@ -80,9 +80,11 @@ public final class MethodExperiment {
     }
     if (opt.containsKey("nodePrior")) {
       b.nodePrior(
-          opt.get("nodePrior").equals("cost")
-              ? CompressionConfig.NodePrior.LAMBDA_TO_COST
-              : CompressionConfig.NodePrior.LAMBDA);
+          switch (opt.get("nodePrior")) {
+            case "cost" -> CompressionConfig.NodePrior.LAMBDA_TO_COST;
+            case "sqrt" -> CompressionConfig.NodePrior.LAMBDA_TO_SQRT_COST;
+            default -> CompressionConfig.NodePrior.LAMBDA;
+          });
     }
     if (opt.containsKey("stop")) {
       b.stopUndecided(Double.parseDouble(opt.get("stop")));
