@@ -95,7 +95,9 @@ public record CompressionConfig(
      * lambda^c, c = the gate's outgoing weights: removing a node is judged like removing its
      * weights.
      */
-    LAMBDA_TO_COST
+    LAMBDA_TO_COST,
+    /** lambda^sqrt(c): between the two. */
+    LAMBDA_TO_SQRT_COST
   }
 
   /** The inclusion step size in use: {@link #inclusionLearningRate}, or the shared one. */
@@ -169,8 +171,9 @@ public record CompressionConfig(
    * point or 5% RMSE of the reference, ALGORITHM.md §9), node and input pruning, and 3 fine-tuning
    * epochs of the pruned network so that it matches the model average; and ours, chosen by
    * measurement across regimes (docs/method.md): inclusion logits started by magnitude rank with a
-   * step size of 1e-2, the KL weight annealed from 1e-3 to 1 over 3,000 steps, and the posterior's
-   * stopping rule (5% undecided, density settled over 5 epochs) within the epoch cap.
+   * step size of 1e-2, the KL weight annealed from 1e-3 to 1 over 3,000 steps, node gates on the
+   * inputs and hidden nodes with prior lambda, and the posterior's stopping rule (5% undecided,
+   * density settled over 5 epochs) within the epoch cap.
    */
   public static CompressionConfig defaults() {
     return new CompressionConfig(
@@ -194,7 +197,7 @@ public record CompressionConfig(
         1e-3,
         InclusionStart.MAGNITUDE,
         0,
-        false,
+        true,
         NodePrior.LAMBDA,
         0.05,
         5);

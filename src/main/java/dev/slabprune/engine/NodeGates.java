@@ -104,7 +104,13 @@ final class NodeGates {
    * log of the prior inclusion {@code lambda^c} (c = 1, or the gate's fan-out), and log(1 - it).
    */
   static double[] logPrior(double lambda, CompressionConfig.NodePrior prior, int fanOut) {
-    double log = Math.log(lambda) * (prior == CompressionConfig.NodePrior.LAMBDA ? 1 : fanOut);
+    double power =
+        switch (prior) {
+          case LAMBDA -> 1;
+          case LAMBDA_TO_COST -> fanOut;
+          case LAMBDA_TO_SQRT_COST -> Math.sqrt(fanOut);
+        };
+    double log = Math.log(lambda) * power;
     return new double[] {log, Math.log1p(-Math.exp(log))};
   }
 }

@@ -159,6 +159,8 @@ class GradientTest {
                 .priorInclusion(PriorInclusion.of(LAMBDA))
                 .slabSd(SIGMA0)
                 .batchSize(ROWS)
+                // the weights' gradients; the node gates' own are checked in NodeGateTest
+                .nodeGates(false)
                 .build());
     double[][] mu = new double[3][];
     double[][] rho = new double[3][];

@@ -80,9 +80,11 @@ public final class MethodExperiment {
     }
     if (opt.containsKey("nodePrior")) {
       b.nodePrior(
-          opt.get("nodePrior").equals("cost")
-              ? CompressionConfig.NodePrior.LAMBDA_TO_COST
-              : CompressionConfig.NodePrior.LAMBDA);
+          switch (opt.get("nodePrior")) {
+            case "cost" -> CompressionConfig.NodePrior.LAMBDA_TO_COST;
+            case "sqrt" -> CompressionConfig.NodePrior.LAMBDA_TO_SQRT_COST;
+            default -> CompressionConfig.NodePrior.LAMBDA;
+          });
     }
     if (opt.containsKey("stop")) {
       b.stopUndecided(Double.parseDouble(opt.get("stop")));
@@ -122,6 +124,8 @@ public final class MethodExperiment {
     VariationalTrainer trainer = new VariationalTrainer(upload, train, validation, config);
     List<Point> path = new ArrayList<>();
     double[] lastDensity = {Double.NaN};
+    double pathStep = Double.parseDouble(opt.getOrDefault("pathStep", "0.03"));
+    int pathEvery = Integer.parseInt(opt.getOrDefault("pathEvery", "50"));
     trainer.addListener(TrainingListener.failOnNaN());
     trainer.addListener(
         new TrainingListener() {
@@ -129,10 +133,21 @@ public final class MethodExperiment {
           public void onEpochEnd(EpochSummary s, Supplier<byte[]> checkpoint) {
             boolean moved =
                 Double.isNaN(lastDensity[0])
-                    || Math.abs(s.density() - lastDensity[0]) > 0.03 * lastDensity[0];
-            if (moved || s.epoch() % 50 == 0) {
+                    || Math.abs(s.density() - lastDensity[0]) > pathStep * lastDensity[0];
+            if (moved || s.epoch() % pathEvery == 0) {
               lastDensity[0] = s.density();
-              path.add(point(trainer.posterior(), s.epoch(), train, validation, test, config));
+              Point p = point(trainer.posterior(), s.epoch(), train, validation, test, config);
+              path.add(p);
+              // progress for long cases: the path so far
+              System.err.printf(
+                  Locale.ROOT,
+                  "%s epoch %d density %.4f nodes %s validation %.4f test %.4f%n",
+                  dir.getFileName(),
+                  p.epoch(),
+                  (double) p.weights() / totalWeights(upload),
+                  Arrays.toString(p.nodes()),
+                  p.validation(),
+                  p.test());
             }
           }
         });
@@ -194,6 +209,14 @@ public final class MethodExperiment {
         informative == null ? "null" : informative,
         path.size(),
         pathJson(path, total));
+  }
+
+  static long totalWeights(DenseNetwork net) {
+    long total = 0;
+    for (DenseLayer l : net.layers()) {
+      total += (long) l.inputs() * l.outputs();
+    }
+    return total;
   }
 
   static Point point(
