@@ -109,7 +109,7 @@ class DashboardBrowserTest extends BrowserTest {
     assertThat(text("#job-settings-batchSize-hint")).contains("default 128");
     assertThat(text("#job-settings-maxAccuracyDrop-hint")).contains("default 0.01");
     assertThat(text("#job-settings-fineTuneEpochs-hint")).contains("default 3");
-    assertThat(text("#job-validationFraction-hint")).contains("default 0.1");
+    assertThat(text("#job-validationFraction-hint")).contains("by default 10%, or enough for 200");
     type("job-settings-epochs", EPOCHS);
     type("job-settings-batchSize", 32);
     type("job-settings-learningRate", 0.01);
