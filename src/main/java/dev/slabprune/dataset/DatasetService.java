@@ -9,6 +9,8 @@ import dev.slabprune.api.PageView;
 import dev.slabprune.config.LimitsProperties;
 import dev.slabprune.dataset.format.CsvDatasetReader;
 import dev.slabprune.dataset.format.DatasetLimits;
+import dev.slabprune.dataset.format.DatasetSummary;
+import dev.slabprune.dataset.format.ExpectedShape;
 import dev.slabprune.dataset.format.IdxDatasetReader;
 import dev.slabprune.dataset.format.NpyDatasetReader;
 import dev.slabprune.dataset.format.ParsedDataset;
@@ -35,7 +37,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Uploaded datasets: parsed on the way in, kept as their original files. */
+/** Uploaded datasets: validated as they stream in, kept as their original files. */
 @Service
 public class DatasetService {
 
@@ -112,25 +114,20 @@ public class DatasetService {
     }
     Map<String, Part> ordered = new LinkedHashMap<>();
     needed.forEach(part -> ordered.put(part, parts.get(part)));
-    ParsedDataset parsed =
-        parse(chosen, options, ordered.values().stream().map(Part::content).toList());
-    if (parsed.features() == 0) {
+    Stored stored = validateAndStore(chosen, options, ordered);
+    DatasetSummary summary = stored.summary();
+    if (summary.features() == 0) {
       throw new BadInputException(
           "dataset-no-features",
           "No features",
           "The dataset has rows but no feature values (images of 0x0 pixels or an array of"
               + " shape (n, 0)). Upload the features the model takes.");
     }
-
     List<DatasetFile> files = new ArrayList<>();
+    int index = 0;
     for (Map.Entry<String, Part> part : ordered.entrySet()) {
-      Artifact artifact;
-      try (InputStream in = part.getValue().content().getInputStream()) {
-        artifact = artifacts.store(in, mediaType(chosen));
-        uploadedBytes.increment(artifact.sizeBytes());
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not read the upload", e);
-      }
+      Artifact artifact = stored.artifacts().get(index++);
+      uploadedBytes.increment(artifact.sizeBytes());
       files.add(
           new DatasetFile(
               part.getKey(), part.getValue().fileName(), files.size(), artifact.sha256()));
@@ -147,7 +144,7 @@ public class DatasetService {
                 shown,
                 chosen,
                 json.writeValueAsString(options),
-                json.writeValueAsString(DatasetSummaryView.of(parsed)),
+                json.writeValueAsString(DatasetSummaryView.of(summary)),
                 files,
                 clock.instant()));
     return view(entity);
@@ -195,12 +192,62 @@ public class DatasetService {
     AfterCommit.run(() -> files.forEach(artifacts::deleteIfUnreferenced));
   }
 
-  /** Reads a stored dataset again, exactly as its upload was read, for a job's worker. */
+  /** An upload's summary and its parts' artifacts, in the order of the parts. */
+  private record Stored(DatasetSummary summary, List<Artifact> artifacts) {}
+
+  /**
+   * Reads the parts once: each byte goes to the reader, which validates and summarises without
+   * keeping the values, and on into the artifact store as it passes. The artifacts are committed
+   * only when the whole dataset was valid; what the reader leaves unread (bytes after the last
+   * value the format needs) is stored too, so the artifact is the file as it was sent.
+   */
+  private Stored validateAndStore(
+      DatasetFormat format, DatasetOptions options, Map<String, Part> parts) {
+    List<InputStream> open = new ArrayList<>();
+    try (ArtifactStore.Batch batch = artifacts.batch()) {
+      List<TeeInputStream> tees = new ArrayList<>();
+      for (Part part : parts.values()) {
+        InputStream in = part.content().getInputStream();
+        open.add(in);
+        tees.add(new TeeInputStream(in, batch.add(mediaType(format))));
+      }
+      InputStream first = tees.get(0);
+      InputStream second = tees.size() > 1 ? tees.get(1) : null;
+      DatasetSummary summary =
+          switch (format) {
+            case CSV -> new CsvDatasetReader(limits).summarise(first, options.csv());
+            case IDX -> new IdxDatasetReader(limits).summarise(first, second);
+            case NPY -> new NpyDatasetReader(limits).summarise(first, second, options.task());
+            case NPZ -> new NpyDatasetReader(limits).summariseNpz(first, options.task());
+          };
+      for (TeeInputStream tee : tees) {
+        tee.drain();
+      }
+      return new Stored(summary, batch.commit());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the upload", e);
+    } finally {
+      for (InputStream in : open) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // a part's temporary file; nothing more is read from it
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads a stored dataset again, exactly as its upload was read, for a job's worker. The shape
+   * found at upload sizes the arrays, so each is allocated once.
+   */
   @Transactional(readOnly = true)
   public ParsedDataset parse(UUID id) {
     DatasetEntity entity =
         datasets.findById(id).orElseThrow(() -> new NotFoundException("dataset", id.toString()));
     DatasetOptions options = json.readValue(entity.getOptions(), DatasetOptions.class);
+    DatasetSummaryView summary = json.readValue(entity.getSummary(), DatasetSummaryView.class);
+    ExpectedShape expected = new ExpectedShape(summary.rows(), summary.features());
     List<ArtifactContent> open = new ArrayList<>();
     try {
       List<InputStreamSource> sources = new ArrayList<>();
@@ -209,7 +256,7 @@ public class DatasetService {
         open.add(content);
         sources.add(content::stream);
       }
-      return parse(entity.getFormat(), options, sources);
+      return parse(entity.getFormat(), options, sources, expected);
     } finally {
       for (ArtifactContent content : open) {
         try {
@@ -228,14 +275,17 @@ public class DatasetService {
   }
 
   private ParsedDataset parse(
-      DatasetFormat format, DatasetOptions options, List<InputStreamSource> sources) {
+      DatasetFormat format,
+      DatasetOptions options,
+      List<InputStreamSource> sources,
+      ExpectedShape expected) {
     try (InputStream first = sources.get(0).getInputStream();
         InputStream second = sources.size() > 1 ? sources.get(1).getInputStream() : null) {
       return switch (format) {
-        case CSV -> new CsvDatasetReader(limits).read(first, options.csv());
-        case IDX -> new IdxDatasetReader(limits).read(first, second);
-        case NPY -> new NpyDatasetReader(limits).read(first, second, options.task());
-        case NPZ -> new NpyDatasetReader(limits).readNpz(first, options.task());
+        case CSV -> new CsvDatasetReader(limits).read(first, options.csv(), expected);
+        case IDX -> new IdxDatasetReader(limits).read(first, second, expected);
+        case NPY -> new NpyDatasetReader(limits).read(first, second, options.task(), expected);
+        case NPZ -> new NpyDatasetReader(limits).readNpz(first, options.task(), expected);
       };
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the dataset", e);

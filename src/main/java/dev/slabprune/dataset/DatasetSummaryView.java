@@ -1,11 +1,10 @@
 package dev.slabprune.dataset;
 
 import dev.slabprune.dataset.format.DatasetSummary;
-import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
 import java.util.List;
 
-/** What a dataset was parsed as, in the shape the API shows it. */
+/** What a dataset was found to hold when it was validated, in the shape the API shows it. */
 public record DatasetSummaryView(
     int rows,
     int features,
@@ -16,8 +15,7 @@ public record DatasetSummaryView(
     Double targetSd,
     List<String> featureNames) {
 
-  static DatasetSummaryView of(ParsedDataset parsed) {
-    DatasetSummary summary = parsed.summary();
+  static DatasetSummaryView of(DatasetSummary summary) {
     return new DatasetSummaryView(
         summary.rows(),
         summary.features(),
@@ -26,6 +24,6 @@ public record DatasetSummaryView(
         summary.classCounts(),
         summary.target() == null ? null : summary.target().mean(),
         summary.target() == null ? null : summary.target().sd(),
-        parsed.featureNames());
+        summary.featureNames());
   }
 }

@@ -91,6 +91,14 @@ final class Evaluator {
           boolean on = u < SlabMath.sigmoid(v[i]);
           theta[l][i] = on ? (float) (mu[i] + SlabMath.softplus(rho[i]) * e) : 0f;
         }
+        if (post.gates != null) {
+          int out = post.widths[l + 1];
+          for (int j = 0; j < post.widths[l]; j++) {
+            if (rng.nextOpenUniform() >= SlabMath.sigmoid(post.gates[l][j])) {
+              java.util.Arrays.fill(theta[l], j * out, (j + 1) * out, 0f);
+            }
+          }
+        }
         Mlp.put(w[l], theta[l], 0, offsets[l]);
       }
       float[] out = mlp.predict(w, theta, offsets, ex.features());

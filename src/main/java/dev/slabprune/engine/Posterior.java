@@ -17,7 +17,7 @@ import java.util.List;
 public final class Posterior {
 
   private static final int MAGIC = 0x534c5042; // "SLPB"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   final int[] widths;
   final Activation[] activations;
@@ -35,6 +35,12 @@ public final class Posterior {
   final double[] targetSd;
   final List<EpochSummary> history;
 
+  /**
+   * Node gate logits (ours): {@code gates[l][j]} is vartheta of the gate on row j of weight layer l
+   * (input feature j for l = 0, else hidden node j of level l); null without node gates.
+   */
+  final float[][] gates;
+
   Posterior(
       int[] widths,
       Activation[] activations,
@@ -48,6 +54,36 @@ public final class Posterior {
       double[] targetMean,
       double[] targetSd,
       List<EpochSummary> history) {
+    this(
+        widths,
+        activations,
+        output,
+        lambda,
+        slabSd,
+        noiseSd,
+        mu,
+        rho,
+        v,
+        targetMean,
+        targetSd,
+        history,
+        null);
+  }
+
+  Posterior(
+      int[] widths,
+      Activation[] activations,
+      OutputKind output,
+      double lambda,
+      double slabSd,
+      double noiseSd,
+      float[][] mu,
+      float[][] rho,
+      float[][] v,
+      double[] targetMean,
+      double[] targetSd,
+      List<EpochSummary> history,
+      float[][] gates) {
     this.widths = widths;
     this.activations = activations;
     this.output = output;
@@ -60,6 +96,27 @@ public final class Posterior {
     this.targetMean = targetMean;
     this.targetSd = targetSd;
     this.history = List.copyOf(history);
+    this.gates = gates;
+  }
+
+  /** Whether the posterior has node gates (then node and input PIPs are their parameters). */
+  public boolean hasNodeGates() {
+    return gates != null;
+  }
+
+  /**
+   * Inclusion probabilities of the gates on the rows of weight layer {@code l} (l = 0: the input
+   * features; else hidden level l), or null without node gates.
+   */
+  public double[] gatePips(int l) {
+    if (gates == null) {
+      return null;
+    }
+    double[] p = new double[gates[l].length];
+    for (int j = 0; j < p.length; j++) {
+      p[j] = SlabMath.sigmoid(gates[l][j]);
+    }
+    return p;
   }
 
   /** Widths from input to output. */
@@ -128,10 +185,10 @@ public final class Posterior {
         throw new InvalidInputException("not a serialised posterior");
       }
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != VERSION && version != 1) {
         throw new InvalidInputException("unsupported posterior format version " + version);
       }
-      return read(in);
+      return read(in, version);
     } catch (IOException e) {
       throw new InvalidInputException("truncated or corrupt posterior: " + e.getMessage());
     }
@@ -154,9 +211,16 @@ public final class Posterior {
     Codec.writeDoubles(out, targetMean);
     Codec.writeDoubles(out, targetSd);
     Codec.writeHistory(out, history);
+    out.writeBoolean(gates != null);
+    if (gates != null) {
+      for (float[] g : gates) {
+        Codec.writeFloats(out, g);
+      }
+    }
   }
 
-  static Posterior read(DataInputStream in) throws IOException {
+  /** Reads what {@link #write} wrote ({@code version} 2), or version 1 (no node gates). */
+  static Posterior read(DataInputStream in, int version) throws IOException {
     int[] widths = Codec.readInts(in);
     int layers = widths.length - 1;
     Activation[] acts = new Activation[layers];
@@ -178,8 +242,18 @@ public final class Posterior {
     double[] mean = Codec.readDoubles(in);
     double[] sd = Codec.readDoubles(in);
     List<EpochSummary> history = Codec.readHistory(in);
+    float[][] gates = null;
+    if (version >= 2 && in.readBoolean()) {
+      gates = new float[layers][];
+      for (int l = 0; l < layers; l++) {
+        gates[l] = Codec.readFloats(in);
+        if (gates[l].length != widths[l]) {
+          throw new IOException("node gates of layer " + l + " do not match its inputs");
+        }
+      }
+    }
     return new Posterior(
-        widths, acts, output, lambda, slabSd, noiseSd, mu, rho, v, mean, sd, history);
+        widths, acts, output, lambda, slabSd, noiseSd, mu, rho, v, mean, sd, history, gates);
   }
 
   static final class Codec {

@@ -41,6 +41,20 @@ public final class Pruner {
       }
       nodePips.add(p);
     }
+    if (post.gates != null) {
+      // a node gate's PIP is a parameter: a node is in use when its gate and a path are
+      double[] g0 = post.gatePips(0);
+      for (int i = 0; i < inputPips.length; i++) {
+        inputPips[i] *= g0[i];
+      }
+      for (int l = 1; l < layers; l++) {
+        double[] g = post.gatePips(l);
+        double[] p = nodePips.get(l - 1);
+        for (int j = 0; j < p.length; j++) {
+          p[j] *= g[j];
+        }
+      }
+    }
     List<double[]> nodeMc = monteCarloNodePips(post, seed);
 
     // alive[l][j]: node j of level l (0 = inputs, layers = outputs) is kept
@@ -58,6 +72,17 @@ public final class Pruner {
       for (int l = 1; l < layers; l++) {
         for (int j = 0; j < widths[l]; j++) {
           alive[l][j] = nodePips.get(l - 1)[j] > threshold;
+        }
+      }
+    }
+    if (post.gates != null && rule instanceof PruningRule.TargetWeights) {
+      // the ranking already weighed each weight by its gate; a closed gate closes its node
+      for (int l = 0; l < layers; l++) {
+        if ((l == 0 && !selectInputs) || (l > 0 && !pruneNodes)) {
+          continue;
+        }
+        for (int j = 0; j < widths[l]; j++) {
+          alive[l][j] &= post.gates[l][j] > 0;
         }
       }
     }
@@ -233,8 +258,13 @@ public final class Pruner {
     // phi > t  <=>  v > logit(t); comparing v avoids phi rounding to 1 in float
     double cut = Math.log(threshold) - Math.log1p(-threshold);
     for (int l = 0; l < layers; l++) {
+      int weights = post.widths[l] * post.widths[l + 1];
+      int out = post.widths[l + 1];
       for (int i = 0; i < keep[l].length; i++) {
         keep[l][i] = post.v[l][i] > cut;
+        if (post.gates != null && i < weights) {
+          keep[l][i] &= post.gates[l][i / out] > cut;
+        }
       }
     }
     if (rule instanceof PruningRule.TargetWeights target) {
@@ -248,8 +278,14 @@ public final class Pruner {
       int p = 0;
       for (int l = 0; l < layers; l++) {
         int count = post.widths[l] * post.widths[l + 1];
+        int out = post.widths[l + 1];
         for (int i = 0; i < count; i++) {
-          vs[p] = post.v[l][i];
+          // rank by log(phi_w), plus log(phi_gate) of the row's node gate when there are gates
+          vs[p] =
+              post.gates == null
+                  ? post.v[l][i]
+                  : (float)
+                      (SlabMath.logPhi(post.v[l][i]) + SlabMath.logPhi(post.gates[l][i / out]));
           order[p] = ((long) l << 32) | i;
           p++;
         }
@@ -332,6 +368,14 @@ public final class Pruner {
       for (int l = 0; l < layers; l++) {
         for (int i = 0; i < phi[l].length; i++) {
           gates[l][i] = rng.nextOpenUniform() < phi[l][i];
+        }
+        if (post.gates != null) {
+          int out = widths[l + 1];
+          for (int j = 0; j < widths[l]; j++) {
+            if (rng.nextOpenUniform() >= SlabMath.sigmoid(post.gates[l][j])) {
+              Arrays.fill(gates[l], j * out, (j + 1) * out, false);
+            }
+          }
         }
       }
       Arrays.fill(fed[0], true);

@@ -96,12 +96,20 @@ final class SlabLayer {
     double logSigma0;
     double invVar0;
     double logitLambda;
-    double invN;
+
+    /** The KL term's factor in the loss: the KL weight of the step over n. */
+    double klScale;
+
     double learningRate;
+    double inclusionLearningRate;
     long t;
 
     double stepSize() {
       return learningRate / (1 - Math.pow(BETA1, t));
+    }
+
+    double inclusionStepSize() {
+      return inclusionLearningRate / (1 - Math.pow(BETA1, t));
     }
 
     double invSqrtBias2() {
@@ -159,7 +167,7 @@ final class SlabLayer {
     theta[i] = g * (float) w;
     double invVar0 = s.invVar0;
     double gaussKl = s.logSigma0 - logSigma + 0.5 * (sigma * sigma + m * m) * invVar0 - 0.5;
-    double phiN = s.invN * phi;
+    double phiN = s.klScale * phi;
     k[o + KL_MU] = (float) (phiN * m * invVar0);
     k[o + KL_RHO] = (float) (phiN * (sigma * invVar0 - 1 / sigma) * sigmoidRho);
     k[o + KL_V] = (float) (phiN * phic * (vi - s.logitLambda + gaussKl));
@@ -172,6 +180,7 @@ final class SlabLayer {
    */
   void update(Step s, Rng rng, float[] gradientsOut) {
     float stepSize = (float) s.stepSize();
+    float inclusionStepSize = (float) s.inclusionStepSize();
     float invSqrtBias2 = (float) s.invSqrtBias2();
     float[] k = work;
     for (int i = 0; i < size; i++) {
@@ -188,7 +197,7 @@ final class SlabLayer {
       }
       mu[i] -= adam(k, o + M_MU, dMu, stepSize, invSqrtBias2);
       rho[i] -= adam(k, o + M_RHO, dRho, stepSize, invSqrtBias2);
-      v[i] -= adam(k, o + M_V, dV, stepSize, invSqrtBias2);
+      v[i] -= adam(k, o + M_V, dV, inclusionStepSize, invSqrtBias2);
       if (rng != null) {
         draw(s, i, rng.nextOpenUniform(), rng.nextGaussian());
       }
@@ -198,7 +207,7 @@ final class SlabLayer {
   /**
    * Adam in float: the moments are stored in float anyway, and float sqrt and divide are faster.
    */
-  private static float adam(float[] k, int at, float g, float stepSize, float invSqrtBias2) {
+  static float adam(float[] k, int at, float g, float stepSize, float invSqrtBias2) {
     float a = B1 * k[at] + (1 - B1) * g;
     float b = B2 * k[at + 1] + (1 - B2) * g * g;
     k[at] = a;
@@ -215,11 +224,29 @@ final class SlabLayer {
     return sum;
   }
 
-  /** Weights (not biases) with phi &gt; 0.5. */
-  long keptWeights() {
+  /**
+   * Weights (not biases) with phi &gt; 0.5 whose row's gate (when {@code rows != null}) has PIP
+   * &gt; 0.5.
+   */
+  long keptWeights(float[] rows) {
     long k = 0;
     for (int i = 0; i < weightCount; i++) {
-      if (v[i] > 0) {
+      if (v[i] > 0 && (rows == null || rows[i / outputs] > 0)) {
+        k++;
+      }
+    }
+    return k;
+  }
+
+  /** Weights whose PIP (times its row gate's, when gated) lies in (0.1, 0.9). */
+  long undecidedWeights(float[] rows) {
+    long k = 0;
+    for (int i = 0; i < weightCount; i++) {
+      double p = SlabMath.sigmoid(v[i]);
+      if (rows != null) {
+        p *= SlabMath.sigmoid(rows[i / outputs]);
+      }
+      if (p > 0.1 && p < 0.9) {
         k++;
       }
     }

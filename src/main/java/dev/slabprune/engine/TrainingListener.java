@@ -11,6 +11,14 @@ public interface TrainingListener {
    */
   default void onEpochEnd(EpochSummary summary, Supplier<byte[]> checkpoint) {}
 
+  /**
+   * Asked after every epoch, once every listener has seen {@link #onEpochEnd}: answering true ends
+   * the variational phase there (the run then prunes and reports as after its last epoch).
+   */
+  default boolean stopAfterEpoch(EpochSummary summary) {
+    return false;
+  }
+
   /** Every {@link CompressionConfig#stepEventInterval()} steps. */
   default void onSteps(StepProgress progress) {}
 

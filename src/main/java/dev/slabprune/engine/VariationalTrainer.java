@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class VariationalTrainer {
 
   private static final int STATE_MAGIC = 0x534c5453; // "SLTS"
-  private static final int STATE_VERSION = 1;
+  private static final int STATE_VERSION = 2;
 
   private final CompressionConfig config;
   private final Examples train;
@@ -45,6 +45,19 @@ public final class VariationalTrainer {
   private final SlabLayer.Step step = new SlabLayer.Step();
   private final int[] order;
   private final List<TrainingListener> listeners = new ArrayList<>();
+
+  /** Node gates of the rows of each weight layer (inputs, then hidden levels), or null. */
+  private final NodeGates[] gates;
+
+  private final double[] gateLogitPrior;
+  private final double[] gateLogPrior;
+  private final double[] gateLog1mPrior;
+
+  /** The gated weights of the forward pass, per layer, when gates are on. */
+  private final float[][] gated;
+
+  private boolean stopRequested;
+  private double undecided = 1;
 
   private Rng noise;
   private Rng shuffle;
@@ -113,8 +126,32 @@ public final class VariationalTrainer {
     }
     trainTargets = standardised(train);
     validationTargets = validation == null ? null : standardised(validation);
+    lambda =
+        Math.max(
+            config.priorInclusion().resolve(start.architecture(), train.rows()),
+            config.lambdaFloor());
+    if (config.nodeGates()) {
+      gates = new NodeGates[count];
+      gateLogitPrior = new double[count];
+      gateLogPrior = new double[count];
+      gateLog1mPrior = new double[count];
+      gated = new float[count][];
+      for (int l = 0; l < count; l++) {
+        gates[l] = new NodeGates(layers[l].inputs, layers[l].outputs);
+        double[] prior = NodeGates.logPrior(lambda, config.nodePrior(), layers[l].outputs);
+        gateLogPrior[l] = prior[0];
+        gateLog1mPrior[l] = prior[1];
+        gateLogitPrior[l] = prior[0] - prior[1];
+        gated[l] = new float[layers[l].weightCount];
+      }
+    } else {
+      gates = null;
+      gateLogitPrior = null;
+      gateLogPrior = null;
+      gateLog1mPrior = null;
+      gated = null;
+    }
     initialise(start);
-    lambda = config.priorInclusion().resolve(start.architecture(), train.rows());
     order = new int[train.rows()];
     noise = new Rng(config.seed());
     shuffle = new Rng(config.seed() ^ 0x5DEECE66DL);
@@ -141,6 +178,10 @@ public final class VariationalTrainer {
     return lambda;
   }
 
+  public CompressionConfig config() {
+    return config;
+  }
+
   /** Completed epochs. */
   public int epoch() {
     return epoch;
@@ -153,7 +194,7 @@ public final class VariationalTrainer {
    *     TrainingCancelledException} (resume from the last epoch's checkpoint)
    */
   public Posterior train(BooleanSupplier cancelled) {
-    while (epoch < config.epochs() && !earlyStopped()) {
+    while (epoch < config.epochs() && !earlyStopped() && !settled() && !stopRequested) {
       runEpoch(cancelled);
     }
     if (config.earlyStoppingPatience() > 0 && bestMu != null) {
@@ -166,6 +207,47 @@ public final class VariationalTrainer {
     return posterior();
   }
 
+  /**
+   * The posterior's own stopping rule (ours): the KL weight has reached 1, few weights are
+   * undecided and the density has moved by at most 2% over the last {@code settleEpochs} epochs.
+   */
+  boolean settled() {
+    if (config.stopUndecided() <= 0 || config.klWeight(step.t) < 1) {
+      return false;
+    }
+    int window = config.settleEpochs();
+    if (history.size() <= window || undecided > config.stopUndecided()) {
+      return false;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (int i = history.size() - 1 - window; i < history.size(); i++) {
+      double d = history.get(i).density();
+      lo = Math.min(lo, d);
+      hi = Math.max(hi, d);
+    }
+    return hi - lo <= 0.02 * hi;
+  }
+
+  /** Share of the weights whose inclusion probability lies in (0.1, 0.9), at the last epoch end. */
+  public double undecidedShare() {
+    return undecided;
+  }
+
+  /** Why training ended, once {@link #train} returned. */
+  public String stopReason() {
+    if (stopRequested) {
+      return "listener";
+    }
+    if (earlyStopped()) {
+      return "early-stopping";
+    }
+    if (settled()) {
+      return "settled";
+    }
+    return "epochs";
+  }
+
   private boolean earlyStopped() {
     return config.earlyStoppingPatience() > 0
         && epochsWithoutImprovement >= config.earlyStoppingPatience();
@@ -176,10 +258,14 @@ public final class VariationalTrainer {
     float[][] mu = new float[count][];
     float[][] rho = new float[count][];
     float[][] v = new float[count][];
+    float[][] g = gates == null ? null : new float[count][];
     for (int l = 0; l < count; l++) {
       mu[l] = layers[l].mu.clone();
       rho[l] = layers[l].rho.clone();
       v[l] = layers[l].v.clone();
+      if (g != null) {
+        g[l] = gates[l].v.clone();
+      }
     }
     return new Posterior(
         mlp.widths.clone(),
@@ -193,7 +279,8 @@ public final class VariationalTrainer {
         v,
         targetMean.clone(),
         targetSd.clone(),
-        history);
+        history,
+        g);
   }
 
   private void runEpoch(BooleanSupplier cancelled) {
@@ -206,6 +293,11 @@ public final class VariationalTrainer {
     stepConstants();
     for (SlabLayer layer : layers) {
       layer.sample(step, noise);
+    }
+    if (gates != null) {
+      for (int l = 0; l < gates.length; l++) {
+        gates[l].sample(step, gateLogitPrior[l], noise);
+      }
     }
     int batch = config.batchSize();
     int stepsPerEpoch = (n + batch - 1) / batch;
@@ -239,6 +331,11 @@ public final class VariationalTrainer {
     for (SlabLayer layer : layers) {
       layer.update(step, next, null);
     }
+    if (gates != null) {
+      for (int l = 0; l < gates.length; l++) {
+        gates[l].update(step, gateLogitPrior[l], next, null);
+      }
+    }
     return nll;
   }
 
@@ -247,15 +344,57 @@ public final class VariationalTrainer {
     Mlp.Workspace ws = mlp.workspace(m);
     ws.loadRows(train.features(), order, from);
     for (int l = 0; l < layers.length; l++) {
-      weightViews[l].put(0, layers[l].theta, 0, layers[l].weightCount);
+      weightViews[l].put(
+          0, gates == null ? layers[l].theta : gatedWeights(l), 0, layers[l].weightCount);
     }
     ws.forward(weightBuffers, thetas, biasOffsets);
     double nll = outputGradient(ws, m, from);
     ws.backward(weightBuffers, gradientBuffers, grads, biasOffsets);
     for (int l = 0; l < layers.length; l++) {
       gradientViews[l].get(0, layers[l].grad, 0, layers[l].weightCount);
+      if (gates != null) {
+        gateGradients(l);
+      }
     }
     return nll;
+  }
+
+  /** theta~ with the rows of closed gates zeroed: the weights the forward pass uses. */
+  private float[] gatedWeights(int l) {
+    SlabLayer s = layers[l];
+    NodeGates g = gates[l];
+    float[] out = gated[l];
+    int width = s.outputs;
+    for (int j = 0; j < s.inputs; j++) {
+      int base = j * width;
+      if (g.gate(j) != 0) {
+        System.arraycopy(s.theta, base, out, base, width);
+      } else {
+        java.util.Arrays.fill(out, base, base + width, 0f);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * From dNLL/d(z_j theta~_jk) in {@code grad}: dNLL/dz_j = sum_k grad_jk theta~_jk, and
+   * dNLL/dtheta~_jk = z_j grad_jk.
+   */
+  private void gateGradients(int l) {
+    SlabLayer s = layers[l];
+    NodeGates g = gates[l];
+    int width = s.outputs;
+    for (int j = 0; j < s.inputs; j++) {
+      int base = j * width;
+      double d = 0;
+      for (int k = base; k < base + width; k++) {
+        d += (double) s.grad[k] * s.theta[k];
+      }
+      g.gradZ[j] = d;
+      if (g.gate(j) == 0) {
+        java.util.Arrays.fill(s.grad, base, base + width, 0f);
+      }
+    }
   }
 
   private double outputGradient(Mlp.Workspace ws, int m, int from) {
@@ -274,11 +413,19 @@ public final class VariationalTrainer {
     double kl = 0;
     long kept = 0;
     long weights = 0;
-    for (SlabLayer layer : layers) {
+    long open = 0;
+    for (int l = 0; l < layers.length; l++) {
+      SlabLayer layer = layers[l];
+      float[] rows = gates == null ? null : gates[l].v;
       kl += layer.kl(logLambda, log1mLambda, config.slabSd());
-      kept += layer.keptWeights();
+      if (gates != null) {
+        kl += gates[l].kl(gateLogPrior[l], gateLog1mPrior[l]);
+      }
+      kept += layer.keptWeights(rows);
+      open += layer.undecidedWeights(rows);
       weights += layer.weightCount;
     }
+    undecided = (double) open / weights;
     double metric = validation == null ? Double.NaN : validationMetric();
     EpochSummary summary =
         new EpochSummary(
@@ -299,6 +446,9 @@ public final class VariationalTrainer {
     }
     for (TrainingListener listener : listeners) {
       listener.onEpochEnd(summary, this::checkpoint);
+    }
+    for (TrainingListener listener : listeners) {
+      stopRequested |= listener.stopAfterEpoch(summary);
     }
   }
 
@@ -321,8 +471,10 @@ public final class VariationalTrainer {
     for (int l = 0; l < layers.length; l++) {
       SlabLayer s = layers[l];
       w[l] = new float[s.size];
+      float[] rows = gates == null ? null : gates[l].v;
       for (int i = 0; i < s.size; i++) {
-        w[l][i] = s.v[i] > 0 ? s.mu[i] : 0f;
+        boolean open = rows == null || i >= s.weightCount || rows[i / s.outputs] > 0;
+        w[l][i] = s.v[i] > 0 && open ? s.mu[i] : 0f;
       }
       Mlp.put(weightBuffers[l], w[l], 0, s.weightCount);
     }
@@ -385,6 +537,32 @@ public final class VariationalTrainer {
       }
       java.util.Arrays.fill(s.rho, -6f);
       java.util.Arrays.fill(s.v, phi0);
+      if (config.inclusionStart() == CompressionConfig.InclusionStart.MAGNITUDE) {
+        byMagnitude(s.mu, s.v, s.weightCount, phi0);
+      }
+      if (gates != null) {
+        java.util.Arrays.fill(gates[l].v, phi0);
+      }
+    }
+  }
+
+  /**
+   * {@code v[i] = top * rank(|mu_i|) / count} over the first {@code count} entries, rank from 1
+   * (smallest) to count; ties by position.
+   */
+  static void byMagnitude(float[] mu, float[] v, int count, float top) {
+    Integer[] idx = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(
+        idx,
+        (a, b) -> {
+          int c = Float.compare(Math.abs(mu[a]), Math.abs(mu[b]));
+          return c != 0 ? c : Integer.compare(a, b);
+        });
+    for (int r = 0; r < count; r++) {
+      v[idx[r]] = top * (r + 1) / count;
     }
   }
 
@@ -439,6 +617,15 @@ public final class VariationalTrainer {
           Posterior.Codec.writeFloats(out, s.field(f));
         }
       }
+      out.writeBoolean(gates != null);
+      if (gates != null) {
+        for (NodeGates g : gates) {
+          Posterior.Codec.writeFloats(out, g.v);
+          Posterior.Codec.writeFloats(out, g.work);
+        }
+      }
+      out.writeBoolean(stopRequested);
+      out.writeDouble(undecided);
       noise.write(out);
       shuffle.write(out);
       Posterior.Codec.writeHistory(out, history);
@@ -487,6 +674,17 @@ public final class VariationalTrainer {
           s.setField(f, readSized(in, s.size));
         }
       }
+      if (in.readBoolean() != (gates != null)) {
+        throw new InvalidInputException("the checkpoint's node gates do not match the config");
+      }
+      if (gates != null) {
+        for (NodeGates g : gates) {
+          System.arraycopy(readSized(in, g.count), 0, g.v, 0, g.count);
+          System.arraycopy(readSized(in, g.work.length), 0, g.work, 0, g.work.length);
+        }
+      }
+      stopRequested = in.readBoolean();
+      undecided = in.readDouble();
       noise = Rng.read(in);
       shuffle = Rng.read(in);
       history.clear();
@@ -523,6 +721,15 @@ public final class VariationalTrainer {
     return layers[l];
   }
 
+  /** The node gates of weight layer {@code l}'s rows, or null without gates. */
+  NodeGates gates(int l) {
+    return gates == null ? null : gates[l];
+  }
+
+  double gateLogitPrior(int l) {
+    return gateLogitPrior[l];
+  }
+
   int[] order() {
     return order;
   }
@@ -533,8 +740,9 @@ public final class VariationalTrainer {
     step.logSigma0 = Math.log(config.slabSd());
     step.invVar0 = 1 / (config.slabSd() * config.slabSd());
     step.logitLambda = Math.log(lambda) - Math.log1p(-lambda);
-    step.invN = 1.0 / train.rows();
+    step.klScale = config.klWeight(step.t) / train.rows();
     step.learningRate = config.learningRate();
+    step.inclusionLearningRate = config.resolvedInclusionLearningRate();
     return step;
   }
 }

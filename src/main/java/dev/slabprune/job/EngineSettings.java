@@ -34,9 +34,10 @@ public record EngineSettings(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /**
-   * The variational steps a job gets when it does not choose its epochs: inclusion probabilities
-   * start at 0.99 and Adam moves them about one learning rate per step, so a small dataset needs
-   * many epochs before anything can be pruned.
+   * The most variational steps a job gets when it does not choose its epochs. A cap: the engine's
+   * stopping rule usually ends training earlier, once the posterior has decided (few undecided
+   * inclusion probabilities, density settled; docs/method.md). Whether chosen or not, {@code
+   * epochs} is an upper bound.
    */
   public static final int DEFAULT_STEPS = 10_000;
 

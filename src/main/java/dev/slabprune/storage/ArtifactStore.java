@@ -99,6 +99,140 @@ public class ArtifactStore {
     }
   }
 
+  /**
+   * Starts storing artifacts that are written rather than read: each {@link Batch#add} gives an
+   * output stream, and {@link Batch#commit()} stores them all, or closing the batch first stores
+   * none. Lets a caller store bytes while it reads them for its own purpose (one pass over an
+   * upload), and several at once. The batch holds one connection and transaction until closed.
+   */
+  public Batch batch() {
+    try {
+      Connection connection = dataSource.getConnection();
+      try {
+        connection.setAutoCommit(false);
+        return new Batch(connection, largeObjects(connection));
+      } catch (SQLException | RuntimeException e) {
+        closeQuietly(connection);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not start storing artifacts", e);
+    }
+  }
+
+  /** Artifacts being written together; see {@link #batch()}. Not thread-safe. */
+  public final class Batch implements AutoCloseable {
+
+    private final Connection connection;
+    private final LargeObjectManager objects;
+    private final java.util.List<Sink> sinks = new java.util.ArrayList<>();
+    private boolean done;
+
+    private Batch(Connection connection, LargeObjectManager objects) {
+      this.connection = connection;
+      this.objects = objects;
+    }
+
+    /** A new artifact's bytes: write them, then {@link #commit()} the batch. */
+    public OutputStream add(String mediaType) {
+      try {
+        long oid = objects.createLO(LargeObjectManager.READWRITE);
+        LargeObject object = objects.open(oid, LargeObjectManager.WRITE);
+        Sink sink = new Sink(oid, object, mediaType);
+        sinks.add(sink);
+        return sink;
+      } catch (SQLException e) {
+        throw new StorageException("could not start an artifact", e);
+      }
+    }
+
+    /**
+     * Stores every artifact added, in the order added; the same bytes stored before are kept once.
+     */
+    public java.util.List<Artifact> commit() {
+      try {
+        java.util.List<Artifact> stored = new java.util.ArrayList<>();
+        for (Sink sink : sinks) {
+          sink.close();
+          String hash = HexFormat.of().formatHex(sink.digest.digest());
+          Artifact artifact = insertOrFind(connection, hash, sink.size, sink.mediaType, sink.oid);
+          if (artifact == null) {
+            objects.unlink(sink.oid);
+            artifact =
+                find(connection, hash).orElseThrow(() -> new IllegalStateException("lost " + hash));
+          }
+          stored.add(artifact);
+        }
+        connection.commit();
+        done = true;
+        return stored;
+      } catch (SQLException e) {
+        throw new StorageException("could not store artifacts", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write artifact bytes", e);
+      }
+    }
+
+    /** Ends the batch: what was not committed is discarded. */
+    @Override
+    public void close() {
+      if (!done) {
+        closeQuietly(connection);
+      } else {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          throw new StorageException("could not release a connection", e);
+        }
+      }
+    }
+  }
+
+  /** One artifact of a batch: counts, hashes and writes its bytes in chunks. */
+  private static final class Sink extends OutputStream {
+    private final long oid;
+    private final LargeObject object;
+    private final OutputStream out;
+    private final String mediaType;
+    private final MessageDigest digest = sha256();
+    private long size;
+    private boolean closed;
+
+    Sink(long oid, LargeObject object, String mediaType) throws SQLException {
+      this.oid = oid;
+      this.object = object;
+      this.out = new java.io.BufferedOutputStream(object.getOutputStream(), CHUNK);
+      this.mediaType = mediaType;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      digest.update((byte) b);
+      size++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      digest.update(b, off, len);
+      size += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        out.close();
+        try {
+          object.close();
+        } catch (SQLException e) {
+          throw new IOException("could not close a large object", e);
+        }
+      }
+    }
+  }
+
   /** Stores a small byte array; see {@link #store(InputStream, String)}. */
   public Artifact store(byte[] content, String mediaType) {
     return store(new java.io.ByteArrayInputStream(content), mediaType);

@@ -10,7 +10,8 @@ import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The pages for people: the landing page ({@code static/index.html}), Swagger UI and the contract.
+ * The pages for people: the landing page ({@code static/index.html}), the dashboard ({@code
+ * static/dashboard/}, plain modules whose charts come from WebJars), Swagger UI and the contract.
  * The contract is {@code openapi/openapi.yaml}, copied into the jar's {@code static/} by the build
  * and served as it is at {@code /openapi.yaml}; {@code /v3/api-docs}, where tools look for a
  * springdoc service's document, points there instead of a generated one.
@@ -23,6 +24,8 @@ class DocumentationPages implements WebMvcConfigurer {
   @Override
   public void addViewControllers(ViewControllerRegistry registry) {
     registry.addRedirectViewController("/v3/api-docs", CONTRACT);
+    registry.addRedirectViewController("/dashboard", "/dashboard/");
+    registry.addViewController("/dashboard/").setViewName("forward:/dashboard/index.html");
   }
 
   /** YAML files are served as {@code application/yaml} (RFC 9512), not as opaque bytes. */

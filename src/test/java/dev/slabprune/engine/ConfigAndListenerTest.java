@@ -2,6 +2,7 @@ package dev.slabprune.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,27 @@ class ConfigAndListenerTest {
     assertThat(c.evaluationSamples()).isEqualTo(30);
     assertThat(c.priorInclusion().auto()).isTrue();
     assertThat(c.pruning()).isEqualTo(new PruningRule.Threshold(0.5));
+    // ours, docs/method.md
+    assertThat(c.inclusionStart()).isEqualTo(CompressionConfig.InclusionStart.MAGNITUDE);
+    assertThat(c.resolvedInclusionLearningRate()).isEqualTo(1e-2);
+    assertThat(c.klWeight(0)).isEqualTo(1e-3);
+    assertThat(c.klWeight(1_500)).isCloseTo(Math.sqrt(1e-3), within(1e-12));
+    assertThat(c.klWeight(3_000)).isEqualTo(1.0);
+    assertThat(c.nodeGates()).isTrue();
+    assertThat(c.stopUndecided()).isEqualTo(0.05);
+  }
+
+  @Test
+  void newTrainingSettingsOutOfRangeAreRejected() {
+    CompressionConfig c = CompressionConfig.defaults();
+    assertThatThrownBy(() -> c.toBuilder().klAnnealStart(0).build())
+        .hasMessageContaining("klAnnealStart");
+    assertThatThrownBy(() -> c.toBuilder().inclusionLearningRate(2).build())
+        .hasMessageContaining("inclusionLearningRate");
+    assertThatThrownBy(() -> c.toBuilder().lambdaFloor(1).build())
+        .hasMessageContaining("lambdaFloor");
+    assertThatThrownBy(() -> c.toBuilder().settleEpochs(0).build())
+        .hasMessageContaining("settleEpochs");
   }
 
   @Test

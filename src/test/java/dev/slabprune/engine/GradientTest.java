@@ -159,6 +159,8 @@ class GradientTest {
                 .priorInclusion(PriorInclusion.of(LAMBDA))
                 .slabSd(SIGMA0)
                 .batchSize(ROWS)
+                // the weights' gradients; the node gates' own are checked in NodeGateTest
+                .nodeGates(false)
                 .build());
     double[][] mu = new double[3][];
     double[][] rho = new double[3][];
@@ -186,8 +188,11 @@ class GradientTest {
     for (int i = 0; i < xf.length; i++) {
       xd[i] = xf[i];
     }
+    // the trainer's first step: the KL weight of an annealing schedule's start when one is on
+    double klWeight = trainer.config().klWeight(0);
     ReferenceStep.Result ref =
-        reference(tau).evaluate(mu, rho, v, s.u, s.eps, null, xd, ROWS, s.labels, null);
+        new ReferenceStep(WIDTHS, ACTS, true, tau, SIGMA0, LAMBDA, ROWS, 1.0, klWeight)
+            .evaluate(mu, rho, v, s.u, s.eps, null, xd, ROWS, s.labels, null);
     double nll = trainer.forwardBackward(0, ROWS);
     assertThat(nll).isCloseTo(ref.nll(), org.assertj.core.data.Offset.offset(1e-5));
     for (int l = 0; l < 3; l++) {

@@ -16,7 +16,7 @@ class KlStabilityTest {
     step.logSigma0 = 0;
     step.invVar0 = 1;
     step.logitLambda = Math.log(6e-8) - Math.log1p(-6e-8);
-    step.invN = 1.0 / 60000;
+    step.klScale = 1.0 / 60000;
     step.learningRate = 1e-3;
     step.t = 1;
     double[] u = new double[layer.size];

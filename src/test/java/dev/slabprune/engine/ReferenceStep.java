@@ -20,6 +20,9 @@ final class ReferenceStep {
   final int n;
   final double noiseSd;
 
+  /** The KL term's weight in the loss (1 once an annealing schedule is over). */
+  final double klWeight;
+
   ReferenceStep(
       int[] widths,
       Activation[] activations,
@@ -29,6 +32,20 @@ final class ReferenceStep {
       double lambda,
       int n,
       double noiseSd) {
+    this(widths, activations, classification, tau, sigma0, lambda, n, noiseSd, 1);
+  }
+
+  ReferenceStep(
+      int[] widths,
+      Activation[] activations,
+      boolean classification,
+      double tau,
+      double sigma0,
+      double lambda,
+      int n,
+      double noiseSd,
+      double klWeight) {
+    this.klWeight = klWeight;
     this.widths = widths;
     this.activations = activations;
     this.classification = classification;
@@ -147,7 +164,8 @@ final class ReferenceStep {
       }
       delta = prev;
     }
-    // per-parameter chain rule and KL / n
+    // per-parameter chain rule and klWeight * KL / n
+    double scale = klWeight / n;
     double[][] dMu = new double[layers][];
     double[][] dRho = new double[layers][];
     double[][] dV = new double[layers][];
@@ -167,10 +185,10 @@ final class ReferenceStep {
         double phic = SlabMath.sigmoid(-v[l][i]);
         double odds = SlabMath.relaxedOdds(v[l][i], u[l][i], tau);
         double g = gTheta[l][i];
-        dMu[l][i] = g * gate[l][i] + SlabMath.klGradMu(mu[l][i], phi, sigma0) / n;
+        dMu[l][i] = g * gate[l][i] + SlabMath.klGradMu(mu[l][i], phi, sigma0) * scale;
         dRho[l][i] =
             g * gate[l][i] * eps[l][i] * sigmoidRho
-                + SlabMath.klGradRho(sigma, sigmoidRho, phi, sigma0) / n;
+                + SlabMath.klGradRho(sigma, sigmoidRho, phi, sigma0) * scale;
         dV[l][i] =
             g * slab[l][i] * SlabMath.relaxedSlope(odds, tau)
                 + SlabMath.klGradV(
@@ -179,9 +197,9 @@ final class ReferenceStep {
                         phic,
                         logitLambda,
                         SlabMath.gaussianKl(mu[l][i], sigma, logSigma, sigma0))
-                    / n;
+                    * scale;
       }
     }
-    return new Result(nll + kl / n, nll, kl, dMu, dRho, dV);
+    return new Result(nll + kl * scale, nll, kl, dMu, dRho, dV);
   }
 }

@@ -94,6 +94,68 @@ class ReproducibilityTest {
   }
 
   @Test
+  void resumingARunWithNodeGatesAnnealingAndTheStoppingRuleEqualsTheUninterruptedRun() {
+    CompressionConfig config =
+        CONFIG.toBuilder()
+            .epochs(12)
+            .nodeGates(true)
+            .klAnnealSteps(30)
+            .inclusionLearningRate(5e-2)
+            .inclusionStart(CompressionConfig.InclusionStart.MAGNITUDE)
+            .stopUndecided(0.5)
+            .settleEpochs(2)
+            .build();
+    Compression.Result full =
+        Compression.run(START, TRAIN, VALID, TEST, config, List.of(), () -> false);
+    assertThat(full.posterior().hasNodeGates()).isTrue();
+
+    AtomicReference<byte[]> saved = new AtomicReference<>();
+    TrainingListener saver =
+        new TrainingListener() {
+          @Override
+          public void onEpochEnd(EpochSummary s, java.util.function.Supplier<byte[]> checkpoint) {
+            if (s.epoch() == 3) {
+              saved.set(checkpoint.get());
+            }
+          }
+        };
+    int[] steps = {0};
+    assertThatThrownBy(
+            () ->
+                Compression.run(
+                    START,
+                    TRAIN,
+                    VALID,
+                    TEST,
+                    config,
+                    List.of(saver),
+                    () -> ++steps[0] > 4 * 10 + 3))
+        .isInstanceOf(TrainingCancelledException.class);
+    Compression.Result resumed =
+        Compression.resume(saved.get(), START, TRAIN, VALID, TEST, config, List.of(), () -> false);
+
+    assertSamePosterior(resumed.posterior(), full.posterior());
+    assertSameReport(resumed.report(), full.report());
+    assertThat(resumed.posterior().history()).hasSameSizeAs(full.posterior().history());
+    Posterior copy = Posterior.fromBytes(full.posterior().toBytes());
+    assertThat(copy.gatePips(0)).isEqualTo(full.posterior().gatePips(0));
+  }
+
+  @Test
+  void aListenerCanEndTrainingAfterAnEpoch() {
+    TrainingListener stopAtTwo =
+        new TrainingListener() {
+          @Override
+          public boolean stopAfterEpoch(EpochSummary summary) {
+            return summary.epoch() == 2;
+          }
+        };
+    Compression.Result r =
+        Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(stopAtTwo), () -> false);
+    assertThat(r.posterior().history()).hasSize(2);
+  }
+
+  @Test
   void aPosteriorSurvivesSerialisation() {
     Compression.Result a =
         Compression.run(START, TRAIN, VALID, TEST, CONFIG, List.of(), () -> false);
@@ -109,6 +171,9 @@ class ReproducibilityTest {
       assertThat(Arrays.equals(a.mu[l], b.mu[l])).as("mu of layer %d", l).isTrue();
       assertThat(Arrays.equals(a.rho[l], b.rho[l])).as("rho of layer %d", l).isTrue();
       assertThat(Arrays.equals(a.v[l], b.v[l])).as("vartheta of layer %d", l).isTrue();
+      if (a.gates != null || b.gates != null) {
+        assertThat(Arrays.equals(a.gates[l], b.gates[l])).as("node gates of layer %d", l).isTrue();
+      }
     }
   }
 

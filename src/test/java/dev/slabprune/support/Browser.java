@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -47,18 +48,22 @@ public final class Browser implements AutoCloseable {
 
   private final ChromeDriver driver;
   private final Path profile;
+  private final Path downloads;
 
-  private Browser(ChromeDriver driver, Path profile) {
+  private Browser(ChromeDriver driver, Path profile, Path downloads) {
     this.driver = driver;
     this.profile = profile;
+    this.downloads = downloads;
   }
 
   /** Starts a headless Chromium with a fresh profile; skips or fails where it is not installed. */
   public static Browser start() {
     requireInstalled();
     Path profile;
+    Path downloads;
     try {
       profile = Files.createTempDirectory("slabprune-chromium-");
+      downloads = Files.createDirectories(profile.resolve("downloads"));
       Files.createDirectories(Path.of("target"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,6 +83,13 @@ public final class Browser implements AutoCloseable {
         "--window-size=1280,1000",
         "--user-data-dir=" + profile.toAbsolutePath());
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            downloads.toAbsolutePath().toString(),
+            "download.prompt_for_download",
+            false));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -85,7 +97,7 @@ public final class Browser implements AutoCloseable {
             .withLogFile(new File("target/chromedriver.log"))
             .build();
     try {
-      return new Browser(new ChromeDriver(service, options), profile);
+      return new Browser(new ChromeDriver(service, options), profile, downloads);
     } catch (RuntimeException e) {
       deleteRecursively(profile);
       throw e;
@@ -96,13 +108,23 @@ public final class Browser implements AutoCloseable {
     return driver;
   }
 
+  /** Runs a script in the page and returns its result (as {@code executeScript} does). */
+  public Object script(String source, Object... arguments) {
+    return driver.executeScript(source, arguments);
+  }
+
   public void open(String url) {
     driver.get(url);
   }
 
   /** Waits until the condition gives a value other than null or false, and returns it. */
   public <T> T await(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, WAIT).until(condition::apply);
+    return await(WAIT, condition);
+  }
+
+  /** As {@link #await(Function)}, for at most {@code timeout}. */
+  public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
+    return new WebDriverWait(driver, timeout).until(condition::apply);
   }
 
   /** Waits for an element to be shown and returns it. */
@@ -132,6 +154,59 @@ public final class Browser implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return target;
+  }
+
+  /**
+   * Saves the whole page, not only what the window shows, as {@code target/screenshots/<name>.png}:
+   * the window is made as tall as the page (at most 8000 pixels) for the shot.
+   */
+  public Path screenshotFullPage(String name) {
+    Dimension window = driver.manage().window().getSize();
+    long height =
+        ((Number)
+                driver.executeScript(
+                    "return Math.max(document.documentElement.scrollHeight,"
+                        + " document.body.scrollHeight)"))
+            .longValue();
+    driver
+        .manage()
+        .window()
+        .setSize(new Dimension(window.getWidth(), (int) Math.min(8000, height)));
+    try {
+      return screenshot(name);
+    } finally {
+      driver.manage().window().setSize(window);
+    }
+  }
+
+  /**
+   * Runs a script in every page this browser opens from now on, before the page's own scripts;
+   * returns what {@link #removeScriptOnEveryPage(String)} takes to stop it.
+   */
+  public String addScriptOnEveryPage(String source) {
+    return (String)
+        driver
+            .executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source))
+            .get("identifier");
+  }
+
+  public void removeScriptOnEveryPage(String identifier) {
+    driver.executeCdpCommand(
+        "Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", identifier));
+  }
+
+  /**
+   * Waits for a download named {@code name} to be complete in this browser's download folder and
+   * returns its bytes.
+   */
+  public byte[] awaitDownload(String name) {
+    Path file = downloads.resolve(name);
+    await(d -> Files.isRegularFile(file) && !Files.exists(downloads.resolve(name + ".crdownload")));
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The console's errors since the last call (failed requests and uncaught script errors). */

@@ -46,9 +46,34 @@ public final class CsvDatasetReader {
 
   /** Reads the stream to its end; does not close it. */
   public ParsedDataset read(InputStream in, CsvOptions options) {
+    return read(in, options, null);
+  }
+
+  /**
+   * Reads a stream (to its end, not closed) that was validated before as this shape: the features
+   * go into one array allocated once.
+   *
+   * @param expected null when not known
+   */
+  public ParsedDataset read(InputStream in, CsvOptions options, ExpectedShape expected) {
+    return parse(in, options, true, expected).dataset();
+  }
+
+  /**
+   * Validates the stream (to its end, not closed) exactly as {@link #read(InputStream, CsvOptions)}
+   * does, refusing the same input with the same problem, and describes it, without keeping its
+   * values: memory grows with the number of distinct class labels only.
+   */
+  public DatasetSummary summarise(InputStream in, CsvOptions options) {
+    return parse(in, options, false, null).summary();
+  }
+
+  private Parse parse(InputStream in, CsvOptions options, boolean keep, ExpectedShape expected) {
     InputStream reader = new CountingInputStream(in, limits.maxBytes(), "CSV file");
     try {
-      return new Parse(reader, options).run();
+      Parse parse = new Parse(reader, options, keep, expected);
+      parse.run();
+      return parse;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,7 +103,9 @@ public final class CsvDatasetReader {
     private boolean scannedQuoted;
 
     private final NumberParser numbers = new NumberParser();
-    private final FloatBuilder x = new FloatBuilder();
+    private final boolean keep;
+    private final ExpectedShape expected;
+    private FloatBuilder x;
     private List<String> names = List.of();
     private int columns;
     private int target;
@@ -86,20 +113,27 @@ public final class CsvDatasetReader {
     private long rows;
     private long rowLine;
 
-    // targets: numeric values while they may be numeric, and a label dictionary while it may be
-    // classification
+    // targets: numeric values (kept, or only their moments) while they may be numeric, and a label
+    // dictionary while it may be classification, with each row's label id (kept) or each id's count
+    private boolean numericPossible;
     private FloatBuilder numericTargets;
+    private TargetMoments moments;
     private boolean allNumeric = true;
     private Map<String, Integer> dictionary;
     private int[] labelIds;
+    private long[] idCounts;
     private boolean dictionaryOverflow;
+    private Task resolved;
+    private List<String> featureNames;
 
-    Parse(InputStream reader, CsvOptions options) {
+    Parse(InputStream reader, CsvOptions options, boolean keep, ExpectedShape expected) {
       this.reader = reader;
       this.options = options;
+      this.keep = keep;
+      this.expected = expected;
     }
 
-    ParsedDataset run() throws IOException {
+    void run() throws IOException {
       fillFirst();
       if (limit >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
         pos = 3;
@@ -135,12 +169,27 @@ public final class CsvDatasetReader {
       }
       target = resolveTarget();
       task = options.task();
+      boolean sized = keep && expected != null && expected.features() == columns - 1;
+      x =
+          !keep
+              ? FloatBuilder.discarding()
+              : sized
+                  ? FloatBuilder.exact((long) expected.rows() * (columns - 1))
+                  : new FloatBuilder();
       if (task != Task.CLASSIFICATION) {
-        numericTargets = new FloatBuilder();
+        numericPossible = true;
+        moments = new TargetMoments();
+        if (keep) {
+          numericTargets = sized ? FloatBuilder.exact(expected.rows()) : new FloatBuilder();
+        }
       }
       if (task != Task.REGRESSION) {
         dictionary = new HashMap<>();
-        labelIds = new int[1024];
+        if (keep) {
+          labelIds = new int[sized ? Math.max(1, expected.rows()) : 1024];
+        } else {
+          idCounts = new long[16];
+        }
       }
       if (!header) {
         rowLine = firstLine;
@@ -158,7 +207,7 @@ public final class CsvDatasetReader {
             "The CSV file has a header but no data rows; add one row per example.",
             "line " + (firstLine + 1));
       }
-      return finish();
+      finish();
     }
 
     private void streamRest() throws IOException {
@@ -286,7 +335,7 @@ public final class CsvDatasetReader {
 
     private void takeTarget(int col, byte[] chars, int off, int len) {
       String label = new String(chars, off, len, StandardCharsets.UTF_8).trim();
-      if (numericTargets != null) {
+      if (numericPossible) {
         float v = numbers.parse(chars, off, len);
         boolean numeric = numbers.status == NumberParser.Status.OK;
         if (!numeric
@@ -296,10 +345,15 @@ public final class CsvDatasetReader {
           throw badValue(col, label, "regression target");
         }
         if (numeric) {
-          numericTargets.add(v);
+          moments.add(v);
+          if (numericTargets != null) {
+            numericTargets.add(v);
+          }
         } else {
           allNumeric = false;
+          numericPossible = false;
           numericTargets = null;
+          moments = null;
         }
       }
       if (dictionary != null) {
@@ -310,7 +364,7 @@ public final class CsvDatasetReader {
         Integer id = dictionary.get(label);
         if (id == null) {
           if (dictionary.size() >= limits.maxClasses()) {
-            if (numericTargets == null) {
+            if (!numericPossible) {
               throw new DatasetFormatException(
                   DatasetFormatException.TOO_MANY_CLASSES,
                   "Too many classes",
@@ -326,29 +380,36 @@ public final class CsvDatasetReader {
             }
             dictionary = null;
             labelIds = null;
+            idCounts = null;
             dictionaryOverflow = true;
             return;
           }
           id = dictionary.size();
           dictionary.put(label, id);
         }
-        if (rows == labelIds.length) {
-          labelIds = Arrays.copyOf(labelIds, labelIds.length * 2);
+        if (labelIds != null) {
+          if (rows == labelIds.length) {
+            labelIds = Arrays.copyOf(labelIds, labelIds.length * 2);
+          }
+          labelIds[(int) rows] = id;
+        } else {
+          if (id == idCounts.length) {
+            idCounts = Arrays.copyOf(idCounts, idCounts.length * 2);
+          }
+          idCounts[id]++;
         }
-        labelIds[(int) rows] = id;
       }
     }
 
-    private ParsedDataset finish() {
-      int n = (int) rows;
-      int features = columns - 1;
-      List<String> featureNames = new ArrayList<>();
+    /** Resolves the task and refuses what only the whole file shows. */
+    private void finish() {
+      featureNames = new ArrayList<>();
       for (int c = 0; c < names.size(); c++) {
         if (c != target) {
           featureNames.add(names.get(c));
         }
       }
-      Task resolved = task;
+      resolved = task;
       if (resolved == null) {
         resolved =
             allNumeric
@@ -368,12 +429,43 @@ public final class CsvDatasetReader {
                 + " distinct labels (limit maxClasses); choose regression for this target.",
             "column " + (target + 1));
       }
-      float[] features2 = x.toArray();
+    }
+
+    ParsedDataset dataset() {
+      int n = (int) rows;
+      int features = columns - 1;
+      float[] values = x.toArray();
       if (resolved == Task.REGRESSION) {
         return ParsedDataset.regression(
-            n, features, features2, featureNames, numericTargets.toArray());
+            n, features, values, featureNames, numericTargets.toArray());
       }
-      List<String> classes = new ArrayList<>(dictionary.keySet());
+      int[] remap = classOrder();
+      int[] labels = new int[n];
+      for (int r = 0; r < n; r++) {
+        labels[r] = remap[labelIds[r]];
+      }
+      return ParsedDataset.classification(n, features, values, featureNames, labels, classes);
+    }
+
+    DatasetSummary summary() {
+      int n = (int) rows;
+      int features = columns - 1;
+      if (resolved == Task.REGRESSION) {
+        return DatasetSummary.regression(n, features, moments, featureNames);
+      }
+      int[] remap = classOrder();
+      long[] counts = new long[remap.length];
+      for (int id = 0; id < remap.length; id++) {
+        counts[remap[id]] = idCounts[id];
+      }
+      return DatasetSummary.classification(n, features, classes, counts, featureNames);
+    }
+
+    private List<String> classes;
+
+    /** Sorts the labels into {@link #classes}; returns each dictionary id's class index. */
+    private int[] classOrder() {
+      classes = new ArrayList<>(dictionary.keySet());
       boolean numericLabels = classes.stream().allMatch(this::isFiniteNumber);
       Comparator<String> order =
           numericLabels
@@ -384,11 +476,7 @@ public final class CsvDatasetReader {
       for (int i = 0; i < classes.size(); i++) {
         remap[dictionary.get(classes.get(i))] = i;
       }
-      int[] labels = new int[n];
-      for (int r = 0; r < n; r++) {
-        labels[r] = remap[labelIds[r]];
-      }
-      return ParsedDataset.classification(n, features, features2, featureNames, labels, classes);
+      return remap;
     }
 
     private int resolveTarget() {

@@ -54,6 +54,30 @@ public final class IdxDatasetReader {
 
   /** Reads both streams; does not close them. */
   public ParsedDataset read(InputStream imagesIn, InputStream labelsIn) {
+    return read(imagesIn, labelsIn, null);
+  }
+
+  /**
+   * Reads both streams (not closed) that were validated before as this shape: the pixels go into
+   * one array allocated once.
+   *
+   * @param expected null when not known
+   */
+  public ParsedDataset read(InputStream imagesIn, InputStream labelsIn, ExpectedShape expected) {
+    return (ParsedDataset) parse(imagesIn, labelsIn, true, expected);
+  }
+
+  /**
+   * Validates both streams (not closed) exactly as {@link #read(InputStream, InputStream)} does,
+   * refusing the same input with the same problem, and describes them, without keeping the pixels
+   * or labels: memory stays the same whatever the size of the files.
+   */
+  public DatasetSummary summarise(InputStream imagesIn, InputStream labelsIn) {
+    return (DatasetSummary) parse(imagesIn, labelsIn, false, null);
+  }
+
+  private Object parse(
+      InputStream imagesIn, InputStream labelsIn, boolean keep, ExpectedShape expected) {
     try {
       InputStream images = open(imagesIn, "images file");
       InputStream labels = open(labelsIn, "labels file");
@@ -102,9 +126,19 @@ public final class IdxDatasetReader {
         throw DatasetFormatException.tooLarge(
             "maxBytes", 16 + count * features, limits.maxBytes(), "images file, byte 4");
       }
-      float[] x = readPixels(images, (int) count, (int) features);
+      FloatBuilder x =
+          !keep
+              ? FloatBuilder.discarding()
+              : expected != null && expected.matches(count, features)
+                  ? FloatBuilder.exact(count * features)
+                  : new FloatBuilder();
+      readPixels(images, (int) count, (int) features, x);
+      if (!keep) {
+        long[] counts = countLabels(labels, count, "labels file", 8, count + " labels");
+        return summary((int) count, (int) features, counts);
+      }
       byte[] raw = readFully(labels, (int) count, "labels file", 8, count + " labels");
-      return toDataset((int) count, (int) features, x, raw);
+      return toDataset((int) count, (int) features, x.toArray(), raw);
     } catch (java.util.zip.ZipException e) {
       throw new DatasetFormatException(
           DatasetFormatException.CORRUPT,
@@ -136,13 +170,27 @@ public final class IdxDatasetReader {
     return ParsedDataset.classification(count, features, x, List.of(), labels, classes);
   }
 
+  private static DatasetSummary summary(int count, int features, long[] byValue) {
+    List<String> classes = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    for (int v = 0; v < 256; v++) {
+      if (byValue[v] > 0) {
+        classes.add(Integer.toString(v));
+        counts.add(byValue[v]);
+      }
+    }
+    long[] c = counts.stream().mapToLong(Long::longValue).toArray();
+    return DatasetSummary.classification(count, features, classes, c, List.of());
+  }
+
   /**
-   * Reads the pixels into chunks that grow with the data actually present, so a header that claims
-   * more images than the file holds fails as truncated without allocating for its claim.
+   * Reads the pixels into {@code x}; unless it was sized from a shape known to be true, it grows
+   * with the data actually present, so a header that claims more images than the file holds fails
+   * as truncated without allocating for its claim.
    */
-  private static float[] readPixels(InputStream in, int count, int features) throws IOException {
+  private static void readPixels(InputStream in, int count, int features, FloatBuilder x)
+      throws IOException {
     long total = (long) count * features;
-    FloatBuilder x = new FloatBuilder();
     byte[] chunk = new byte[1 << 16];
     float[] scaled = new float[chunk.length];
     long done = 0;
@@ -155,8 +203,10 @@ public final class IdxDatasetReader {
         throw truncated(
             "images file", 16 + done, count + " images (the compressed stream ends early)");
       }
-      for (int i = 0; i < got; i++) {
-        scaled[i] = PIXEL[chunk[i] & 0xFF];
+      if (x.keeps()) {
+        for (int i = 0; i < got; i++) {
+          scaled[i] = PIXEL[chunk[i] & 0xFF];
+        }
       }
       x.addAll(scaled, got);
       done += got;
@@ -167,7 +217,34 @@ public final class IdxDatasetReader {
             count + " images of " + features + " pixels (" + total + " bytes after the header)");
       }
     }
-    return x.toArray();
+  }
+
+  /**
+   * How many of the {@code n} label bytes hold each value, read in blocks: refuses a short file as
+   * {@link #readFully} does, at the same byte.
+   */
+  private static long[] countLabels(
+      InputStream in, long n, String what, long offset, String expected) throws IOException {
+    long[] counts = new long[256];
+    byte[] block = new byte[1 << 16];
+    long done = 0;
+    while (done < n) {
+      int want = (int) Math.min(block.length, n - done);
+      int got;
+      try {
+        got = in.readNBytes(block, 0, want);
+      } catch (java.io.EOFException e) {
+        throw truncated(what, offset, expected);
+      }
+      for (int i = 0; i < got; i++) {
+        counts[block[i] & 0xFF]++;
+      }
+      done += got;
+      if (got < want) {
+        throw truncated(what, offset + done, expected);
+      }
+    }
+    return counts;
   }
 
   private InputStream open(InputStream in, String what) throws IOException {

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -61,12 +60,37 @@ public final class NpyDatasetReader {
    * @param task null to infer from the labels' dtype
    */
   public ParsedDataset read(InputStream featuresIn, InputStream labelsIn, Task task) {
+    return read(featuresIn, labelsIn, task, null);
+  }
+
+  /**
+   * Reads streams (not closed) that were validated before as this shape: the features go into one
+   * array allocated once.
+   *
+   * @param task null to infer from the labels' dtype
+   * @param expected null when not known
+   */
+  public ParsedDataset read(
+      InputStream featuresIn, InputStream labelsIn, Task task, ExpectedShape expected) {
+    return (ParsedDataset) parse(featuresIn, labelsIn, task, new Mode(true, expected));
+  }
+
+  /**
+   * Validates both streams (not closed) exactly as {@link #read(InputStream, InputStream, Task)}
+   * does, refusing the same input with the same problem, and describes them without keeping their
+   * values.
+   */
+  public DatasetSummary summarise(InputStream featuresIn, InputStream labelsIn, Task task) {
+    return (DatasetSummary) parse(featuresIn, labelsIn, task, new Mode(false, null));
+  }
+
+  private Object parse(InputStream featuresIn, InputStream labelsIn, Task task, Mode mode) {
     try {
-      Features x = readFeatures(counted(featuresIn, "features file"), "features file");
+      Features x = readFeatures(counted(featuresIn, "features file"), "features file", mode);
       InputStream labels = counted(labelsIn, "labels file");
       Header h = readHeader(labels, "labels file");
       checkLabelShape(h, "labels file", x.rows);
-      return toDataset(x, readValues(labels, h, "labels file"), h.kind != 'f', task);
+      return finish(x, readValues(labels, h, "labels file", task, mode), mode);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -82,6 +106,37 @@ public final class NpyDatasetReader {
 
   /** Reads a zip of {@code .npy} arrays; does not close the stream. */
   public ParsedDataset readNpz(InputStream in, Task task) {
+    return readNpz(in, task, null);
+  }
+
+  /**
+   * Reads a zip of {@code .npy} arrays (not closed) that was validated before as this shape: the
+   * features go into one array allocated once.
+   *
+   * @param expected null when not known
+   */
+  public ParsedDataset readNpz(InputStream in, Task task, ExpectedShape expected) {
+    return (ParsedDataset) parseNpz(in, task, new Mode(true, expected));
+  }
+
+  /**
+   * Validates a zip of {@code .npy} arrays (not closed) exactly as {@link #readNpz(InputStream,
+   * Task)} does, refusing the same input with the same problem, and describes it without keeping
+   * its values.
+   */
+  public DatasetSummary summariseNpz(InputStream in, Task task) {
+    return (DatasetSummary) parseNpz(in, task, new Mode(false, null));
+  }
+
+  /**
+   * What a pass keeps.
+   *
+   * @param keep whether values are kept (a dataset) or only described (a summary)
+   * @param expected the shape known to be true, or null
+   */
+  private record Mode(boolean keep, ExpectedShape expected) {}
+
+  private Object parseNpz(InputStream in, Task task, Mode mode) {
     ZipInputStream zip = new ZipInputStream(new BufferedInputStream(in, 1 << 16));
     InputStream data = new CountingInputStream(zip, limits.maxBytes(), "npz file");
     Features features = null;
@@ -114,10 +169,13 @@ public final class NpyDatasetReader {
             labelNamed
                 || (!featureNamed && header.shape.length == 1 && (labels == null || !labels.named));
         if (wantFeatures && (features == null || (featureNamed && !features.named))) {
-          features = readFeatures(data, header, where);
+          features = null; // a better candidate replaces the one read before
+          features = readFeatures(data, header, where, mode);
           features.named = featureNamed;
         } else if (wantLabels && (labels == null || (labelNamed && !labels.named))) {
-          labels = new Labels(readValues(data, header, where), header, where, labelNamed);
+          labels = null;
+          labels =
+              new Labels(readValues(data, header, where, task, mode), header, where, labelNamed);
         }
         drain(data);
       }
@@ -140,7 +198,7 @@ public final class NpyDatasetReader {
           "npz file");
     }
     checkLabelShape(labels.header, labels.where, features.rows);
-    return toDataset(features, labels.values, labels.header.kind != 'f', task);
+    return finish(features, labels.values, mode);
   }
 
   /**
@@ -177,17 +235,18 @@ public final class NpyDatasetReader {
   private static final class Features {
     int rows;
     int cols;
-    float[] x;
+    float[] x; // null when not kept
     boolean named;
   }
 
-  private record Labels(double[] values, Header header, String where, boolean named) {}
+  private record Labels(NumericLabels values, Header header, String where, boolean named) {}
 
-  private Features readFeatures(InputStream in, String where) throws IOException {
-    return readFeatures(in, readHeader(in, where), where);
+  private Features readFeatures(InputStream in, String where, Mode mode) throws IOException {
+    return readFeatures(in, readHeader(in, where), where, mode);
   }
 
-  private Features readFeatures(InputStream in, Header h, String where) throws IOException {
+  private Features readFeatures(InputStream in, Header h, String where, Mode mode)
+      throws IOException {
     if (h.shape.length != 2) {
       throw new DatasetFormatException(
           DatasetFormatException.BAD_SHAPE,
@@ -214,8 +273,16 @@ public final class NpyDatasetReader {
     if (n * h.size > limits.maxBytes()) {
       throw DatasetFormatException.tooLarge("maxBytes", n * h.size, limits.maxBytes(), where);
     }
-    // grows with the data actually present, so a header that lies about the shape costs nothing
-    FloatBuilder read = new FloatBuilder();
+    // unless the shape is known to be true, grows with the data actually present, so a header
+    // that lies about the shape costs nothing
+    boolean sized =
+        mode.keep() && mode.expected() != null && mode.expected().matches(f.rows, f.cols);
+    // Fortran order into its place in row-major order as it is read: no second array
+    float[] transposed = sized && h.fortran ? new float[(int) n] : null;
+    FloatBuilder read =
+        !mode.keep() || transposed != null
+            ? FloatBuilder.discarding()
+            : sized ? FloatBuilder.exact(n) : new FloatBuilder();
     ValueReader values = new ValueReader(in, h, where, n);
     for (long k = 0; k < n; k++) {
       double v = values.next();
@@ -237,7 +304,18 @@ public final class NpyDatasetReader {
                 + " (NaN, infinite or outside the float32 range); replace or drop it.",
             where + ", row " + (r + 1) + ", column " + (c + 1));
       }
-      read.add(fv);
+      if (transposed != null) {
+        transposed[(int) ((k % f.rows) * f.cols + k / f.rows)] = fv;
+      } else {
+        read.add(fv);
+      }
+    }
+    if (transposed != null) {
+      f.x = transposed;
+      return f;
+    }
+    if (!mode.keep()) {
+      return f;
     }
     float[] inFileOrder = read.toArray();
     if (!h.fortran) {
@@ -281,7 +359,8 @@ public final class NpyDatasetReader {
     }
   }
 
-  private double[] readValues(InputStream in, Header h, String where) throws IOException {
+  private NumericLabels readValues(InputStream in, Header h, String where, Task task, Mode mode)
+      throws IOException {
     long n = 1;
     for (long d : h.shape) {
       if (d != 0 && n > limits.maxRows() / d) {
@@ -293,58 +372,37 @@ public final class NpyDatasetReader {
     if (n * h.size > limits.maxBytes()) {
       throw DatasetFormatException.tooLarge("maxBytes", n * h.size, limits.maxBytes(), where);
     }
-    // grows with the data actually present, so a header that lies about the shape costs nothing
-    double[] out = new double[(int) Math.min(n, 1 << 16)];
+    Task resolved = task != null ? task : h.kind != 'f' ? Task.CLASSIFICATION : Task.REGRESSION;
+    long expected = mode.expected() != null && mode.expected().matchesRows(n) ? n : -1;
+    // unless the count is known to be true, grows with the labels actually present, so a header
+    // that lies about the shape costs nothing
+    NumericLabels out = new NumericLabels(resolved, mode.keep(), limits.maxClasses(), expected, n);
     ValueReader values = new ValueReader(in, h, where, n);
-    for (int i = 0; i < n; i++) {
-      if (i == out.length) {
-        out = java.util.Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
-      }
-      out[i] = values.next();
-      if (!Double.isFinite(out[i])) {
+    for (long i = 0; i < n; i++) {
+      double v = values.next();
+      if (!Double.isFinite(v)) {
         throw new DatasetFormatException(
             DatasetFormatException.NOT_FINITE,
             "Value not finite",
-            "The labels in the " + where + " hold " + out[i] + " at row " + (i + 1) + ".",
+            "The labels in the " + where + " hold " + v + " at row " + (i + 1) + ".",
             where + ", row " + (i + 1));
       }
+      out.add(v);
     }
     return out;
   }
 
-  private ParsedDataset toDataset(Features f, double[] y, boolean integral, Task task) {
-    Task resolved = task != null ? task : integral ? Task.CLASSIFICATION : Task.REGRESSION;
-    if (resolved == Task.REGRESSION) {
-      float[] targets = new float[y.length];
-      for (int i = 0; i < y.length; i++) {
-        targets[i] = (float) y[i];
-      }
-      return ParsedDataset.regression(f.rows, f.cols, f.x, List.of(), targets);
+  private Object finish(Features f, NumericLabels labels, Mode mode) {
+    if (labels.tooManyClasses()) {
+      throw new DatasetFormatException(
+          DatasetFormatException.TOO_MANY_CLASSES,
+          "Too many classes",
+          "The labels hold more than "
+              + limits.maxClasses()
+              + " distinct values (limit maxClasses); choose regression for these targets.",
+          "labels");
     }
-    TreeSet<Double> distinct = new TreeSet<>();
-    for (double v : y) {
-      if (distinct.add(v) && distinct.size() > limits.maxClasses()) {
-        throw new DatasetFormatException(
-            DatasetFormatException.TOO_MANY_CLASSES,
-            "Too many classes",
-            "The labels hold more than "
-                + limits.maxClasses()
-                + " distinct values (limit maxClasses); choose regression for these targets.",
-            "labels");
-      }
-    }
-    Map<Double, Integer> index = new LinkedHashMap<>();
-    List<String> classes = new ArrayList<>();
-    for (double v : distinct) {
-      index.put(v, classes.size());
-      classes.add(
-          v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v));
-    }
-    int[] labels = new int[y.length];
-    for (int i = 0; i < y.length; i++) {
-      labels[i] = index.get(y[i]);
-    }
-    return ParsedDataset.classification(f.rows, f.cols, f.x, List.of(), labels, classes);
+    return mode.keep() ? labels.dataset(f.rows, f.cols, f.x) : labels.summary(f.rows, f.cols);
   }
 
   // ---------------------------------------------------------------- header

@@ -1,6 +1,5 @@
 package dev.slabprune.dataset.format;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,17 +64,12 @@ public record ParsedDataset(
   /** Standardises {@code raw} in place and keeps its mean and standard deviation. */
   static ParsedDataset regression(
       int rows, int features, float[] x, List<String> names, float[] raw) {
-    double mean = 0;
-    double m2 = 0;
-    for (int i = 0; i < raw.length; i++) {
-      double d = raw[i] - mean;
-      mean += d / (i + 1);
-      m2 += d * (raw[i] - mean);
+    TargetMoments moments = new TargetMoments();
+    for (float t : raw) {
+      moments.add(t);
     }
-    double sd = raw.length == 0 ? 1 : Math.sqrt(m2 / raw.length);
-    if (!(sd > 0)) {
-      sd = 1;
-    }
+    double mean = moments.mean();
+    double sd = moments.sd();
     for (int i = 0; i < raw.length; i++) {
       raw[i] = (float) ((raw[i] - mean) / sd);
     }
@@ -103,11 +97,7 @@ public record ParsedDataset(
       for (int label : labels) {
         counts[label]++;
       }
-      List<Long> countList = new ArrayList<>();
-      for (long c : counts) {
-        countList.add(c);
-      }
-      return new DatasetSummary(rows, features, task, classes, countList, null);
+      return DatasetSummary.classification(rows, features, classes, counts, featureNames);
     }
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
@@ -121,6 +111,7 @@ public record ParsedDataset(
         task,
         List.of(),
         List.of(),
-        new DatasetSummary.TargetStatistics(targetMean, targetSd, min, max));
+        new DatasetSummary.TargetStatistics(targetMean, targetSd, min, max),
+        featureNames);
   }
 }

@@ -13,6 +13,8 @@ import java.util.Locale;
  * @param fraction of the training done, from 0 to 1
  * @param elbo the last finished epoch's evidence lower bound; null before the first or when not
  *     finite
+ * @param kl the last finished epoch's KL divergence of the posterior to the prior; null as elbo
+ * @param nll the last finished epoch's mean negative log-likelihood per example; null as elbo
  * @param density the last finished epoch's weight density at inclusion probability 0.5
  * @param validationMetric the last finished epoch's validation accuracy or RMSE
  * @param etaSeconds estimated seconds of training left; null while unknown
@@ -24,6 +26,8 @@ public record Progress(
     int totalEpochs,
     double fraction,
     Double elbo,
+    Double kl,
+    Double nll,
     Double density,
     Double validationMetric,
     Double etaSeconds,
@@ -48,7 +52,7 @@ public record Progress(
 
   /** A job that has not started yet, or is back in the queue without any progress. */
   public static Progress queued() {
-    return new Progress(Phase.QUEUED, 0, 0, 0, null, null, null, null, null);
+    return new Progress(Phase.QUEUED, 0, 0, 0, null, null, null, null, null, null, null);
   }
 
   /**
@@ -62,6 +66,8 @@ public record Progress(
         totalEpochs,
         next == Phase.SUCCEEDED ? 1 : fraction,
         elbo,
+        kl,
+        nll,
         density,
         validationMetric,
         null,

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,6 +78,8 @@ final class ProgressReporter implements TrainingListener {
             epochs,
             afterTraining ? 1 : 0,
             elbo(),
+            figure(EpochSummary::kl),
+            figure(EpochSummary::nll),
             density(),
             metric(),
             null,
@@ -145,6 +148,8 @@ final class ProgressReporter implements TrainingListener {
         epochs,
         fraction,
         elbo(),
+        figure(EpochSummary::kl),
+        figure(EpochSummary::nll),
         density(),
         metric(),
         eta(fraction),
@@ -170,6 +175,11 @@ final class ProgressReporter implements TrainingListener {
 
   private Double elbo() {
     return last == null ? null : finite(last.elbo());
+  }
+
+  private Double figure(ToDoubleFunction<EpochSummary> read) {
+    EpochSummary summary = last;
+    return summary == null ? null : finite(read.applyAsDouble(summary));
   }
 
   private Double density() {
