@@ -236,7 +236,7 @@ final class Reports {
     if (pruning.keptWeights() == 0) {
       warnings.add("Every weight was pruned: the network outputs constants.");
     }
-    if (pruning.nothingPruned() && budget.met()) {
+    if (pruning.nothingPruned() && !(report.pruning().rule() instanceof PruningRule.None)) {
       warnings.add(
           "Nothing was pruned: every weight and input passed the rule ("
               + describe(report.pruning().rule())
