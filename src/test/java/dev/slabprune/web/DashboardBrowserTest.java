@@ -59,7 +59,7 @@ class DashboardBrowserTest extends BrowserTest {
    * At most this many epochs (the posterior's stopping rule may end training sooner): long enough,
    * some seconds, to watch the progress move; the network is 64-32-16-10.
    */
-  private static final int EPOCHS = 100;
+  private static final int EPOCHS = 400;
 
   private static final Duration JOB_WAIT = Duration.ofMinutes(3);
   private static final Pattern JOB_PAGE = Pattern.compile("#/jobs/([0-9a-f-]{36})$");
