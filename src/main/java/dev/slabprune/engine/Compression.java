@@ -87,7 +87,8 @@ public final class Compression {
 
   /**
    * Continues a run from a checkpoint handed to a listener; same arguments as the first call. The
-   * path restarts at the checkpoint's epoch: what was recorded before it is not in the checkpoint.
+   * path recorded before the checkpoint travels in it, so the run delivers what an uninterrupted
+   * one would.
    */
   public static Result resume(
       byte[] checkpoint,
