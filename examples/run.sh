@@ -80,6 +80,8 @@ echo "  weights kept            $(echo "$report" | json pruning.keptWeights) of 
 echo "  inputs kept             $(echo "$report" | json pruning.keptInputs) of $(echo "$report" | json pruning.totalInputs)"
 echo "  test accuracy           uploaded $(echo "$report" | json scores.uploaded.accuracy), pruned $(echo "$report" | json scores.pruned.accuracy), model average $(echo "$report" | json scores.modelAverage.accuracy), magnitude pruning $(echo "$report" | json scores.magnitudeBaseline.accuracy)"
 echo "  ONNX bytes              $(echo "$report" | json artifact.sizeBytes) (was $(echo "$report" | json artifact.originalSizeBytes))"
+echo "  quality budget met      $(echo "$report" | json budget.met) (validation score $(echo "$report" | json budget.delivered.validationScore), limit $(echo "$report" | json budget.limit), reference $(echo "$report" | json budget.referenceSource))"
+echo "  advice                  $(echo "$report" | json budget.advice)"
 echo "  warnings                $(echo "$report" | json warnings)"
 curl -sSf -o "$out" "$base/api/v1/jobs/$id/artifact"
 echo "Pruned model saved to $out"
