@@ -218,12 +218,13 @@ function metricName(scores) {
 
 function summary(report) {
   const p = report.pruning;
-  const rule =
-    p.rule.kind === 'threshold'
-      ? `inclusion probability above ${p.rule.threshold}`
-      : p.rule.kind === 'targetWeights'
-        ? `the ${int(p.rule.targetWeights)} most probable weights`
-        : 'keep everything';
+  const rules = {
+    threshold: () => `inclusion probability above ${p.rule.threshold}`,
+    targetWeights: () => `the ${int(p.rule.targetWeights)} most probable weights`,
+    targetDensity: () => `the most probable ${percent(p.rule.targetDensity)} of the weights`,
+    budget: () => 'the smallest network on the path within the quality budget',
+  };
+  const rule = (rules[p.rule.kind] ?? (() => 'keep everything'))();
   return h(
     'section',
     { id: 'summary', class: 'panel', 'aria-labelledby': 'summary-heading' },
