@@ -22,11 +22,14 @@ public final class PosteriorPath {
   public static final int MAX_SNAPSHOTS = 8;
 
   private static final int MAGIC = 0x534c5050; // "SLPP"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final int POSTERIOR_MAGIC = 0x534c5042; // a bare posterior, stored before paths
 
-  /** A posterior at an epoch end: slab means and inclusion logits per layer. */
-  record Snapshot(int epoch, long medianWeights, float[][] mu, float[][] v) {}
+  /**
+   * A posterior at an epoch end: slab means and inclusion logits per layer, and the node gates'
+   * logits (null without node gates).
+   */
+  record Snapshot(int epoch, long medianWeights, float[][] mu, float[][] v, float[][] gates) {}
 
   private final Posterior posterior;
   private final List<PathPoint> medians;
@@ -91,7 +94,8 @@ public final class PosteriorPath {
         s.v(),
         p.targetMean,
         p.targetSd,
-        p.history);
+        p.history,
+        s.gates());
   }
 
   /**
@@ -127,7 +131,7 @@ public final class PosteriorPath {
         }
       }
     }
-    return at(new Snapshot(0, Pruner.totalWeights(p), mu, v));
+    return at(new Snapshot(0, Pruner.totalWeights(p), mu, v, null));
   }
 
   /**
@@ -157,23 +161,28 @@ public final class PosteriorPath {
   private static Snapshot snapshot(int epoch, Posterior p, long medianWeights) {
     float[][] mu = new float[p.layers()][];
     float[][] v = new float[p.layers()][];
+    float[][] gates = p.gates == null ? null : new float[p.layers()][];
     for (int l = 0; l < mu.length; l++) {
       mu[l] = p.mu[l].clone();
       v[l] = p.v[l].clone();
+      if (gates != null) {
+        gates[l] = p.gates[l].clone();
+      }
     }
     long median = medianWeights;
     if (median < 0) {
       median = 0;
       for (int l = 0; l < v.length; l++) {
-        int count = p.widths[l] * p.widths[l + 1];
+        int out = p.widths[l + 1];
+        int count = p.widths[l] * out;
         for (int i = 0; i < count; i++) {
-          if (v[l][i] > 0) {
+          if (v[l][i] > 0 && (gates == null || gates[l][i / out] > 0)) {
             median++;
           }
         }
       }
     }
-    return new Snapshot(epoch, median, mu, v);
+    return new Snapshot(epoch, median, mu, v, gates);
   }
 
   /** Drops, while there are too many, the earlier of the two neighbours closest in size. */
@@ -369,6 +378,12 @@ public final class PosteriorPath {
         Posterior.Codec.writeFloats(out, s.mu()[l]);
         Posterior.Codec.writeFloats(out, s.v()[l]);
       }
+      out.writeBoolean(s.gates() != null);
+      if (s.gates() != null) {
+        for (float[] g : s.gates()) {
+          Posterior.Codec.writeFloats(out, g);
+        }
+      }
     }
   }
 
@@ -392,7 +407,17 @@ public final class PosteriorPath {
           throw new IOException("a snapshot's sizes do not match the network's");
         }
       }
-      snapshots.add(new Snapshot(epoch, median, mu, v));
+      float[][] gates = null;
+      if (in.readBoolean()) {
+        gates = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+          gates[l] = Posterior.Codec.readFloats(in);
+          if (gates[l].length != widths[l]) {
+            throw new IOException("a snapshot's gates do not match the network's");
+          }
+        }
+      }
+      snapshots.add(new Snapshot(epoch, median, mu, v, gates));
     }
     return snapshots;
   }

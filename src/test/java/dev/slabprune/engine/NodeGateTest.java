@@ -136,6 +136,24 @@ class NodeGateTest {
   }
 
   /** Every weight in with PIP near 1; the gates of input 1 and of hidden node 2 closed. */
+  @Test
+  void thePathsSnapshotsKeepTheGatesSoTheirCandidatesDropTheNodesWhoseGateFails() {
+    Posterior post = gatedPosterior();
+    PosteriorPath path = PosteriorPath.fromBytes(PosteriorPath.of(post).toBytes());
+    Posterior atSnapshot = path.at(path.snapshots().get(0));
+
+    assertThat(atSnapshot.hasNodeGates()).isTrue();
+    for (int l = 0; l < post.layers(); l++) {
+      assertThat(atSnapshot.gatePips(l)).isEqualTo(post.gatePips(l));
+    }
+    PruningResult fromSnapshot = Pruner.prune(atSnapshot, PruningRule.median(), true, true, 1);
+    PruningResult fromPosterior = Pruner.prune(post, PruningRule.median(), true, true, 1);
+    assertThat(fromSnapshot.keptInputs()).isEqualTo(fromPosterior.keptInputs());
+    assertThat(fromSnapshot.network().architecture())
+        .isEqualTo(fromPosterior.network().architecture());
+    assertThat(fromSnapshot.keptWeights()).isEqualTo(fromPosterior.keptWeights());
+  }
+
   private static Posterior gatedPosterior() {
     int[] widths = {3, 4, 2};
     float[][] mu = new float[2][];
