@@ -53,35 +53,6 @@ public final class Posterior {
       float[][] v,
       double[] targetMean,
       double[] targetSd,
-      List<EpochSummary> history) {
-    this(
-        widths,
-        activations,
-        output,
-        lambda,
-        slabSd,
-        noiseSd,
-        mu,
-        rho,
-        v,
-        targetMean,
-        targetSd,
-        history,
-        null);
-  }
-
-  Posterior(
-      int[] widths,
-      Activation[] activations,
-      OutputKind output,
-      double lambda,
-      double slabSd,
-      double noiseSd,
-      float[][] mu,
-      float[][] rho,
-      float[][] v,
-      double[] targetMean,
-      double[] targetSd,
       List<EpochSummary> history,
       float[][] gates) {
     this.widths = widths;

@@ -231,18 +231,6 @@ class DeliveryTest {
         v[l][i] = (float) (3 * r.nextGaussian());
       }
     }
-    return new Posterior(
-        widths.clone(),
-        acts,
-        OutputKind.LOGITS,
-        1e-3,
-        1.0,
-        1.0,
-        mu,
-        rho,
-        v,
-        new double[0],
-        new double[0],
-        List.of());
+    return TestNetworks.classifier(widths.clone(), acts, mu, rho, v, null);
   }
 }

@@ -173,20 +173,8 @@ class NodeGateTest {
     }
     gates[0][1] = -8f;
     gates[1][2] = -8f;
-    return new Posterior(
-        widths,
-        new Activation[] {Activation.RELU, Activation.IDENTITY},
-        OutputKind.LOGITS,
-        1e-3,
-        1.0,
-        1.0,
-        mu,
-        rho,
-        v,
-        new double[0],
-        new double[0],
-        List.of(),
-        gates);
+    return TestNetworks.classifier(
+        widths, new Activation[] {Activation.RELU, Activation.IDENTITY}, mu, rho, v, gates);
   }
 
   @Test

@@ -76,19 +76,7 @@ class PruningTest {
       v[1][2 * WIDTHS[2] + j] = ON;
       v[2][j * WIDTHS[3]] = ON;
     }
-    return new Posterior(
-        WIDTHS.clone(),
-        acts,
-        OutputKind.LOGITS,
-        1e-3,
-        1.0,
-        1.0,
-        mu,
-        rho,
-        v,
-        new double[0],
-        new double[0],
-        List.of());
+    return TestNetworks.classifier(WIDTHS.clone(), acts, mu, rho, v, null);
   }
 
   /** The full network with weights = mu where phi &gt; 0.5, else 0, built independently. */

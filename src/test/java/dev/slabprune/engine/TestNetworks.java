@@ -1,5 +1,6 @@
 package dev.slabprune.engine;
 
+import java.util.List;
 import java.util.Random;
 
 /** Small seeded data sets for the engine's tests. */
@@ -21,5 +22,32 @@ final class TestNetworks {
       }
     }
     return Examples.classification(x, rows, cols, y, classes);
+  }
+
+  /**
+   * A classifier's posterior from its arrays (lambda 1e-3, slab and noise sd 1, no target scaling,
+   * no history); {@code gates} null for none.
+   */
+  static Posterior classifier(
+      int[] widths,
+      Activation[] activations,
+      float[][] mu,
+      float[][] rho,
+      float[][] v,
+      float[][] gates) {
+    return new Posterior(
+        widths,
+        activations,
+        OutputKind.LOGITS,
+        1e-3,
+        1.0,
+        1.0,
+        mu,
+        rho,
+        v,
+        new double[0],
+        new double[0],
+        List.of(),
+        gates);
   }
 }
