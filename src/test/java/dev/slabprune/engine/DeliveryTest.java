@@ -134,10 +134,17 @@ class DeliveryTest {
     assertThat(budget.delivered().epoch()).isZero();
     assertThat(budget.delivered().fineTuned()).isFalse();
     assertThat(budget.delivered().weights()).isEqualTo(report.pruning().totalWeights());
-    assertThat(report.path())
-        .filteredOn(p -> p.fineTuned() && p.weights() < report.pruning().totalWeights())
-        .isNotEmpty()
-        .allSatisfy(p -> assertThat(p.validationScore()).isLessThan(budget.limit()));
+    List<PathPoint> pruned =
+        report.path().stream()
+            .filter(p -> p.fineTuned() && p.weights() < report.pruning().totalWeights())
+            .toList();
+    assertThat(pruned).isNotEmpty();
+    // a pruned network within the budget on validation was not confirmed on the test split
+    if (pruned.stream().anyMatch(p -> p.validationScore() >= budget.limit())) {
+      assertThat(budget.advice()).contains("none on the test split");
+      assertThat(budget.confirmationRows()).isEqualTo(300);
+      assertThat(budget.confirmationScore()).isNaN();
+    }
   }
 
   @Test
