@@ -601,7 +601,7 @@ final class PathSearch {
               confirmation.limit(),
               bestConfirmed,
               classification ? "maxAccuracyDrop" : "maxRelativeRmseIncrease",
-              Math.ceil(miss * 1000) / 1000)
+              Math.ceil(miss * 1000 - 1e-6) / 1000)
           + keep;
     }
     if (best == null) {
@@ -620,7 +620,7 @@ final class PathSearch {
               best.point().weights(),
               score,
               100 * drop,
-              Math.ceil(drop * 1000) / 1000)
+              Math.ceil(drop * 1000 - 1e-6) / 1000)
           + keep;
     }
     double increase = score / reference - 1;
@@ -635,7 +635,7 @@ final class PathSearch {
             best.point().weights(),
             score,
             100 * increase,
-            Math.ceil(increase * 1000) / 1000)
+            Math.ceil(increase * 1000 - 1e-6) / 1000)
         + keep;
   }
 }
