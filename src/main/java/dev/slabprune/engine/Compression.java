@@ -257,7 +257,15 @@ public final class Compression {
             : before;
     DenseNetwork magnitude = magnitudeBaseline(start, pruning);
     Scores magnitudeScores =
-        Evaluator.score(fineTune(magnitude, prunedTrain, config), prunedTest, config.noiseSd(), sd);
+        Evaluator.score(
+            fineTune(
+                magnitude,
+                prunedTrain,
+                validation == null ? null : validation.selectColumns(pruning.keptInputs()),
+                config),
+            prunedTest,
+            config.noiseSd(),
+            sd);
     Scores average =
         Evaluator.modelAverage(
             posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd());
@@ -340,14 +348,58 @@ public final class Compression {
     return (int) Math.max(config.fineTuneEpochs(), floor);
   }
 
-  static DenseNetwork fineTune(DenseNetwork net, Examples train, CompressionConfig config) {
+  /** Validation checks of a fine-tuning at most: every epoch, or one in several on small data. */
+  static final int FINE_TUNE_CHECKS = 50;
+
+  /**
+   * Fine-tunes {@code net} on {@code train}; with {@code validation}, returns the network of the
+   * check (before the first step, then every few epochs) with the best validation loss (ours).
+   * On a few hundred rows the training split is about half of what the upload learned from: a
+   * nearly whole network fine-tuned long on it drifts from the upload and scores worse on new rows
+   * (the suite's diabetes, 90% of the weights: RMSE 61.0 on held-out rows against the upload's
+   * 56.4), while a small one needs the steps to recover. The loss is the mean negative log
+   * likelihood (cross-entropy, or squared error for regression), smoother than accuracy.
+   */
+  static DenseNetwork fineTune(
+      DenseNetwork net, Examples train, Examples validation, CompressionConfig config) {
     if (config.fineTuneEpochs() == 0) {
       return net;
     }
     DenseTrainer t =
         new DenseTrainer(net, train, config.learningRate(), false, config.noiseSd(), config.seed());
-    t.epochs(fineTuneEpochs(config, train.rows()), config.batchSize(), true);
-    return t.network();
+    int epochs = fineTuneEpochs(config, train.rows());
+    if (validation == null || validation.rows() == 0) {
+      t.epochs(epochs, config.batchSize(), true);
+      return t.network();
+    }
+    int every = Math.max(1, (epochs + FINE_TUNE_CHECKS - 1) / FINE_TUNE_CHECKS);
+    DenseNetwork[] best = {net};
+    double[] bestLoss = {validationLoss(net, validation, config)};
+    t.epochs(
+        epochs,
+        config.batchSize(),
+        true,
+        e -> {
+          if (e % every == 0 || e == epochs) {
+            DenseNetwork now = t.network();
+            double loss = validationLoss(now, validation, config);
+            if (loss <= bestLoss[0]) {
+              bestLoss[0] = loss;
+              best[0] = now;
+            }
+          }
+          return true;
+        });
+    return best[0];
+  }
+
+  private static double validationLoss(
+      DenseNetwork net, Examples validation, CompressionConfig config) {
+    double[] unit = new double[net.outputs()];
+    java.util.Arrays.fill(unit, 1);
+    Scores s = Evaluator.score(net, validation, config.noiseSd(), unit);
+    double loss = net.output().isClassification() ? s.nll() : s.rmse();
+    return Double.isNaN(loss) ? Double.POSITIVE_INFINITY : loss;
   }
 
   /**

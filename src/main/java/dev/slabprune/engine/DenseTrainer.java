@@ -126,6 +126,14 @@ final class DenseTrainer {
    * loss settles rather than one Adam step away from it).
    */
   void epochs(int count, int batch, boolean anneal) {
+    epochs(count, batch, anneal, e -> true);
+  }
+
+  /**
+   * As {@link #epochs(int, int, boolean)}, calling {@code afterEpoch} with the number of epochs
+   * done after each; training stops when it returns false.
+   */
+  void epochs(int count, int batch, boolean anneal, java.util.function.IntPredicate afterEpoch) {
     int n = train.rows();
     long perEpoch = (n + (long) batch - 1) / batch;
     long total = Math.max(1, perEpoch * count);
@@ -139,6 +147,9 @@ final class DenseTrainer {
         rateScale = anneal ? 0.5 * (1 + Math.cos(Math.PI * done / total)) : 1;
         step(from, Math.min(batch, n - from));
         done++;
+      }
+      if (!afterEpoch.test(e + 1)) {
+        break;
       }
     }
     rateScale = 1;

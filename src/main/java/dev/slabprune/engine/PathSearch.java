@@ -464,7 +464,11 @@ final class PathSearch {
     PruningResult pruning =
         Pruner.prune(post, rule, config.pruneNodes(), config.selectInputs(), config.seed(), false);
     DenseNetwork tuned =
-        Compression.fineTune(pruning.network(), train.selectColumns(pruning.keptInputs()), config);
+        Compression.fineTune(
+            pruning.network(),
+            train.selectColumns(pruning.keptInputs()),
+            judge.selectColumns(pruning.keptInputs()),
+            config);
     double score = score(tuned, pruning, judge, post, config);
     return new Probe(
         PathPoint.of(epoch, pruning, score, config.fineTuneEpochs() > 0, source),

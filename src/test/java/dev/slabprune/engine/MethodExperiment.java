@@ -230,7 +230,11 @@ public final class MethodExperiment {
         Pruner.prune(
             post, config.pruning(), config.pruneNodes(), config.selectInputs(), config.seed());
     DenseNetwork tuned =
-        Compression.fineTune(pr.network(), train.selectColumns(pr.keptInputs()), config);
+        Compression.fineTune(
+            pr.network(),
+            train.selectColumns(pr.keptInputs()),
+            validation.selectColumns(pr.keptInputs()),
+            config);
     boolean c = train.isClassification();
     double v =
         metric(
