@@ -6,12 +6,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A dataset as the engine takes it: features row-major in one float array, and either class indices
- * with their labels or standardised regression targets with the statistics to undo it.
+ * A dataset as the engine takes it: features row-major in one array, float32 or (IDX images) the
+ * file's unsigned bytes, and either class indices with their labels or standardised regression
+ * targets with the statistics to undo it.
  *
  * @param rows examples
  * @param features values per example
- * @param x row-major {@code [rows][features]}
+ * @param x row-major {@code [rows][features]} float32, or null when the features are {@code pixels}
+ * @param pixels row-major {@code [rows][features]} unsigned bytes whose feature values are {@code v
+ *     / 255f}, or null when they are {@code x}
  * @param featureNames one per feature when the file names them, else empty
  * @param task what the targets are
  * @param labels classification: the class index of each row; regression: null
@@ -26,6 +29,7 @@ public record ParsedDataset(
     int rows,
     int features,
     float[] x,
+    byte[] pixels,
     List<String> featureNames,
     Task task,
     int[] labels,
@@ -35,13 +39,16 @@ public record ParsedDataset(
     double targetSd) {
 
   public ParsedDataset {
-    Objects.requireNonNull(x, "x");
+    if ((x == null) == (pixels == null)) {
+      throw new IllegalArgumentException("features are either floats or pixels");
+    }
     Objects.requireNonNull(task, "task");
     featureNames = List.copyOf(featureNames);
     classes = List.copyOf(classes);
-    if ((long) rows * features != x.length) {
+    long length = x != null ? x.length : pixels.length;
+    if ((long) rows * features != length) {
       throw new IllegalArgumentException(
-          "x holds " + x.length + " values, not " + rows + "x" + features);
+          "features hold " + length + " values, not " + rows + "x" + features);
     }
     if (!featureNames.isEmpty() && featureNames.size() != features) {
       throw new IllegalArgumentException("one name per feature");
@@ -58,7 +65,38 @@ public record ParsedDataset(
   static ParsedDataset classification(
       int rows, int features, float[] x, List<String> names, int[] labels, List<String> classes) {
     return new ParsedDataset(
-        rows, features, x, names, Task.CLASSIFICATION, labels, classes, null, 0, 1);
+        rows, features, x, null, names, Task.CLASSIFICATION, labels, classes, null, 0, 1);
+  }
+
+  /**
+   * Classification over unsigned 8-bit pixels ({@code [rows][features]}), kept as bytes: a quarter
+   * of their size as floats.
+   */
+  static ParsedDataset pixels(
+      int rows,
+      int features,
+      byte[] pixels,
+      List<String> names,
+      int[] labels,
+      List<String> classes) {
+    return new ParsedDataset(
+        rows, features, null, pixels, names, Task.CLASSIFICATION, labels, classes, null, 0, 1);
+  }
+
+  /**
+   * The features as float32, row-major: the array itself, or for pixels a new array of their values
+   * {@code v / 255f} (four times their bytes: the job reads pixels a batch at a time instead).
+   */
+  @Override
+  public float[] x() {
+    if (x != null) {
+      return x;
+    }
+    float[] f = new float[pixels.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (pixels[i] & 0xFF) / 255f;
+    }
+    return f;
   }
 
   /** Standardises {@code raw} in place and keeps its mean and standard deviation. */
@@ -74,7 +112,7 @@ public record ParsedDataset(
       raw[i] = (float) ((raw[i] - mean) / sd);
     }
     return new ParsedDataset(
-        rows, features, x, names, Task.REGRESSION, null, List.of(), raw, mean, sd);
+        rows, features, x, null, names, Task.REGRESSION, null, List.of(), raw, mean, sd);
   }
 
   /** Class label to class index. */
