@@ -20,18 +20,20 @@ public final class Examples {
   }
 
   /**
-   * The feature values of a dataset's rows, row-major, held once: float32, or uint8 pixels that
-   * become {@code v / 255f} only when a row is read.
+   * The feature values of a dataset's rows, row-major, held once: float32, or one byte per value
+   * that becomes its float (such as {@code v / 255f} for pixels) only when a row is read.
    */
   public static final class Rows {
     private final float[] floats;
     private final byte[] pixels;
+    private final float[] values;
     private final int count;
     private final int cols;
 
-    private Rows(float[] floats, byte[] pixels, int count, int cols) {
+    private Rows(float[] floats, byte[] pixels, float[] values, int count, int cols) {
       this.floats = floats;
       this.pixels = pixels;
+      this.values = values;
       this.count = count;
       this.cols = cols;
       if (count < 1 || cols < 1) {
@@ -52,7 +54,7 @@ public final class Examples {
           throw new InvalidInputException("features must be finite");
         }
       }
-      return new Rows(values, null, count, cols);
+      return new Rows(values, null, null, count, cols);
     }
 
     /**
@@ -60,8 +62,24 @@ public final class Examples {
      * the IDX reader gives). Not copied.
      */
     public static Rows ofPixels(byte[] values, int count, int cols) {
-      Objects.requireNonNull(values, "values");
-      return new Rows(null, values, count, cols);
+      return ofBytes(values, PIXEL, count, cols);
+    }
+
+    /**
+     * One byte per value, {@code [count][cols]} row-major, byte {@code b} read as {@code
+     * byteValues[b & 0xFF]} (256 finite values, copied). The bytes are not copied.
+     */
+    public static Rows ofBytes(byte[] bytes, float[] byteValues, int count, int cols) {
+      Objects.requireNonNull(bytes, "bytes");
+      if (byteValues.length != 256) {
+        throw new InvalidInputException("a byte store needs a value for each of the 256 bytes");
+      }
+      for (float f : byteValues) {
+        if (!Float.isFinite(f)) {
+          throw new InvalidInputException("features must be finite");
+        }
+      }
+      return new Rows(null, bytes, byteValues.clone(), count, cols);
     }
 
     public int count() {
@@ -84,7 +102,7 @@ public final class Examples {
           System.arraycopy(floats, base, dst, at, cols);
         } else {
           for (int c = 0; c < cols; c++) {
-            dst[at + c] = PIXEL[pixels[base + c] & 0xFF];
+            dst[at + c] = values[pixels[base + c] & 0xFF];
           }
         }
       } else if (floats != null) {
@@ -93,7 +111,7 @@ public final class Examples {
         }
       } else {
         for (int c = 0; c < columns.length; c++) {
-          dst[at + c] = PIXEL[pixels[base + columns[c]] & 0xFF];
+          dst[at + c] = values[pixels[base + columns[c]] & 0xFF];
         }
       }
     }

@@ -52,7 +52,7 @@ public final class IdxDatasetReader {
   /**
    * Reads both streams (not closed) that were validated before as this shape: the pixels go into
    * one byte array allocated once, and stay bytes (features {@code v / 255f}, see {@link
-   * ParsedDataset#pixels()}).
+   * ParsedDataset#bytes()}).
    *
    * @param expected null when not known
    */
@@ -160,7 +160,8 @@ public final class IdxDatasetReader {
     for (int i = 0; i < count; i++) {
       labels[i] = index[raw[i] & 0xFF];
     }
-    return ParsedDataset.pixels(count, features, pixels, List.of(), labels, classes);
+    return ParsedDataset.classification(
+        count, features, pixels, ParsedDataset.PIXEL_VALUES, List.of(), labels, classes);
   }
 
   private static DatasetSummary summary(int count, int features, long[] byValue) {

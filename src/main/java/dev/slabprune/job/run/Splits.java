@@ -78,8 +78,8 @@ public record Splits(Examples train, Examples validation, Examples test) {
 
   /** The dataset's features, held once for every split: its own array, not a copy. */
   private static Examples.Rows rows(ParsedDataset data) {
-    return data.pixels() != null
-        ? Examples.Rows.ofPixels(data.pixels(), data.rows(), data.features())
+    return data.bytes() != null
+        ? Examples.Rows.ofBytes(data.bytes(), data.byteValues(), data.rows(), data.features())
         : Examples.Rows.ofFloats(data.x(), data.rows(), data.features());
   }
 }

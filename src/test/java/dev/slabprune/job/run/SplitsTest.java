@@ -45,12 +45,13 @@ class SplitsTest {
   @Test
   void imagesKeptAsBytesSplitAsTheirFloatsWould() {
     ParsedDataset bytes = idx();
-    assertThat(bytes.pixels()).hasSize(ROWS * PIXELS);
+    assertThat(bytes.bytes()).hasSize(ROWS * PIXELS);
     ParsedDataset floats =
         new ParsedDataset(
             bytes.rows(),
             bytes.features(),
             bytes.x(),
+            null,
             null,
             bytes.featureNames(),
             bytes.task(),
