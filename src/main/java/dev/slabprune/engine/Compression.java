@@ -282,8 +282,8 @@ public final class Compression {
         Evaluator.denseFlops(start),
         Evaluator.denseFlops(deployed),
         Evaluator.sparseFlops(deployed),
-        Evaluator.latencyMicros(start, test.features(), test.cols()),
-        Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols()),
+        Evaluator.latencyMicros(start, test),
+        Evaluator.latencyMicros(deployed, prunedTest),
         posterior.lambda(),
         posterior.history(),
         provenance(config, train),
@@ -497,13 +497,17 @@ public final class Compression {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       ByteBuffer buf = ByteBuffer.allocate(4 * 1024);
-      float[] f = e.features();
-      for (int i = 0; i < f.length; ) {
-        buf.clear();
-        while (buf.remaining() >= 4 && i < f.length) {
-          buf.putFloat(f[i++]);
+      // the features row by row, the same bytes as the whole array in 4 KB blocks
+      float[] f = new float[e.cols()];
+      for (int r = 0; r < e.rows(); r++) {
+        e.copyRow(r, f, 0);
+        for (int i = 0; i < f.length; ) {
+          buf.clear();
+          while (buf.remaining() >= 4 && i < f.length) {
+            buf.putFloat(f[i++]);
+          }
+          md.update(buf.array(), 0, buf.position());
         }
-        md.update(buf.array(), 0, buf.position());
       }
       if (e.labels() != null) {
         for (int y : e.labels()) {

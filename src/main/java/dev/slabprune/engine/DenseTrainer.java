@@ -158,7 +158,7 @@ final class DenseTrainer {
   /** One step on rows {@code order[from .. from + m)}; returns the batch-mean loss. */
   double step(int from, int m) {
     Mlp.Workspace ws = mlp.workspace(m);
-    ws.loadRows(train.features(), order, from);
+    ws.loadRows(train, order, from);
     for (int l = 0; l < layers; l++) {
       Mlp.put(weightBuffers[l], params[l], 0, biasOffsets[l]);
     }

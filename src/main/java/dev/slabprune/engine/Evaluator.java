@@ -8,8 +8,8 @@ final class Evaluator {
 
   private Evaluator() {}
 
-  /** Raw last-layer outputs of {@code net} for every row. */
-  static float[] outputs(DenseNetwork net, float[] features) {
+  /** Raw last-layer outputs of {@code net} for every example, read a chunk at a time. */
+  static float[] outputs(DenseNetwork net, Examples ex) {
     Mlp mlp = Mlp.of(net);
     int layers = net.layers().size();
     INDArray[] w = mlp.newWeightBuffers();
@@ -19,11 +19,11 @@ final class Evaluator {
       Mlp.put(w[l], d.weights(), 0, d.weights().length);
       b[l] = d.bias();
     }
-    return mlp.predict(w, b, new int[layers], features);
+    return mlp.predict(w, b, new int[layers], ex);
   }
 
   static Scores score(DenseNetwork net, Examples ex, double noiseSd, double[] targetSd) {
-    float[] out = outputs(net, ex.features());
+    float[] out = outputs(net, ex);
     int k = net.outputs();
     if (ex.isClassification()) {
       double[] p = Metrics.softmax(out, k);
@@ -101,7 +101,7 @@ final class Evaluator {
         }
         Mlp.put(w[l], theta[l], 0, offsets[l]);
       }
-      float[] out = mlp.predict(w, theta, offsets, ex.features());
+      float[] out = mlp.predict(w, theta, offsets, ex);
       if (ex.isClassification()) {
         double[] p = Metrics.softmax(out, k);
         for (int i = 0; i < p.length; i++) {
@@ -151,10 +151,17 @@ final class Evaluator {
         Double.NaN, nll / rows, Double.NaN, Math.sqrt(se / sum.length), sdSum / sum.length);
   }
 
-  /** Median over five timed passes of the forward time per example, in microseconds. */
-  static double latencyMicros(DenseNetwork net, float[] features, int cols) {
-    int rows = Math.min(256, features.length / cols);
-    float[] batch = Arrays.copyOf(features, rows * cols);
+  /**
+   * Median over five timed passes of the forward time per example (the first 256 examples of {@code
+   * ex}), in microseconds.
+   */
+  static double latencyMicros(DenseNetwork net, Examples ex) {
+    int rows = Math.min(256, ex.rows());
+    int cols = ex.cols();
+    float[] batch = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      ex.copyRow(r, batch, r * cols);
+    }
     Mlp mlp = Mlp.of(net);
     int layers = net.layers().size();
     INDArray[] w = mlp.newWeightBuffers();

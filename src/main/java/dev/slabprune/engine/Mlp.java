@@ -73,6 +73,26 @@ final class Mlp {
     return result;
   }
 
+  /**
+   * Raw outputs of every example of {@code ex}, as {@link #predict(INDArray[], float[][], int[],
+   * float[])} gives them for its features: the same chunks, read from the examples' store one chunk
+   * at a time.
+   */
+  float[] predict(INDArray[] weights, float[][] biases, int[] biasOffsets, Examples ex) {
+    int rows = ex.rows();
+    int out = widths[layers];
+    float[] result = new float[rows * out];
+    int chunk = 512;
+    for (int from = 0; from < rows; from += chunk) {
+      int m = Math.min(chunk, rows - from);
+      Workspace ws = workspace(m);
+      ws.loadRange(ex, from);
+      ws.forward(weights, biases, biasOffsets);
+      System.arraycopy(ws.output(), 0, result, from * out, m * out);
+    }
+    return result;
+  }
+
   static void put(INDArray target, float[] source, int offset, int length) {
     target.data().asNioFloat().put(0, source, offset, length);
   }
@@ -115,6 +135,26 @@ final class Mlp {
       float[] x = actArrays[0];
       for (int r = 0; r < rows; r++) {
         System.arraycopy(features, order[from + r] * cols, x, r * cols, cols);
+      }
+      actViews[0].put(0, x, 0, x.length);
+    }
+
+    /** Copies examples {@code order[from .. from + rows)} of {@code ex} into the input layer. */
+    void loadRows(Examples ex, int[] order, int from) {
+      int cols = widths[0];
+      float[] x = actArrays[0];
+      for (int r = 0; r < rows; r++) {
+        ex.copyRow(order[from + r], x, r * cols);
+      }
+      actViews[0].put(0, x, 0, x.length);
+    }
+
+    /** Copies the contiguous examples {@code [from, from + rows)} of {@code ex} into the input. */
+    void loadRange(Examples ex, int from) {
+      int cols = widths[0];
+      float[] x = actArrays[0];
+      for (int r = 0; r < rows; r++) {
+        ex.copyRow(from + r, x, r * cols);
       }
       actViews[0].put(0, x, 0, x.length);
     }

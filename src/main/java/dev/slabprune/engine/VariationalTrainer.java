@@ -342,7 +342,7 @@ final class VariationalTrainer {
   /** Forward and backward with the current sample; fills every layer's {@code grad}. */
   double forwardBackward(int from, int m) {
     Mlp.Workspace ws = mlp.workspace(m);
-    ws.loadRows(train.features(), order, from);
+    ws.loadRows(train, order, from);
     for (int l = 0; l < layers.length; l++) {
       weightViews[l].put(
           0, gates == null ? layers[l].theta : gatedWeights(l), 0, layers[l].weightCount);
@@ -479,7 +479,7 @@ final class VariationalTrainer {
       }
       Mlp.put(weightBuffers[l], w[l], 0, s.weightCount);
     }
-    float[] out = mlp.predict(weightBuffers, w, biasOffsets, validation.features());
+    float[] out = mlp.predict(weightBuffers, w, biasOffsets, validation);
     int k = mlp.widths[mlp.layers];
     if (output.isClassification()) {
       return Metrics.accuracy(out, k, validation.labels());

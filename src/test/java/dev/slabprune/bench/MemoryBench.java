@@ -37,11 +37,14 @@ import tools.jackson.databind.json.JsonMapper;
  * epochs: 1}, every other setting at its default). The peak is the kernel's high-water mark of the
  * process's resident set ({@code VmHWM} in {@code /proc/<pid>/status}), reset before each step by
  * writing 5 to {@code /proc/<pid>/clear_refs}; an upload's growth is that peak minus the resident
- * set before the upload. Prints one JSON line.
+ * set before the upload. Prints one JSON line, with a fingerprint of each job's result (equal in
+ * both builds when they compute the same thing).
  *
  * <p>Arguments: {@code mnistDir workDir port jdbcServerUrl user cases builds...} where a build is
  * {@code name=classpath}; {@code cases} is a comma list of {@code idx-60k}, {@code csv-60k}, {@code
- * idx-300k}, {@code csv-300k}. JVM options of the service come from {@code SERVICE_JAVA_OPTS}.
+ * idx-300k}, {@code csv-300k}. JVM options of the service come from {@code SERVICE_JAVA_OPTS}, else
+ * {@code SERVICE_JAVA_OPTS_<build>}; {@code SERVICE_ENV_<build>} ({@code NAME=value ...}) is added
+ * to its environment.
  */
 public final class MemoryBench {
 
@@ -73,6 +76,7 @@ public final class MemoryBench {
     StringBuilder out = new StringBuilder("{\"cases\":[");
     boolean uploadsMeet = true;
     boolean jobsMeet = true;
+    boolean sameResults = true;
     for (int c = 0; c < cases.size(); c++) {
       String name = cases.get(c);
       int repeat = name.endsWith("300k") ? 5 : 1;
@@ -96,15 +100,33 @@ public final class MemoryBench {
                   bytes / (double) MB,
                   examplesMb,
                   jobBar));
+      List<String> fingerprints = new ArrayList<>();
       for (Map.Entry<String, String> build : builds.entrySet()) {
         log(name + " on " + build.getKey());
         Result r =
-            run(build.getValue(), work, port, server, user, model, files, jobs.contains(name));
+            run(
+                build.getKey(),
+                build.getValue(),
+                work,
+                port,
+                server,
+                user,
+                model,
+                files,
+                jobs.contains(name));
         out.append(",\"").append(build.getKey()).append("\":").append(r.json());
+        if (r.jobResult != null) {
+          fingerprints.add(r.jobResult);
+        }
         if (build.getKey().equals("after")) {
           uploadsMeet &= r.uploadGrowthMb < 100;
           jobsMeet &= r.jobState == null || (r.jobSucceeded && r.jobPeakMb <= jobBar);
         }
+      }
+      if (fingerprints.size() > 1) {
+        boolean same = fingerprints.stream().distinct().count() == 1;
+        sameResults &= same;
+        out.append(",\"same_job_result\":").append(same);
       }
       out.append("}");
     }
@@ -112,6 +134,8 @@ public final class MemoryBench {
         .append(uploadsMeet)
         .append(",\"after_jobs_within_bar\":")
         .append(jobsMeet)
+        .append(",\"same_job_results\":")
+        .append(sameResults)
         .append("}");
     System.out.println(out);
   }
@@ -124,7 +148,8 @@ public final class MemoryBench {
       double jobPeakMb,
       double jobSeconds,
       boolean jobSucceeded,
-      String jobState) {
+      String jobState,
+      String jobResult) {
     String json() {
       String upload =
           String.format(
@@ -141,14 +166,17 @@ public final class MemoryBench {
       return upload
           + String.format(
               Locale.ROOT,
-              ",\"job_peak_mb\":%.0f,\"job_seconds\":%.1f,\"job_state\":\"%s\"}",
+              ",\"job_peak_mb\":%.0f,\"job_seconds\":%.1f,\"job_state\":\"%s\"",
               jobPeakMb,
               jobSeconds,
-              jobState);
+              jobState)
+          + (jobResult == null ? "" : ",\"job_result\":" + jobResult)
+          + "}";
     }
   }
 
   private static Result run(
+      String buildName,
       String classpath,
       Path work,
       int port,
@@ -164,6 +192,10 @@ public final class MemoryBench {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv().getOrDefault("SERVICE_JAVA_OPTS", "");
+    if (opts.isBlank()) {
+      opts = System.getenv().getOrDefault("SERVICE_JAVA_OPTS_" + buildName, "");
+    }
+    log(buildName + " options: " + opts);
     for (String o : opts.trim().split("\\s+")) {
       if (!o.isEmpty()) {
         command.add(o);
@@ -172,6 +204,13 @@ public final class MemoryBench {
     command.addAll(List.of("-cp", classpath, "dev.slabprune.SlabpruneApplication"));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("SERVER_PORT", Integer.toString(port));
+    for (String kv : System.getenv().getOrDefault("SERVICE_ENV_" + buildName, "").split("\\s+")) {
+      if (kv.contains("=")) {
+        builder
+            .environment()
+            .put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
     builder.environment().put("SPRING_DATASOURCE_URL", server + database);
     builder.environment().put("SPRING_DATASOURCE_USERNAME", user);
     builder.redirectErrorStream(true);
@@ -181,19 +220,24 @@ public final class MemoryBench {
       String base = "http://127.0.0.1:" + port;
       waitHealthy(base, service);
       long pid = service.pid();
-      String modelId = upload(base + "/api/v1/models", Map.of("file", model));
+      String modelId = upload(base + "/api/v1/models", Map.of("file", model), Map.of());
       System.gc();
       Thread.sleep(2000);
       double before = status(pid, "VmRSS");
       resetPeak(pid);
       long t0 = System.nanoTime();
-      String datasetId = upload(base + "/api/v1/datasets", files);
+      // the CSV's last column holds digits: say they are classes, not a regression target
+      String datasetId =
+          upload(
+              base + "/api/v1/datasets",
+              files,
+              files.containsKey("file") ? Map.of("task", "CLASSIFICATION") : Map.of());
       double uploadSeconds = (System.nanoTime() - t0) / 1e9;
       double uploadPeak = status(pid, "VmHWM");
       log(String.format(Locale.ROOT, "upload: %.0f MB before, peak %.0f MB", before, uploadPeak));
       if (!runJob) {
         return new Result(
-            before, uploadPeak - before, uploadPeak, uploadSeconds, 0, 0, false, null);
+            before, uploadPeak - before, uploadPeak, uploadSeconds, 0, 0, false, null, null);
       }
 
       resetPeak(pid);
@@ -224,6 +268,10 @@ public final class MemoryBench {
       log(
           String.format(
               Locale.ROOT, "job: %s in %.0f s, peak %.0f MB", state, jobSeconds, jobPeak));
+      String result =
+          state.equals("SUCCEEDED")
+              ? fingerprint(JSON.readTree(get(base + "/api/v1/jobs/" + jobId + "/report")))
+              : null;
       return new Result(
           before,
           uploadPeak - before,
@@ -232,7 +280,8 @@ public final class MemoryBench {
           jobPeak,
           jobSeconds,
           state.equals("SUCCEEDED"),
-          state);
+          state,
+          result);
     } finally {
       service.destroy();
       if (!service.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -240,6 +289,28 @@ public final class MemoryBench {
       }
       sql(server + "postgres", user, "drop database if exists " + database);
     }
+  }
+
+  /**
+   * What a job computed, to compare builds: the hash of its training examples (features and labels
+   * in split order), the ELBO of its epoch, its kept weights and the test scores of the deployed
+   * network, the model average and the magnitude baseline, as the report prints them (full double
+   * precision): equal fingerprints mean the same rows, the same values and the same arithmetic.
+   */
+  private static String fingerprint(JsonNode report) {
+    JsonNode scores = report.get("scores");
+    JsonNode history = report.get("history");
+    return String.format(
+        Locale.ROOT,
+        "{\"train_sha256\":\"%s\",\"elbo\":%s,\"kept_weights\":%s,\"pruned_accuracy\":%s,"
+            + "\"pruned_nll\":%s,\"model_average_nll\":%s,\"magnitude_nll\":%s}",
+        report.get("provenance").get("trainSha256").asText(),
+        history.get(history.size() - 1).get("elbo"),
+        report.get("pruning").get("keptWeights"),
+        scores.get("pruned").get("accuracy"),
+        scores.get("pruned").get("nll"),
+        scores.get("modelAverage").get("nll"),
+        scores.get("magnitudeBaseline").get("nll"));
   }
 
   // ------------------------------------------------------------------ data
@@ -366,9 +437,21 @@ public final class MemoryBench {
     throw new IllegalStateException("the service did not become healthy");
   }
 
-  private static String upload(String url, Map<String, Path> parts) throws Exception {
+  private static String upload(String url, Map<String, Path> parts, Map<String, String> fields)
+      throws Exception {
     String boundary = "----membench" + System.nanoTime();
     List<HttpRequest.BodyPublisher> body = new ArrayList<>();
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      body.add(
+          HttpRequest.BodyPublishers.ofString(
+              "--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\""
+                  + field.getKey()
+                  + "\"\r\n\r\n"
+                  + field.getValue()
+                  + "\r\n"));
+    }
     for (Map.Entry<String, Path> part : parts.entrySet()) {
       body.add(
           HttpRequest.BodyPublishers.ofString(

@@ -174,7 +174,7 @@ public final class CsvDatasetReader {
           !keep
               ? FloatBuilder.discarding()
               : sized
-                  ? FloatBuilder.exact((long) expected.rows() * (columns - 1))
+                  ? FloatBuilder.smallIntegers((long) expected.rows() * (columns - 1))
                   : new FloatBuilder();
       if (task != Task.CLASSIFICATION) {
         numericPossible = true;
@@ -434,17 +434,25 @@ public final class CsvDatasetReader {
     ParsedDataset dataset() {
       int n = (int) rows;
       int features = columns - 1;
-      float[] values = x.toArray();
+      // features that are all whole numbers in [0, 255] stay one byte each
+      byte[] bytes = x.toBytes();
+      float[] values = bytes == null ? x.toArray() : null;
+      float[] byteValues = ParsedDataset.INTEGER_VALUES;
       if (resolved == Task.REGRESSION) {
-        return ParsedDataset.regression(
-            n, features, values, featureNames, numericTargets.toArray());
+        return bytes != null
+            ? ParsedDataset.regression(
+                n, features, bytes, byteValues, featureNames, numericTargets.toArray())
+            : ParsedDataset.regression(n, features, values, featureNames, numericTargets.toArray());
       }
       int[] remap = classOrder();
       int[] labels = new int[n];
       for (int r = 0; r < n; r++) {
         labels[r] = remap[labelIds[r]];
       }
-      return ParsedDataset.classification(n, features, values, featureNames, labels, classes);
+      return bytes != null
+          ? ParsedDataset.classification(
+              n, features, bytes, byteValues, featureNames, labels, classes)
+          : ParsedDataset.classification(n, features, values, featureNames, labels, classes);
     }
 
     DatasetSummary summary() {

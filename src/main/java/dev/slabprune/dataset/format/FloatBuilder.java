@@ -20,6 +20,17 @@ final class FloatBuilder {
   private int used;
   private long size;
 
+  /**
+   * While every value added is a whole number in [0, 255] (CSV pixel values, counts, ratings),
+   * {@link #smallIntegers} keeps them as bytes in chunks, a quarter of their size as floats; the
+   * first other value turns them into floats and the builder goes on as a float builder. Null when
+   * not (or no longer) keeping bytes.
+   */
+  private List<byte[]> small;
+
+  private int smallUsed;
+  private long expected = -1;
+
   FloatBuilder() {
     this(new float[1024], true);
   }
@@ -40,6 +51,20 @@ final class FloatBuilder {
     return new FloatBuilder(new float[(int) expected], true);
   }
 
+  /**
+   * As {@link #exact(long)}, but kept as bytes while every value is a whole number in [0, 255]
+   * ({@link #toBytes()}); values that are not turn the builder into {@link #exact(long)}'s.
+   */
+  static FloatBuilder smallIntegers(long expected) {
+    if (expected < 0 || expected > DatasetLimits.MAX_VALUES) {
+      return new FloatBuilder();
+    }
+    FloatBuilder b = new FloatBuilder(new float[0], true);
+    b.expected = expected;
+    b.small = new ArrayList<>();
+    return b;
+  }
+
   /** Counts the values added and keeps none of them. */
   static FloatBuilder discarding() {
     return new FloatBuilder(new float[0], false);
@@ -55,6 +80,22 @@ final class FloatBuilder {
       size++;
       return;
     }
+    if (small != null) {
+      int b = (int) value;
+      if (b >= 0 && b <= 255 && Float.floatToRawIntBits(value) == Float.floatToRawIntBits(b)) {
+        if (small.isEmpty() || smallUsed == CHUNK) {
+          small.add(new byte[(int) Math.min(CHUNK, Math.max(1, expected - size))]);
+          smallUsed = 0;
+        }
+        byte[] chunk = small.get(small.size() - 1);
+        if (smallUsed < chunk.length) {
+          chunk[smallUsed++] = (byte) b;
+          size++;
+          return;
+        }
+      }
+      toFloats();
+    }
     if (used == current.length) {
       grow();
     }
@@ -66,6 +107,12 @@ final class FloatBuilder {
   void addAll(float[] values, int n) {
     if (!keep) {
       size += n;
+      return;
+    }
+    if (small != null) {
+      for (int i = 0; i < n; i++) {
+        add(values[i]);
+      }
       return;
     }
     int from = 0;
@@ -96,9 +143,55 @@ final class FloatBuilder {
     used = 0;
   }
 
+  /**
+   * The values as bytes, when every one was a whole number in [0, 255] and there were as many as
+   * expected: one array, the chunks copied into it and freed as it goes; else null (then {@link
+   * #toArray()} gives them).
+   */
+  byte[] toBytes() {
+    if (small == null || size != expected) {
+      return null;
+    }
+    byte[] out = new byte[Math.toIntExact(size)];
+    int at = 0;
+    for (int i = 0; i < small.size(); i++) {
+      byte[] chunk = small.get(i);
+      int n = Math.min(chunk.length, out.length - at);
+      System.arraycopy(chunk, 0, out, at, n);
+      at += n;
+      small.set(i, null);
+    }
+    small = null;
+    size = 0;
+    return out;
+  }
+
+  /**
+   * Turns the bytes kept so far into floats, into one array of the expected size if it holds them.
+   */
+  private void toFloats() {
+    List<byte[]> chunks = small;
+    long n = size;
+    small = null;
+    size = 0;
+    used = 0;
+    current = n <= expected ? new float[(int) expected] : new float[1024];
+    long done = 0;
+    for (int i = 0; i < chunks.size(); i++) {
+      byte[] chunk = chunks.get(i);
+      for (int j = 0; j < chunk.length && done < n; j++, done++) {
+        add(chunk[j] & 0xFF);
+      }
+      chunks.set(i, null);
+    }
+  }
+
   float[] toArray() {
     if (!keep) {
       throw new IllegalStateException("a discarding builder keeps no values");
+    }
+    if (small != null) {
+      toFloats();
     }
     float[] out;
     if (full.isEmpty() && used == current.length) {

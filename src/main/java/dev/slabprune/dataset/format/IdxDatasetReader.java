@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -23,15 +24,6 @@ public final class IdxDatasetReader {
 
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;
-
-  /** Pixel value {@code v} scaled to [0, 1]: {@code v / 255}. */
-  private static final float[] PIXEL = new float[256];
-
-  static {
-    for (int v = 0; v < 256; v++) {
-      PIXEL[v] = v / 255f;
-    }
-  }
 
   private final DatasetLimits limits;
 
@@ -59,7 +51,8 @@ public final class IdxDatasetReader {
 
   /**
    * Reads both streams (not closed) that were validated before as this shape: the pixels go into
-   * one array allocated once.
+   * one byte array allocated once, and stay bytes (features {@code v / 255f}, see {@link
+   * ParsedDataset#bytes()}).
    *
    * @param expected null when not known
    */
@@ -126,19 +119,19 @@ public final class IdxDatasetReader {
         throw DatasetFormatException.tooLarge(
             "maxBytes", 16 + count * features, limits.maxBytes(), "images file, byte 4");
       }
-      FloatBuilder x =
-          !keep
-              ? FloatBuilder.discarding()
-              : expected != null && expected.matches(count, features)
-                  ? FloatBuilder.exact(count * features)
-                  : new FloatBuilder();
-      readPixels(images, (int) count, (int) features, x);
+      byte[] pixels =
+          readPixels(
+              images,
+              (int) count,
+              (int) features,
+              keep,
+              keep && expected != null && expected.matches(count, features));
       if (!keep) {
         long[] counts = countLabels(labels, count, "labels file", 8, count + " labels");
         return summary((int) count, (int) features, counts);
       }
       byte[] raw = readFully(labels, (int) count, "labels file", 8, count + " labels");
-      return toDataset((int) count, (int) features, x.toArray(), raw);
+      return toDataset((int) count, (int) features, pixels, raw);
     } catch (java.util.zip.ZipException e) {
       throw new DatasetFormatException(
           DatasetFormatException.CORRUPT,
@@ -150,7 +143,7 @@ public final class IdxDatasetReader {
     }
   }
 
-  private static ParsedDataset toDataset(int count, int features, float[] x, byte[] raw) {
+  private static ParsedDataset toDataset(int count, int features, byte[] pixels, byte[] raw) {
     boolean[] present = new boolean[256];
     for (byte b : raw) {
       present[b & 0xFF] = true;
@@ -167,7 +160,8 @@ public final class IdxDatasetReader {
     for (int i = 0; i < count; i++) {
       labels[i] = index[raw[i] & 0xFF];
     }
-    return ParsedDataset.classification(count, features, x, List.of(), labels, classes);
+    return ParsedDataset.classification(
+        count, features, pixels, ParsedDataset.PIXEL_VALUES, List.of(), labels, classes);
   }
 
   private static DatasetSummary summary(int count, int features, long[] byValue) {
@@ -184,31 +178,36 @@ public final class IdxDatasetReader {
   }
 
   /**
-   * Reads the pixels into {@code x}; unless it was sized from a shape known to be true, it grows
-   * with the data actually present, so a header that claims more images than the file holds fails
-   * as truncated without allocating for its claim.
+   * Reads the pixels: when {@code keep}, into one byte array, which unless {@code exact} (sized
+   * from a shape known to be true) grows with the data actually present, so a header that claims
+   * more images than the file holds fails as truncated without allocating for its claim; else only
+   * through a small buffer (null is returned).
    */
-  private static void readPixels(InputStream in, int count, int features, FloatBuilder x)
-      throws IOException {
+  private static byte[] readPixels(
+      InputStream in, int count, int features, boolean keep, boolean exact) throws IOException {
     long total = (long) count * features;
     byte[] chunk = new byte[1 << 16];
-    float[] scaled = new float[chunk.length];
+    byte[] kept = !keep ? null : new byte[(int) (exact ? total : Math.min(total, chunk.length))];
     long done = 0;
     while (done < total) {
       int want = (int) Math.min(chunk.length, total - done);
+      byte[] into = chunk;
+      int at = 0;
+      if (kept != null) {
+        if (done + want > kept.length) {
+          kept =
+              Arrays.copyOf(kept, (int) Math.min(total, Math.max(done + want, 2L * kept.length)));
+        }
+        into = kept;
+        at = (int) done;
+      }
       int got;
       try {
-        got = in.readNBytes(chunk, 0, want);
+        got = in.readNBytes(into, at, want);
       } catch (java.io.EOFException e) {
         throw truncated(
             "images file", 16 + done, count + " images (the compressed stream ends early)");
       }
-      if (x.keeps()) {
-        for (int i = 0; i < got; i++) {
-          scaled[i] = PIXEL[chunk[i] & 0xFF];
-        }
-      }
-      x.addAll(scaled, got);
       done += got;
       if (got < want) {
         throw truncated(
@@ -217,6 +216,7 @@ public final class IdxDatasetReader {
             count + " images of " + features + " pixels (" + total + " bytes after the header)");
       }
     }
+    return kept;
   }
 
   /**

@@ -6,12 +6,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A dataset as the engine takes it: features row-major in one float array, and either class indices
- * with their labels or standardised regression targets with the statistics to undo it.
+ * A dataset as the engine takes it: features row-major in one array, float32 or one byte per value
+ * (IDX images; CSV files whose features are all whole numbers in [0, 255]), and either class
+ * indices with their labels or standardised regression targets with the statistics to undo it.
  *
  * @param rows examples
  * @param features values per example
- * @param x row-major {@code [rows][features]}
+ * @param x row-major {@code [rows][features]} float32, or null when the features are {@code bytes}
+ * @param bytes row-major {@code [rows][features]} unsigned bytes, feature value {@code byteValues[b
+ *     & 0xFF]}, or null when the features are {@code x}
+ * @param byteValues with {@code bytes}: the feature value of each byte (256 of them), else null
  * @param featureNames one per feature when the file names them, else empty
  * @param task what the targets are
  * @param labels classification: the class index of each row; regression: null
@@ -26,6 +30,8 @@ public record ParsedDataset(
     int rows,
     int features,
     float[] x,
+    byte[] bytes,
+    float[] byteValues,
     List<String> featureNames,
     Task task,
     int[] labels,
@@ -34,14 +40,33 @@ public record ParsedDataset(
     double targetMean,
     double targetSd) {
 
+  /** Byte {@code v} of an image as a feature: {@code v / 255}. */
+  public static final float[] PIXEL_VALUES = new float[256];
+
+  /** Byte {@code v} as the whole number it is. */
+  public static final float[] INTEGER_VALUES = new float[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      PIXEL_VALUES[v] = v / 255f;
+      INTEGER_VALUES[v] = v;
+    }
+  }
+
   public ParsedDataset {
-    Objects.requireNonNull(x, "x");
+    if ((x == null) == (bytes == null) || (bytes == null) != (byteValues == null)) {
+      throw new IllegalArgumentException("features are either floats or bytes with their values");
+    }
+    if (byteValues != null && byteValues.length != 256) {
+      throw new IllegalArgumentException("one value per byte");
+    }
     Objects.requireNonNull(task, "task");
     featureNames = List.copyOf(featureNames);
     classes = List.copyOf(classes);
-    if ((long) rows * features != x.length) {
+    long length = x != null ? x.length : bytes.length;
+    if ((long) rows * features != length) {
       throw new IllegalArgumentException(
-          "x holds " + x.length + " values, not " + rows + "x" + features);
+          "features hold " + length + " values, not " + rows + "x" + features);
     }
     if (!featureNames.isEmpty() && featureNames.size() != features) {
       throw new IllegalArgumentException("one name per feature");
@@ -58,12 +83,72 @@ public record ParsedDataset(
   static ParsedDataset classification(
       int rows, int features, float[] x, List<String> names, int[] labels, List<String> classes) {
     return new ParsedDataset(
-        rows, features, x, names, Task.CLASSIFICATION, labels, classes, null, 0, 1);
+        rows, features, x, null, null, names, Task.CLASSIFICATION, labels, classes, null, 0, 1);
+  }
+
+  /**
+   * Classification over features kept one byte each ({@code [rows][features]}, a quarter of their
+   * size as floats), byte {@code b} standing for {@code byteValues[b & 0xFF]}.
+   */
+  static ParsedDataset classification(
+      int rows,
+      int features,
+      byte[] bytes,
+      float[] byteValues,
+      List<String> names,
+      int[] labels,
+      List<String> classes) {
+    return new ParsedDataset(
+        rows,
+        features,
+        null,
+        bytes,
+        byteValues.clone(),
+        names,
+        Task.CLASSIFICATION,
+        labels,
+        classes,
+        null,
+        0,
+        1);
+  }
+
+  /**
+   * The features as float32, row-major: the array itself, or for bytes a new array of their values
+   * (four times their size: a job reads them a batch at a time instead).
+   */
+  @Override
+  public float[] x() {
+    if (x != null) {
+      return x;
+    }
+    float[] f = new float[bytes.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = byteValues[bytes[i] & 0xFF];
+    }
+    return f;
   }
 
   /** Standardises {@code raw} in place and keeps its mean and standard deviation. */
   static ParsedDataset regression(
       int rows, int features, float[] x, List<String> names, float[] raw) {
+    return regression(rows, features, x, null, null, names, raw);
+  }
+
+  /** As {@link #regression(int, int, float[], List, float[])} over features kept one byte each. */
+  static ParsedDataset regression(
+      int rows, int features, byte[] bytes, float[] byteValues, List<String> names, float[] raw) {
+    return regression(rows, features, null, bytes, byteValues.clone(), names, raw);
+  }
+
+  private static ParsedDataset regression(
+      int rows,
+      int features,
+      float[] x,
+      byte[] bytes,
+      float[] byteValues,
+      List<String> names,
+      float[] raw) {
     TargetMoments moments = new TargetMoments();
     for (float t : raw) {
       moments.add(t);
@@ -74,7 +159,18 @@ public record ParsedDataset(
       raw[i] = (float) ((raw[i] - mean) / sd);
     }
     return new ParsedDataset(
-        rows, features, x, names, Task.REGRESSION, null, List.of(), raw, mean, sd);
+        rows,
+        features,
+        x,
+        bytes,
+        byteValues,
+        names,
+        Task.REGRESSION,
+        null,
+        List.of(),
+        raw,
+        mean,
+        sd);
   }
 
   /** Class label to class index. */

@@ -203,7 +203,12 @@ public class CompressionPipeline {
     return finish(job, JobKind.REPRUNE, parameters, inputs, report, posterior, posteriorSha, false);
   }
 
-  private record Inputs(OnnxModel model, ParsedDataset data, Splits splits) {}
+  /**
+   * What a run needs of its model and dataset. The parsed dataset itself is not kept: the splits
+   * are views of its feature array, which they hold alone, so the job holds its examples once.
+   */
+  private record Inputs(
+      OnnxModel model, boolean classification, List<String> featureNames, Splits splits) {}
 
   private Inputs load(ClaimedJob job, JobParameters parameters, ProgressReporter progress) {
     progress.phase(Progress.Phase.LOADING);
@@ -219,7 +224,7 @@ public class CompressionPipeline {
     Splits splits =
         Splits.of(
             data, parameters.validationFraction(), parameters.testFraction(), parameters.seed());
-    return new Inputs(model, data, splits);
+    return new Inputs(model, data.task() == Task.CLASSIFICATION, data.featureNames(), splits);
   }
 
   private Output finish(
@@ -238,7 +243,7 @@ public class CompressionPipeline {
             job.id(),
             kind,
             job.sourceJobId(),
-            inputs.data().task() == Task.CLASSIFICATION,
+            inputs.classification(),
             pruned,
             models.uploadedSize(job.modelId()),
             parameters.settings().fineTuneEpochs());
@@ -246,7 +251,7 @@ public class CompressionPipeline {
         Reports.report(subject, report, provenance(report.provenance(), parameters, inputs));
     InclusionProbabilities pips =
         Reports.inclusionProbabilities(
-            job.id(), report.pruning(), posterior.architecture(), inputs.data().featureNames());
+            job.id(), report.pruning(), posterior.architecture(), inputs.featureNames());
     return new Output(pruned, posteriorSha, ownsPosterior, jobReport, pips);
   }
 

@@ -330,4 +330,26 @@ class CsvDatasetReaderTest {
         .isInstanceOf(DatasetFormatException.class)
         .satisfies(e -> assertThat(((DatasetFormatException) e).slug()).isEqualTo(slug));
   }
+
+  @Test
+  void aKnownShapeOfWholeNumberFeaturesIsKeptOneByteEachWithTheSameValues() {
+    String integers = "a,b,y\n0,255,x\n17,3,z\n";
+    ParsedDataset plain = new CsvDatasetReader().read(in(integers), CsvOptions.DETECT);
+    ParsedDataset sized =
+        new CsvDatasetReader().read(in(integers), CsvOptions.DETECT, new ExpectedShape(2, 2));
+    assertThat(plain.bytes()).isNull();
+    assertThat(sized.bytes()).hasSize(4);
+    assertThat(sized.x()).containsExactly(plain.x()).containsExactly(0f, 255f, 17f, 3f);
+    assertThat(sized.labels()).containsExactly(plain.labels());
+
+    String fractions = "a,b,y\n0,255,x\n17,3.5,z\n";
+    ParsedDataset floats =
+        new CsvDatasetReader().read(in(fractions), CsvOptions.DETECT, new ExpectedShape(2, 2));
+    assertThat(floats.bytes()).isNull();
+    assertThat(floats.x()).containsExactly(0f, 255f, 17f, 3.5f);
+  }
+
+  private static java.io.InputStream in(String csv) {
+    return new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8));
+  }
 }

@@ -62,4 +62,42 @@ class FloatBuilderTest {
     assertThat(discarding.size()).isEqualTo(101);
     assertThat(discarding.keeps()).isFalse();
   }
+
+  @Test
+  void wholeNumbersUpTo255StayBytesAndAnyOtherValueTurnsThemIntoFloats() {
+    int n = 3_000_000; // several byte chunks
+    FloatBuilder bytes = FloatBuilder.smallIntegers(n);
+    for (int i = 0; i < n; i++) {
+      bytes.add(i % 256);
+    }
+    byte[] kept = bytes.toBytes();
+    assertThat(kept).hasSize(n);
+    for (int i = 0; i < n; i += 9_999) {
+      assertThat(kept[i] & 0xFF).isEqualTo(i % 256);
+    }
+
+    for (float odd : new float[] {0.5f, 256f, -1f, -0f, Float.NaN}) {
+      FloatBuilder floats = FloatBuilder.smallIntegers(n);
+      for (int i = 0; i < n - 1; i++) {
+        floats.add(i % 256);
+      }
+      floats.add(odd);
+      assertThat(floats.toBytes()).as("%s", odd).isNull();
+      float[] values = floats.toArray();
+      assertThat(values).hasSize(n);
+      assertThat(values[n - 2]).isEqualTo((n - 2) % 256);
+      assertThat(Float.floatToRawIntBits(values[n - 1])).isEqualTo(Float.floatToRawIntBits(odd));
+    }
+
+    FloatBuilder fewer = FloatBuilder.smallIntegers(5);
+    fewer.add(1);
+    fewer.add(2);
+    assertThat(fewer.toBytes()).isNull();
+    assertThat(fewer.toArray()).containsExactly(1f, 2f);
+    FloatBuilder more = FloatBuilder.smallIntegers(1);
+    more.add(3);
+    more.add(4);
+    assertThat(more.toBytes()).isNull();
+    assertThat(more.toArray()).containsExactly(3f, 4f);
+  }
 }
