@@ -291,8 +291,8 @@ final class VariationalTrainer {
     }
     shuffle.shuffle(order);
     stepConstants();
-    for (SlabLayer layer : layers) {
-      layer.sample(step, noise);
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].sample(step, drawKey(l));
     }
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
@@ -309,7 +309,7 @@ final class VariationalTrainer {
       }
       int m = Math.min(batch, n - from);
       boolean last = from + m >= n;
-      double nll = step(from, m, last ? null : noise);
+      double nll = step(from, m, !last);
       nllSum += nll * m;
       stepIndex++;
       if (stepIndex % config.stepEventInterval() == 0 || !Double.isFinite(nll)) {
@@ -323,20 +323,31 @@ final class VariationalTrainer {
     endEpoch(nllSum / n, (System.nanoTime() - started) / 1e9);
   }
 
-  /** One variational step on rows {@code order[from .. from + m)}; returns the batch-mean NLL. */
-  double step(int from, int m, Rng next) {
+  /**
+   * One variational step on rows {@code order[from .. from + m)}, and (when {@code draw}) the draw
+   * of the next step's sample; returns the batch-mean NLL.
+   */
+  double step(int from, int m, boolean draw) {
     double nll = forwardBackward(from, m);
     stepConstants();
     step.t++;
-    for (SlabLayer layer : layers) {
-      layer.update(step, next, null);
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].update(step, draw, drawKey(l), null);
     }
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
-        gates[l].update(step, gateLogitPrior[l], next, null);
+        gates[l].update(step, gateLogitPrior[l], draw ? noise : null, null);
       }
     }
     return nll;
+  }
+
+  /**
+   * The key of the noise of layer {@code l}'s sample drawn now: the seed, the number of steps done
+   * and the layer decide it, so a resumed run draws what the uninterrupted one drew.
+   */
+  private long drawKey(int l) {
+    return NoiseBlocks.key(config.seed(), step.t, l);
   }
 
   /** Forward and backward with the current sample; fills every layer's {@code grad}. */

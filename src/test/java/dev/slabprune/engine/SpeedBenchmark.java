@@ -40,11 +40,10 @@ public final class SpeedBenchmark {
       vi.order()[i] = i;
     }
     SlabLayer.Step constants = vi.stepConstants();
-    Rng noise = new Rng(11);
     for (int l = 0; l < arch.length - 1; l++) {
-      vi.layer(l).sample(constants, noise);
+      vi.layer(l).sample(constants, NoiseBlocks.key(11, 0, l));
     }
-    double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, noise));
+    double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, true));
     double passesMs = median(steps, k -> vi.forwardBackward((k % batches) * batch, batch));
 
     DenseTrainer dense = new DenseTrainer(net, data, 0.01, true, 1.0, 5);
