@@ -163,6 +163,7 @@ public final class MemoryBench {
     sql(server + "postgres", user, "create database " + database);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-modules=jdk.incubator.vector");
     String opts = System.getenv().getOrDefault("SERVICE_JAVA_OPTS", "");
     for (String o : opts.trim().split("\\s+")) {
       if (!o.isEmpty()) {
