@@ -43,6 +43,8 @@ final class VariationalTrainer {
   private final double[] targetSd;
   private final double lambda;
   private final SlabLayer.Step step = new SlabLayer.Step();
+  private final ParameterPass pass;
+  private final long[] drawKeys;
   private final int[] order;
   private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -152,6 +154,8 @@ final class VariationalTrainer {
       gated = null;
     }
     initialise(start);
+    pass = new ParameterPass(layers, config.threads());
+    drawKeys = new long[count];
     order = new int[train.rows()];
     noise = new Rng(config.seed());
     shuffle = new Rng(config.seed() ^ 0x5DEECE66DL);
@@ -194,8 +198,12 @@ final class VariationalTrainer {
    *     TrainingCancelledException} (resume from the last epoch's checkpoint)
    */
   public Posterior train(BooleanSupplier cancelled) {
-    while (epoch < config.epochs() && !earlyStopped() && !settled() && !stopRequested) {
-      runEpoch(cancelled);
+    try {
+      while (epoch < config.epochs() && !earlyStopped() && !settled() && !stopRequested) {
+        runEpoch(cancelled);
+      }
+    } finally {
+      pass.close();
     }
     if (config.earlyStoppingPatience() > 0 && bestMu != null) {
       for (int l = 0; l < layers.length; l++) {
@@ -291,9 +299,7 @@ final class VariationalTrainer {
     }
     shuffle.shuffle(order);
     stepConstants();
-    for (int l = 0; l < layers.length; l++) {
-      layers[l].sample(step, drawKey(l));
-    }
+    pass.run(step, false, true, drawKeys());
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
         gates[l].sample(step, gateLogitPrior[l], noise);
@@ -331,9 +337,7 @@ final class VariationalTrainer {
     double nll = forwardBackward(from, m);
     stepConstants();
     step.t++;
-    for (int l = 0; l < layers.length; l++) {
-      layers[l].update(step, draw, drawKey(l), null);
-    }
+    pass.run(step, true, draw, drawKeys());
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
         gates[l].update(step, gateLogitPrior[l], draw ? noise : null, null);
@@ -343,11 +347,19 @@ final class VariationalTrainer {
   }
 
   /**
-   * The key of the noise of layer {@code l}'s sample drawn now: the seed, the number of steps done
-   * and the layer decide it, so a resumed run draws what the uninterrupted one drew.
+   * The keys of the noise of each layer's sample drawn now: the seed, the number of steps done and
+   * the layer decide them, so a resumed run draws what the uninterrupted one drew.
    */
-  private long drawKey(int l) {
-    return NoiseBlocks.key(config.seed(), step.t, l);
+  private long[] drawKeys() {
+    for (int l = 0; l < layers.length; l++) {
+      drawKeys[l] = NoiseBlocks.key(config.seed(), step.t, l);
+    }
+    return drawKeys;
+  }
+
+  /** Ends the pool of the parameter pass, for callers that step without {@link #train}. */
+  void closePass() {
+    pass.close();
   }
 
   /** Forward and backward with the current sample; fills every layer's {@code grad}. */
