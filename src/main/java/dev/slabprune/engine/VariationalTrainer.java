@@ -409,15 +409,31 @@ final class VariationalTrainer {
     int width = s.outputs;
     for (int j = 0; j < s.inputs; j++) {
       int base = j * width;
-      double d = 0;
-      for (int k = base; k < base + width; k++) {
-        d += (double) s.grad[k] * s.theta[k];
-      }
-      g.gradZ[j] = d;
+      g.gradZ[j] = dot(s.grad, s.theta, base, width);
       if (g.gate(j) == 0) {
         java.util.Arrays.fill(s.grad, base, base + width, 0f);
       }
     }
+  }
+
+  /**
+   * {@code sum a[i] b[i]} over {@code [from, from + n)}: float products summed in float over
+   * Vector API lanes, then the lanes and the tail in double.
+   */
+  static double dot(float[] a, float[] b, int from, int n) {
+    jdk.incubator.vector.VectorSpecies<Float> f = FloatMath.F;
+    int end = from + (n / f.length()) * f.length();
+    jdk.incubator.vector.FloatVector sum = jdk.incubator.vector.FloatVector.zero(f);
+    for (int i = from; i < end; i += f.length()) {
+      sum =
+          jdk.incubator.vector.FloatVector.fromArray(f, a, i)
+              .fma(jdk.incubator.vector.FloatVector.fromArray(f, b, i), sum);
+    }
+    double d = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (int i = end; i < from + n; i++) {
+      d += (double) a[i] * b[i];
+    }
+    return d;
   }
 
   private double outputGradient(Mlp.Workspace ws, int m, int from) {
