@@ -470,7 +470,8 @@ final class SlabLayer {
       FloatVector er = FloatVector.fromArray(F, s.er, j);
       FloatVector ev = FloatVector.fromArray(F, s.ev, j);
       FloatVector sigma = FloatVector.fromArray(F, s.sigma, j);
-      FloatVector sig = er.div(er.add(1f));
+      // sigmoid(rho) = sigma * (sigmoid(rho) / sigma), without a third division
+      FloatVector sig = sigma.mul(FloatVector.fromArray(F, s.ratio, j));
       FloatVector phi = one.div(ev.add(1f));
       FloatVector b = ev.mul(uu.neg().add(1f));
       FloatVector slope;
@@ -542,7 +543,6 @@ final class SlabLayer {
     float ee = e[q];
     float er = FloatMath.exp(Math.min(r, 30f));
     float onePlus = er + 1f;
-    float sig = er / onePlus;
     float sigma;
     float ratio;
     float logSigma;
@@ -563,6 +563,7 @@ final class SlabLayer {
       logSigma = FloatMath.log(sigma);
       ratio = er / onePlus / sigma;
     }
+    float sig = sigma * ratio;
     float ev = FloatMath.exp(-Math.min(Math.max(vi, -V_CLAMP), V_CLAMP));
     float phi = 1f / (ev + 1f);
     float phic = ev * phi;

@@ -144,7 +144,9 @@ public final class SpeedBenchmark {
   }
 
   private static double median(int steps, java.util.function.IntConsumer step) {
-    for (int k = 0; k < Math.max(20, steps / 5); k++) {
+    // long enough a warm-up for the JIT to compile the Vector API code (before, it boxes every
+    // vector on the heap): a job runs thousands of steps
+    for (int k = 0; k < Math.max(150, steps / 2); k++) {
       step.accept(k);
     }
     double[] t = new double[steps];
