@@ -282,10 +282,10 @@ final class SlabLayer {
     for (int t0 = from; t0 < end; t0 += TILE) {
       int t1 = Math.min(end, t0 + TILE);
       if (adam) {
-        adamLanes(c, t0, t1);
+        adamLanes(c, t0, t1, draw ? scratch : null);
       }
       if (draw) {
-        drawLanes(c, t0, t1, t0 - from, scratch);
+        drawLanes(c, t0, t1, t0 - from, scratch, !adam);
       }
     }
     for (int i = end; i < to; i++) {
@@ -308,48 +308,82 @@ final class SlabLayer {
   // written out: a vector that crosses a call the JIT does not inline is boxed on the heap, and the
   // JIT stops inlining in a method with too many nodes.
 
-  private void adamLanes(Constants c, int t0, int t1) {
-    adamLanes(mu, GATE, KL_MU, M_MU, c.stepSize, c.invSqrtBias2, t0, t1);
-    adamLanes(rho, GATE_EPS_SIG, KL_RHO, M_RHO, c.stepSize, c.invSqrtBias2, t0, t1);
-    adamLanes(v, SLAB_SLOPE, KL_V, M_V, c.inclusionStepSize, c.invSqrtBias2, t0, t1);
-  }
-
   /**
-   * Adam on {@code p[t0 .. t1)} with the gradient {@code grad * k[slope] + k[kl]} and the moments
-   * in fields {@code moment} and {@code moment + 1}.
+   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope +
+   * kl} from its work fields; with {@code s}, also the clamped arguments of the draw's two exps.
    */
-  private void adamLanes(
-      float[] p,
-      int slope,
-      int kl,
-      int moment,
-      float stepSize,
-      float invSqrtBias2,
-      int t0,
-      int t1) {
+  /**
+   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope +
+   * kl} from its work fields; with {@code s}, also the clamped arguments of the draw's two exps.
+   * The three updates are written out: a vector passed to a helper the JIT does not inline is
+   * boxed.
+   */
+  private void adamLanes(Constants c, int t0, int t1, Scratch s) {
     float[] k = work;
     for (int i = t0; i < t1; i += L) {
       int w = w(i);
-      FloatVector g =
-          FloatVector.fromArray(F, grad, i)
-              .fma(
-                  FloatVector.fromArray(F, k, w + slope * BLOCK),
-                  FloatVector.fromArray(F, k, w + kl * BLOCK));
-      int at = w + moment * BLOCK;
-      FloatVector a = FloatVector.fromArray(F, k, at).mul(B1).add(g.mul(ONE_MINUS_B1));
-      FloatVector b =
-          FloatVector.fromArray(F, k, at + BLOCK).mul(B2).add(g.mul(ONE_MINUS_B2).mul(g));
-      a.intoArray(k, at);
-      b.intoArray(k, at + BLOCK);
-      FloatVector step = a.mul(stepSize).div(b.sqrt().mul(invSqrtBias2).add(EPS));
-      FloatVector.fromArray(F, p, i).sub(step).intoArray(p, i);
+      FloatVector g = FloatVector.fromArray(F, grad, i);
+      FloatVector gm =
+          g.fma(
+              FloatVector.fromArray(F, k, w + GATE * BLOCK),
+              FloatVector.fromArray(F, k, w + KL_MU * BLOCK));
+      FloatVector am =
+          FloatVector.fromArray(F, k, w + M_MU * BLOCK).mul(B1).add(gm.mul(ONE_MINUS_B1));
+      FloatVector bm =
+          FloatVector.fromArray(F, k, w + (M_MU + 1) * BLOCK)
+              .mul(B2)
+              .add(gm.mul(ONE_MINUS_B2).mul(gm));
+      am.intoArray(k, w + M_MU * BLOCK);
+      bm.intoArray(k, w + (M_MU + 1) * BLOCK);
+      FloatVector m =
+          FloatVector.fromArray(F, mu, i)
+              .sub(am.mul(c.stepSize).div(bm.sqrt().mul(c.invSqrtBias2).add(EPS)));
+      m.intoArray(mu, i);
+      FloatVector gr =
+          g.fma(
+              FloatVector.fromArray(F, k, w + GATE_EPS_SIG * BLOCK),
+              FloatVector.fromArray(F, k, w + KL_RHO * BLOCK));
+      FloatVector ar =
+          FloatVector.fromArray(F, k, w + M_RHO * BLOCK).mul(B1).add(gr.mul(ONE_MINUS_B1));
+      FloatVector br =
+          FloatVector.fromArray(F, k, w + (M_RHO + 1) * BLOCK)
+              .mul(B2)
+              .add(gr.mul(ONE_MINUS_B2).mul(gr));
+      ar.intoArray(k, w + M_RHO * BLOCK);
+      br.intoArray(k, w + (M_RHO + 1) * BLOCK);
+      FloatVector r =
+          FloatVector.fromArray(F, rho, i)
+              .sub(ar.mul(c.stepSize).div(br.sqrt().mul(c.invSqrtBias2).add(EPS)));
+      r.intoArray(rho, i);
+      FloatVector gvi =
+          g.fma(
+              FloatVector.fromArray(F, k, w + SLAB_SLOPE * BLOCK),
+              FloatVector.fromArray(F, k, w + KL_V * BLOCK));
+      FloatVector avi =
+          FloatVector.fromArray(F, k, w + M_V * BLOCK).mul(B1).add(gvi.mul(ONE_MINUS_B1));
+      FloatVector bvi =
+          FloatVector.fromArray(F, k, w + (M_V + 1) * BLOCK)
+              .mul(B2)
+              .add(gvi.mul(ONE_MINUS_B2).mul(gvi));
+      avi.intoArray(k, w + M_V * BLOCK);
+      bvi.intoArray(k, w + (M_V + 1) * BLOCK);
+      FloatVector vi =
+          FloatVector.fromArray(F, v, i)
+              .sub(avi.mul(c.inclusionStepSize).div(bvi.sqrt().mul(c.invSqrtBias2).add(EPS)));
+      vi.intoArray(v, i);
+      if (s != null) {
+        r.min(30f).intoArray(s.er, i - t0);
+        vi.max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, i - t0);
+      }
     }
   }
 
   /** The draw of parameters [t0, t1), whose noise starts at {@code u[q]} and {@code e[q]}. */
-  private void drawLanes(Constants c, int t0, int t1, int q, Scratch s) {
+  private void drawLanes(Constants c, int t0, int t1, int q, Scratch s, boolean arguments) {
     int n = t1 - t0;
-    clampedArguments(rho, v, t0, n, s);
+    if (arguments) {
+      clampedArguments(rho, v, t0, n, s);
+    }
     FloatMath.exp(s.er, 0, n);
     FloatMath.exp(s.ev, 0, n);
     if (softplusSeries(rho, t0, n, s)) {
