@@ -79,8 +79,8 @@ final class FloatMath {
 
   /**
    * {@code a[from .. from + n)} = exp of itself, n a multiple of {@link #LANES}. The vector code of
-   * each function is written out in its own loop, never behind a call taking or returning a
-   * vector: a vector that crosses a call the JIT does not inline is boxed on the heap.
+   * each function is written out in its own loop, never behind a call taking or returning a vector:
+   * a vector that crosses a call the JIT does not inline is boxed on the heap.
    */
   static void exp(float[] a, int from, int n) {
     for (int i = from; i < from + n; i += LANES) {

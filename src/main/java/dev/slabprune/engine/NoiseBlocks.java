@@ -5,12 +5,12 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The noise of the variational parameter pass, drawn in blocks by a counter-based generator: the
- * 32 random bits of counter {@code c} under a 64-bit key are two rounds of an integer hash (each
- * round is a bijection of 32 bits: xor-shift, multiply, xor-shift, multiply, xor-shift), the first
- * keyed by the key's low half, the second by its high half. Nothing but the key and the counter
- * decides a value, so a block can be drawn on any thread and in any order; the key of a block is
- * derived from (seed, draw, layer, chunk) by SplitMix64's finaliser.
+ * The noise of the variational parameter pass, drawn in blocks by a counter-based generator: the 32
+ * random bits of counter {@code c} under a 64-bit key are two rounds of an integer hash (each round
+ * is a bijection of 32 bits: xor-shift, multiply, xor-shift, multiply, xor-shift), the first keyed
+ * by the key's low half, the second by its high half. Nothing but the key and the counter decides a
+ * value, so a block can be drawn on any thread and in any order; the key of a block is derived from
+ * (seed, draw, layer, chunk) by SplitMix64's finaliser.
  *
  * <p>A block of n parameters gets n uniforms on (0, 1) (the gate's u, 23 random bits) and n
  * standard normals (the slab's eps) by Box-Muller: pair j of the block's first half takes two

@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The variational parameters of one layer, weights then biases in one vector, with their Adam
  * moments and the noise of the current step. All per-parameter work of a step (gradient of the
  * expected NLL through the straight-through estimator, exact KL gradient, Adam, and the draw of the
- * next step's sample) happens in one fused pass over these arrays, in float, chunk by chunk
- * ({@link NoiseBlocks#CHUNK} parameters, each chunk with its own noise stream, so that chunks can
- * run on any thread in any order and give the same bits), over Vector API lanes.
+ * next step's sample) happens in one fused pass over these arrays, in float, chunk by chunk ({@link
+ * NoiseBlocks#CHUNK} parameters, each chunk with its own noise stream, so that chunks can run on
+ * any thread in any order and give the same bits), over Vector API lanes.
  */
 final class SlabLayer {
 
@@ -309,14 +309,9 @@ final class SlabLayer {
   // JIT stops inlining in a method with too many nodes.
 
   /**
-   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope +
-   * kl} from its work fields; with {@code s}, also the clamped arguments of the draw's two exps.
-   */
-  /**
-   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope +
-   * kl} from its work fields; with {@code s}, also the clamped arguments of the draw's two exps.
-   * The three updates are written out: a vector passed to a helper the JIT does not inline is
-   * boxed.
+   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope + kl}
+   * from its work fields; with {@code s}, also the clamped arguments of the draw's two exps. The
+   * three updates are written out: a vector passed to a helper the JIT does not inline is boxed.
    */
   private void adamLanes(Constants c, int t0, int t1, Scratch s) {
     float[] k = work;
@@ -619,8 +614,7 @@ final class SlabLayer {
     k[w + GATE_EPS_SIG * BLOCK] = open ? ee * sig : 0f;
     k[w + SLAB_SLOPE * BLOCK] = slab * slope;
     theta[i] = open ? slab : 0f;
-    float gaussKl =
-        Math.fma(sigma * sigma + m * m, c.halfInvVar0, c.logSigma0MinusHalf) - logSigma;
+    float gaussKl = Math.fma(sigma * sigma + m * m, c.halfInvVar0, c.logSigma0MinusHalf) - logSigma;
     float phiN = phi * c.klScale;
     k[w + KL_MU * BLOCK] = phiN * m * c.invVar0;
     k[w + KL_RHO * BLOCK] = phiN * (sigma * sig * c.invVar0 - ratio);

@@ -417,8 +417,8 @@ final class VariationalTrainer {
   }
 
   /**
-   * {@code sum a[i] b[i]} over {@code [from, from + n)}: float products summed in float over
-   * Vector API lanes, then the lanes and the tail in double.
+   * {@code sum a[i] b[i]} over {@code [from, from + n)}: float products summed in float over Vector
+   * API lanes, then the lanes and the tail in double.
    */
   static double dot(float[] a, float[] b, int from, int n) {
     jdk.incubator.vector.VectorSpecies<Float> f = FloatMath.F;
