@@ -65,4 +65,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
 
 # The root filesystem may be read-only: the native libraries ND4J unpacks at start go to the
 # JavaCPP cache under /tmp, which must be writable (an emptyDir on Kubernetes, tmpfs with Docker).
-ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp", "org.springframework.boot.loader.launch.JarLauncher"]
+# The engine's parameter pass uses the Vector API, an incubator module in Java 17; it is named here
+# rather than in JDK_JAVA_OPTIONS, which the chart may replace.
+ENTRYPOINT ["java", "--add-modules=jdk.incubator.vector", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp", "org.springframework.boot.loader.launch.JarLauncher"]

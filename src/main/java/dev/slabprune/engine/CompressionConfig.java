@@ -47,6 +47,9 @@ import java.util.Objects;
  *     {@code epochs} (which is always the cap)
  * @param settleEpochs the density has settled when it moved by at most 2% (relative) over this many
  *     epochs
+ * @param threads threads of the variational parameter pass (1 = the calling thread only); the
+ *     result does not depend on it, bit for bit: the pass runs in fixed chunks, each with its own
+ *     random stream. More than one pays where the service runs fewer jobs than it has cores
  */
 public record CompressionConfig(
     int epochs,
@@ -72,7 +75,8 @@ public record CompressionConfig(
     boolean nodeGates,
     NodePrior nodePrior,
     double stopUndecided,
-    int settleEpochs) {
+    int settleEpochs,
+    int threads) {
 
   /** How the inclusion probabilities phi start. */
   public enum InclusionStart {
@@ -157,6 +161,7 @@ public record CompressionConfig(
     require(
         settleEpochs >= 1 && settleEpochs <= 10_000,
         "settleEpochs must lie in [1, 10000], got " + settleEpochs);
+    require(threads >= 1 && threads <= 256, "threads must lie in [1, 256], got " + threads);
   }
 
   private static void require(boolean ok, String message) {
@@ -200,7 +205,8 @@ public record CompressionConfig(
         true,
         NodePrior.LAMBDA,
         0.05,
-        5);
+        5,
+        1);
   }
 
   /** A builder holding the defaults. */
@@ -235,6 +241,7 @@ public record CompressionConfig(
     b.nodePrior = nodePrior;
     b.stopUndecided = stopUndecided;
     b.settleEpochs = settleEpochs;
+    b.threads = threads;
     return b;
   }
 
@@ -264,8 +271,14 @@ public record CompressionConfig(
     private NodePrior nodePrior;
     private double stopUndecided;
     private int settleEpochs;
+    private int threads;
 
     private Builder() {}
+
+    public Builder threads(int v) {
+      this.threads = v;
+      return this;
+    }
 
     public Builder inclusionLearningRate(double v) {
       this.inclusionLearningRate = v;
@@ -412,7 +425,8 @@ public record CompressionConfig(
           nodeGates,
           nodePrior,
           stopUndecided,
-          settleEpochs);
+          settleEpochs,
+          threads);
     }
   }
 }

@@ -176,31 +176,61 @@ final class DenseTrainer {
     float invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(SlabLayer.BETA2, t)));
     for (int l = 0; l < layers; l++) {
       Mlp.get(gradientBuffers[l], grads[l], 0, biasOffsets[l]);
-      float[] p = params[l];
-      float[] g = grads[l];
-      boolean[] tr = trainable[l];
       if (sgd) {
-        float lr = (float) learningRate;
-        for (int i = 0; i < p.length; i++) {
-          if (tr[i]) {
-            p[i] -= lr * g[i];
-          }
-        }
-        continue;
-      }
-      float[] a = m1[l];
-      float[] b = m2[l];
-      float ss = (float) stepSize;
-      for (int i = 0; i < p.length; i++) {
-        if (tr[i]) {
-          float gi = g[i];
-          a[i] = 0.9f * a[i] + 0.1f * gi;
-          b[i] = 0.999f * b[i] + 0.001f * gi * gi;
-          p[i] -= ss * a[i] / ((float) Math.sqrt(b[i]) * invSqrtBias2 + 1e-8f);
-        }
+        sgd(params[l], grads[l], trainable[l], (float) learningRate);
+      } else {
+        adam(params[l], grads[l], trainable[l], m1[l], m2[l], (float) stepSize, invSqrtBias2);
       }
     }
     return loss;
+  }
+
+  private static final jdk.incubator.vector.VectorSpecies<Float> F = FloatMath.F;
+
+  /** {@code p -= lr * g} where trainable, over Vector API lanes and then the tail. */
+  private static void sgd(float[] p, float[] g, boolean[] tr, float lr) {
+    int end = p.length / F.length() * F.length();
+    for (int i = 0; i < end; i += F.length()) {
+      jdk.incubator.vector.VectorMask<Float> on =
+          jdk.incubator.vector.VectorMask.fromArray(F, tr, i);
+      jdk.incubator.vector.FloatVector w = jdk.incubator.vector.FloatVector.fromArray(F, p, i);
+      w.blend(w.sub(jdk.incubator.vector.FloatVector.fromArray(F, g, i).mul(lr)), on)
+          .intoArray(p, i);
+    }
+    for (int i = end; i < p.length; i++) {
+      if (tr[i]) {
+        p[i] -= lr * g[i];
+      }
+    }
+  }
+
+  /** Adam where trainable, over Vector API lanes (the same operations as the tail's). */
+  private static void adam(
+      float[] p, float[] g, boolean[] tr, float[] a, float[] b, float ss, float invSqrtBias2) {
+    int end = p.length / F.length() * F.length();
+    for (int i = 0; i < end; i += F.length()) {
+      jdk.incubator.vector.VectorMask<Float> on =
+          jdk.incubator.vector.VectorMask.fromArray(F, tr, i);
+      jdk.incubator.vector.FloatVector gi = jdk.incubator.vector.FloatVector.fromArray(F, g, i);
+      jdk.incubator.vector.FloatVector ai = jdk.incubator.vector.FloatVector.fromArray(F, a, i);
+      jdk.incubator.vector.FloatVector bi = jdk.incubator.vector.FloatVector.fromArray(F, b, i);
+      jdk.incubator.vector.FloatVector na = ai.mul(0.9f).add(gi.mul(0.1f));
+      jdk.incubator.vector.FloatVector nb = bi.mul(0.999f).add(gi.mul(0.001f).mul(gi));
+      jdk.incubator.vector.FloatVector w = jdk.incubator.vector.FloatVector.fromArray(F, p, i);
+      jdk.incubator.vector.FloatVector step =
+          na.mul(ss).div(nb.sqrt().mul(invSqrtBias2).add(1e-8f));
+      ai.blend(na, on).intoArray(a, i);
+      bi.blend(nb, on).intoArray(b, i);
+      w.blend(w.sub(step), on).intoArray(p, i);
+    }
+    for (int i = end; i < p.length; i++) {
+      if (tr[i]) {
+        float gi = g[i];
+        a[i] = 0.9f * a[i] + 0.1f * gi;
+        b[i] = 0.999f * b[i] + 0.001f * gi * gi;
+        p[i] -= ss * a[i] / ((float) Math.sqrt(b[i]) * invSqrtBias2 + 1e-8f);
+      }
+    }
   }
 
   int[] order() {

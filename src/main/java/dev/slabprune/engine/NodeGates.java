@@ -79,7 +79,7 @@ final class NodeGates {
         out[j] = d;
         continue;
       }
-      v[j] -= SlabLayer.adam(work, o + M_V, d, stepSize, invSqrtBias2);
+      v[j] -= SlabLayer.adam(work, o + M_V, 1, d, stepSize, invSqrtBias2);
       if (rng != null) {
         draw(s, logitPrior, j, rng.nextOpenUniform());
       }

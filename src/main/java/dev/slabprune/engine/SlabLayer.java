@@ -1,10 +1,17 @@
 package dev.slabprune.engine;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The variational parameters of one layer, weights then biases in one vector, with their Adam
  * moments and the noise of the current step. All per-parameter work of a step (gradient of the
  * expected NLL through the straight-through estimator, exact KL gradient, Adam, and the draw of the
- * next step's sample) happens in one pass over these arrays.
+ * next step's sample) happens in one fused pass over these arrays, in float, chunk by chunk ({@link
+ * NoiseBlocks#CHUNK} parameters, each chunk with its own noise stream, so that chunks can run on
+ * any thread in any order and give the same bits), over Vector API lanes.
  */
 final class SlabLayer {
 
@@ -14,6 +21,21 @@ final class SlabLayer {
   private static final float B1 = (float) BETA1;
   private static final float B2 = (float) BETA2;
   private static final float EPS = (float) ADAM_EPS;
+  private static final float ONE_MINUS_B1 = 1 - B1;
+  private static final float ONE_MINUS_B2 = 1 - B2;
+
+  /** Where the softplus of rho switches from its series to log(1 + exp(rho)). */
+  private static final float SERIES_BELOW = 0.01f;
+
+  /** The clamp of vartheta: beyond it phi is 1 or 0 in float, and exp(-v)^2 stays finite. */
+  private static final float V_CLAMP = 40f;
+
+  /**
+   * The fused pass over Vector API lanes (true), or over one float at a time with the same
+   * operations and the same bits (false: the check of the vector code, and the figure it is
+   * measured against).
+   */
+  static boolean vector = true;
 
   final int inputs;
   final int outputs;
@@ -25,17 +47,17 @@ final class SlabLayer {
   final float[] v;
 
   /**
-   * Per parameter, {@link #WORK} interleaved floats: the Adam moments of mu, rho and v, and what
-   * the update needs of the current sample: the gate (0/1), gate * eps * sigmoid(rho) (=
-   * dtheta~/drho), slab draw times ds/dv (= dtheta~/dv through the relaxed gate), and the KL
-   * gradients divided by n. The KL gradients depend only on mu, rho and v, which do not change
-   * between the draw and the update, so the draw computes them while it has sigma and phi.
-   * Interleaving keeps the fused pass at a few memory streams: a dozen separate arrays, each
-   * aligned alike when the heap places large arrays at region starts, thrash the cache and halve
-   * the speed.
+   * Per parameter, {@link #WORK} floats: the Adam moments of mu, rho and v, and what the update
+   * needs of the current sample: the gate (0/1), gate * eps * sigmoid(rho) (= dtheta~/drho), slab
+   * draw times ds/dv (= dtheta~/dv through the relaxed gate), and the KL gradients divided by n.
+   * The KL gradients depend only on mu, rho and v, which do not change between the draw and the
+   * update, so the draw computes them while it has sigma and phi. Stored in blocks of {@link
+   * #BLOCK} parameters, field after field within a block: the pass reads one stream of whole
+   * vectors (a dozen separate arrays, each aligned alike, thrash the cache).
    */
   final float[] work;
 
+  static final int BLOCK = 16;
   static final int WORK = 12;
   static final int M_MU = 0;
   static final int V_MU = 1;
@@ -56,6 +78,12 @@ final class SlabLayer {
   /** dNLL/dtheta~ of the current batch. */
   final float[] grad;
 
+  /** Chunks of {@link NoiseBlocks#CHUNK} parameters. */
+  final int chunks;
+
+  private final Constants constants = new Constants();
+  private Scratch scratch;
+
   SlabLayer(int inputs, int outputs) {
     this.inputs = inputs;
     this.outputs = outputs;
@@ -64,28 +92,33 @@ final class SlabLayer {
     mu = new float[size];
     rho = new float[size];
     v = new float[size];
-    work = new float[size * WORK];
+    work = new float[(size + BLOCK - 1) / BLOCK * BLOCK * WORK];
     theta = new float[size];
     grad = new float[size];
+    chunks = (size + NoiseBlocks.CHUNK - 1) / NoiseBlocks.CHUNK;
+  }
+
+  private static int at(int f, int i) {
+    return ((i / BLOCK) * WORK + f) * BLOCK + (i % BLOCK);
   }
 
   /** Field {@code f} of parameter {@code i} in {@link #work}. */
   float field(int f, int i) {
-    return work[i * WORK + f];
+    return work[at(f, i)];
   }
 
   /** A copy of field {@code f} of every parameter. */
   float[] field(int f) {
     float[] out = new float[size];
     for (int i = 0; i < size; i++) {
-      out[i] = work[i * WORK + f];
+      out[i] = work[at(f, i)];
     }
     return out;
   }
 
   void setField(int f, float[] values) {
     for (int i = 0; i < size; i++) {
-      work[i * WORK + f] = values[i];
+      work[at(f, i)] = values[i];
     }
   }
 
@@ -117,102 +150,487 @@ final class SlabLayer {
     }
   }
 
-  /** Draws the sample of every parameter from {@code rng} (the first step of an epoch). */
-  void sample(Step s, Rng rng) {
-    for (int i = 0; i < size; i++) {
-      draw(s, i, rng.nextOpenUniform(), rng.nextGaussian());
+  /** The float constants of the fused pass, from a {@link Step}. */
+  static final class Constants {
+    boolean halfTau;
+    float invTau;
+    float klScale;
+    float invVar0;
+    float halfInvVar0;
+    float logSigma0MinusHalf;
+    float logitLambda;
+    float stepSize;
+    float inclusionStepSize;
+    float invSqrtBias2;
+
+    Constants set(Step s, boolean adam) {
+      halfTau = s.tau == 0.5;
+      invTau = (float) (1 / s.tau);
+      klScale = (float) s.klScale;
+      invVar0 = (float) s.invVar0;
+      halfInvVar0 = (float) (0.5 * s.invVar0);
+      logSigma0MinusHalf = (float) (s.logSigma0 - 0.5);
+      logitLambda = (float) s.logitLambda;
+      if (adam) {
+        stepSize = (float) s.stepSize();
+        inclusionStepSize = (float) s.inclusionStepSize();
+        invSqrtBias2 = (float) s.invSqrtBias2();
+      }
+      return this;
+    }
+  }
+
+  /** Per-thread buffers of the pass: one chunk's noise and the stages' values of one tile. */
+  static final class Scratch {
+    final float[] u = new float[NoiseBlocks.CHUNK];
+    final float[] e = new float[NoiseBlocks.CHUNK];
+    final float[] spare = new float[NoiseBlocks.CHUNK];
+    final float[] er = new float[TILE];
+    final float[] ev = new float[TILE];
+    final float[] sigma = new float[TILE];
+    final float[] ratio = new float[TILE];
+    final float[] logSigma = new float[TILE];
+    final float[] slope = new float[TILE];
+    final float[] big = new float[TILE];
+  }
+
+  /** Draws the sample of every parameter, under the draw key {@code key} (the first step). */
+  void sample(Step s, long key) {
+    Constants c = constants.set(s, false);
+    Scratch scratch = scratch();
+    for (int k = 0; k < chunks; k++) {
+      chunk(c, k, false, true, key, null, null, scratch);
     }
   }
 
   /** Uses the given noise instead of drawing it: for checks against the reference path. */
   void sampleWith(Step s, double[] u, double[] e) {
-    for (int i = 0; i < size; i++) {
-      draw(s, i, u[i], e[i]);
+    Constants c = constants.set(s, false);
+    Scratch scratch = scratch();
+    for (int k = 0; k < chunks; k++) {
+      chunk(c, k, false, true, 0, u, e, scratch);
     }
-  }
-
-  private void draw(Step s, int i, double u, double e) {
-    double m = mu[i];
-    double r = rho[i];
-    double vi = v[i];
-    double er = Math.exp(r < 30 ? r : 30);
-    double sigma = SlabMath.softplusOfExp(r, er);
-    double logSigma = SlabMath.logSoftplusOfExp(r, er, sigma);
-    double sigmoidRho = er / (1 + er);
-    // phi, 1 - phi and the relaxed gate from one exp(-v), without branches (signs of v are
-    // mixed, so branches would be mispredicted): with exp(-v) (1 - u) / u = B / A,
-    // s = A^(1/tau) / (A^(1/tau) + B^(1/tau)) and the hard gate is A > B. Beyond |v| = 80 the
-    // change of phi is below 1e-34, and the clamp keeps B^2 finite.
-    double ev = Math.exp(vi > 80 ? -80 : vi < -80 ? 80 : -vi);
-    double phi = 1 / (1 + ev);
-    double phic = ev * phi;
-    double a = u;
-    double b = ev * (1 - u);
-    double slope;
-    if (s.tau == 0.5) {
-      double a2 = a * a;
-      double b2 = b * b;
-      double d = a2 + b2;
-      slope = 2 * (a2 * b2) / (d * d);
-    } else {
-      slope = SlabMath.relaxedSlope(Math.pow(b / a, 1 / s.tau), s.tau);
-    }
-    double w = m + sigma * e;
-    float g = a > b ? 1f : 0f;
-    int o = i * WORK;
-    float[] k = work;
-    k[o + GATE] = g;
-    k[o + GATE_EPS_SIG] = (float) (g * e * sigmoidRho);
-    k[o + SLAB_SLOPE] = (float) (w * slope);
-    theta[i] = g * (float) w;
-    double invVar0 = s.invVar0;
-    double gaussKl = s.logSigma0 - logSigma + 0.5 * (sigma * sigma + m * m) * invVar0 - 0.5;
-    double phiN = s.klScale * phi;
-    k[o + KL_MU] = (float) (phiN * m * invVar0);
-    k[o + KL_RHO] = (float) (phiN * (sigma * invVar0 - 1 / sigma) * sigmoidRho);
-    k[o + KL_V] = (float) (phiN * phic * (vi - s.logitLambda + gaussKl));
   }
 
   /**
    * The fused pass: gradient of {@code mean NLL + KL / n} for mu, rho and v, Adam, and then (when
-   * {@code rng != null}) the next sample. When {@code gradientsOut} is given, the three gradients
-   * are written there ({@code [mu | rho | v]}) and nothing is updated.
+   * {@code draw}) the next sample under the draw key {@code key}. When {@code gradientsOut} is
+   * given, the three gradients are written there ({@code [mu | rho | v]}) and nothing is updated.
    */
-  void update(Step s, Rng rng, float[] gradientsOut) {
-    float stepSize = (float) s.stepSize();
-    float inclusionStepSize = (float) s.inclusionStepSize();
-    float invSqrtBias2 = (float) s.invSqrtBias2();
-    float[] k = work;
+  void update(Step s, boolean draw, long key, float[] gradientsOut) {
+    if (gradientsOut != null) {
+      gradients(gradientsOut);
+      return;
+    }
+    Constants c = prepare(s);
+    Scratch scratch = scratch();
+    for (int k = 0; k < chunks; k++) {
+      chunk(c, k, true, draw, key, null, null, scratch);
+    }
+  }
+
+  private Scratch scratch() {
+    if (scratch == null) {
+      scratch = new Scratch();
+    }
+    return scratch;
+  }
+
+  /** The constants of an update pass, for {@link #chunk} on several threads. */
+  Constants prepare(Step s) {
+    return constants.set(s, true);
+  }
+
+  private void gradients(float[] out) {
     for (int i = 0; i < size; i++) {
-      int o = i * WORK;
       float g = grad[i];
-      float dMu = g * k[o + GATE] + k[o + KL_MU];
-      float dRho = g * k[o + GATE_EPS_SIG] + k[o + KL_RHO];
-      float dV = g * k[o + SLAB_SLOPE] + k[o + KL_V];
-      if (gradientsOut != null) {
-        gradientsOut[i] = dMu;
-        gradientsOut[size + i] = dRho;
-        gradientsOut[2 * size + i] = dV;
-        continue;
-      }
-      mu[i] -= adam(k, o + M_MU, dMu, stepSize, invSqrtBias2);
-      rho[i] -= adam(k, o + M_RHO, dRho, stepSize, invSqrtBias2);
-      v[i] -= adam(k, o + M_V, dV, inclusionStepSize, invSqrtBias2);
-      if (rng != null) {
-        draw(s, i, rng.nextOpenUniform(), rng.nextGaussian());
-      }
+      out[i] = Math.fma(g, field(GATE, i), field(KL_MU, i));
+      out[size + i] = Math.fma(g, field(GATE_EPS_SIG, i), field(KL_RHO, i));
+      out[2 * size + i] = Math.fma(g, field(SLAB_SLOPE, i), field(KL_V, i));
     }
   }
 
   /**
-   * Adam in float: the moments are stored in float anyway, and float sqrt and divide are faster.
+   * Chunk {@code k}: Adam on its parameters (when {@code adam}), then its next sample (when {@code
+   * draw}) with the noise of the chunk's stream under {@code key}, or with {@code u} and {@code e}
+   * when given.
    */
-  static float adam(float[] k, int at, float g, float stepSize, float invSqrtBias2) {
-    float a = B1 * k[at] + (1 - B1) * g;
-    float b = B2 * k[at + 1] + (1 - B2) * g * g;
+  void chunk(
+      Constants c,
+      int k,
+      boolean adam,
+      boolean draw,
+      long key,
+      double[] u,
+      double[] e,
+      Scratch scratch) {
+    int from = k * NoiseBlocks.CHUNK;
+    int to = Math.min(size, from + NoiseBlocks.CHUNK);
+    int n = to - from;
+    if (draw) {
+      if (u != null) {
+        for (int i = 0; i < n; i++) {
+          scratch.u[i] = (float) u[from + i];
+          scratch.e[i] = (float) e[from + i];
+        }
+      } else {
+        NoiseBlocks.fill(
+            NoiseBlocks.chunkKey(key, k), scratch.u, scratch.e, scratch.spare, n, vector);
+      }
+    }
+    int end = vector ? from + n / BLOCK * BLOCK : from;
+    for (int t0 = from; t0 < end; t0 += TILE) {
+      int t1 = Math.min(end, t0 + TILE);
+      if (adam) {
+        adamLanes(c, t0, t1, draw ? scratch : null);
+      }
+      if (draw) {
+        drawLanes(c, t0, t1, t0 - from, scratch, !adam);
+      }
+    }
+    for (int i = end; i < to; i++) {
+      one(mu, rho, v, theta, grad, i, work, w(i), scratch.u, scratch.e, i - from, c, adam, draw);
+    }
+  }
+
+  /** Parameters per pass of each stage of the vector code: its buffers stay in the L1 cache. */
+  static final int TILE = 512;
+
+  /** Where field 0 of parameter {@code i} is; field f is {@code f * BLOCK} further. */
+  private static int w(int i) {
+    return (i / BLOCK) * WORK * BLOCK + (i % BLOCK);
+  }
+
+  private static final VectorSpecies<Float> F = FloatMath.F;
+  private static final int L = FloatMath.LANES;
+
+  // The vector code runs in stages over a tile, each a loop in its own method with its vector code
+  // written out: a vector that crosses a call the JIT does not inline is boxed on the heap, and the
+  // JIT stops inlining in a method with too many nodes.
+
+  /**
+   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope + kl}
+   * from its work fields; with {@code s}, also the clamped arguments of the draw's two exps. The
+   * three updates are written out: a vector passed to a helper the JIT does not inline is boxed.
+   */
+  private void adamLanes(Constants c, int t0, int t1, Scratch s) {
+    float[] k = work;
+    for (int i = t0; i < t1; i += L) {
+      int w = w(i);
+      FloatVector g = FloatVector.fromArray(F, grad, i);
+      FloatVector gm =
+          g.fma(
+              FloatVector.fromArray(F, k, w + GATE * BLOCK),
+              FloatVector.fromArray(F, k, w + KL_MU * BLOCK));
+      FloatVector am =
+          FloatVector.fromArray(F, k, w + M_MU * BLOCK).mul(B1).add(gm.mul(ONE_MINUS_B1));
+      FloatVector bm =
+          FloatVector.fromArray(F, k, w + (M_MU + 1) * BLOCK)
+              .mul(B2)
+              .add(gm.mul(ONE_MINUS_B2).mul(gm));
+      am.intoArray(k, w + M_MU * BLOCK);
+      bm.intoArray(k, w + (M_MU + 1) * BLOCK);
+      FloatVector m =
+          FloatVector.fromArray(F, mu, i)
+              .sub(am.mul(c.stepSize).div(bm.sqrt().mul(c.invSqrtBias2).add(EPS)));
+      m.intoArray(mu, i);
+      FloatVector gr =
+          g.fma(
+              FloatVector.fromArray(F, k, w + GATE_EPS_SIG * BLOCK),
+              FloatVector.fromArray(F, k, w + KL_RHO * BLOCK));
+      FloatVector ar =
+          FloatVector.fromArray(F, k, w + M_RHO * BLOCK).mul(B1).add(gr.mul(ONE_MINUS_B1));
+      FloatVector br =
+          FloatVector.fromArray(F, k, w + (M_RHO + 1) * BLOCK)
+              .mul(B2)
+              .add(gr.mul(ONE_MINUS_B2).mul(gr));
+      ar.intoArray(k, w + M_RHO * BLOCK);
+      br.intoArray(k, w + (M_RHO + 1) * BLOCK);
+      FloatVector r =
+          FloatVector.fromArray(F, rho, i)
+              .sub(ar.mul(c.stepSize).div(br.sqrt().mul(c.invSqrtBias2).add(EPS)));
+      r.intoArray(rho, i);
+      FloatVector gvi =
+          g.fma(
+              FloatVector.fromArray(F, k, w + SLAB_SLOPE * BLOCK),
+              FloatVector.fromArray(F, k, w + KL_V * BLOCK));
+      FloatVector avi =
+          FloatVector.fromArray(F, k, w + M_V * BLOCK).mul(B1).add(gvi.mul(ONE_MINUS_B1));
+      FloatVector bvi =
+          FloatVector.fromArray(F, k, w + (M_V + 1) * BLOCK)
+              .mul(B2)
+              .add(gvi.mul(ONE_MINUS_B2).mul(gvi));
+      avi.intoArray(k, w + M_V * BLOCK);
+      bvi.intoArray(k, w + (M_V + 1) * BLOCK);
+      FloatVector vi =
+          FloatVector.fromArray(F, v, i)
+              .sub(avi.mul(c.inclusionStepSize).div(bvi.sqrt().mul(c.invSqrtBias2).add(EPS)));
+      vi.intoArray(v, i);
+      if (s != null) {
+        r.min(30f).intoArray(s.er, i - t0);
+        vi.max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, i - t0);
+      }
+    }
+  }
+
+  /** The draw of parameters [t0, t1), whose noise starts at {@code u[q]} and {@code e[q]}. */
+  private void drawLanes(Constants c, int t0, int t1, int q, Scratch s, boolean arguments) {
+    int n = t1 - t0;
+    if (arguments) {
+      clampedArguments(rho, v, t0, n, s);
+    }
+    FloatMath.exp(s.er, 0, n);
+    FloatMath.exp(s.ev, 0, n);
+    if (softplusSeries(rho, t0, n, s)) {
+      onePlus(n, s);
+      FloatMath.log(s.big, 0, n);
+      softplusLog(rho, t0, n, s);
+      FloatMath.log(s.big, 0, n);
+      logOfSigma(n, s);
+    }
+    if (!c.halfTau) {
+      oddsArguments(n, q, s);
+      FloatMath.log(s.big, 0, n);
+      FloatMath.log(s.slope, 0, n);
+      logitOverTau(n, s, c.invTau);
+      FloatMath.exp(s.slope, 0, n);
+      relaxedSlope(n, s, c.invTau);
+    }
+    sampleAndKl(c, t0, n, q, s);
+  }
+
+  private static void clampedArguments(float[] rho, float[] v, int t0, int n, Scratch s) {
+    for (int j = 0; j < n; j += L) {
+      FloatVector.fromArray(F, rho, t0 + j).min(30f).intoArray(s.er, j);
+      FloatVector.fromArray(F, v, t0 + j).max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, j);
+    }
+  }
+
+  /** sigma, sigmoid(rho) / sigma and log sigma by their series; true when some need logs. */
+  private static boolean softplusSeries(float[] rho, int t0, int n, Scratch s) {
+    boolean big = false;
+    for (int j = 0; j < n; j += L) {
+      FloatVector er = FloatVector.fromArray(F, s.er, j);
+      FloatVector ne = er.neg();
+      FloatVector t = ne.fma(0.2f, 0.25f);
+      t = ne.fma(t, FloatVector.broadcast(F, 1f / 3));
+      t = ne.fma(t, FloatVector.broadcast(F, 0.5f));
+      FloatVector series = ne.fma(t, FloatVector.broadcast(F, 1f));
+      er.mul(series).intoArray(s.sigma, j);
+      FloatVector.broadcast(F, 1f).div(er.add(1f).mul(series)).intoArray(s.ratio, j);
+      FloatVector l = er.fma(251f / 2880, -0.125f);
+      l = er.fma(l, FloatVector.broadcast(F, 5f / 24));
+      l = er.fma(l, FloatVector.broadcast(F, -0.5f));
+      er.fma(l, FloatVector.fromArray(F, rho, t0 + j)).intoArray(s.logSigma, j);
+      big |= er.compare(VectorOperators.GT, SERIES_BELOW).anyTrue();
+    }
+    return big;
+  }
+
+  private static void onePlus(int n, Scratch s) {
+    for (int j = 0; j < n; j += L) {
+      FloatVector.fromArray(F, s.er, j).add(1f).intoArray(s.big, j);
+    }
+  }
+
+  /** With {@code big} = log(1 + exp(rho)): sigma and the ratio where the series does not hold. */
+  private static void softplusLog(float[] rho, int t0, int n, Scratch s) {
+    for (int j = 0; j < n; j += L) {
+      FloatVector er = FloatVector.fromArray(F, s.er, j);
+      VectorMask<Float> small = er.compare(VectorOperators.LE, SERIES_BELOW);
+      FloatVector sigmaBig =
+          FloatVector.fromArray(F, s.big, j).max(FloatVector.fromArray(F, rho, t0 + j));
+      sigmaBig.blend(FloatVector.fromArray(F, s.sigma, j), small).intoArray(s.sigma, j);
+      er.div(er.add(1f))
+          .div(sigmaBig)
+          .blend(FloatVector.fromArray(F, s.ratio, j), small)
+          .intoArray(s.ratio, j);
+      sigmaBig.intoArray(s.big, j);
+    }
+  }
+
+  /** With {@code big} = log(sigma): log sigma where the series does not hold. */
+  private static void logOfSigma(int n, Scratch s) {
+    for (int j = 0; j < n; j += L) {
+      VectorMask<Float> small =
+          FloatVector.fromArray(F, s.er, j).compare(VectorOperators.LE, SERIES_BELOW);
+      FloatVector.fromArray(F, s.big, j)
+          .blend(FloatVector.fromArray(F, s.logSigma, j), small)
+          .intoArray(s.logSigma, j);
+    }
+  }
+
+  /** {@code big} = b = exp(-v) (1 - u) and {@code slope} = u, for their logs. */
+  private static void oddsArguments(int n, int q, Scratch s) {
+    for (int j = 0; j < n; j += L) {
+      FloatVector uu = FloatVector.fromArray(F, s.u, q + j);
+      FloatVector.fromArray(F, s.ev, j).mul(uu.neg().add(1f)).intoArray(s.big, j);
+      uu.intoArray(s.slope, j);
+    }
+  }
+
+  private static void logitOverTau(int n, Scratch s, float invTau) {
+    for (int j = 0; j < n; j += L) {
+      FloatVector.fromArray(F, s.big, j)
+          .sub(FloatVector.fromArray(F, s.slope, j))
+          .mul(invTau)
+          .intoArray(s.slope, j);
+    }
+  }
+
+  private static void relaxedSlope(int n, Scratch s, float invTau) {
+    for (int j = 0; j < n; j += L) {
+      FloatVector odds = FloatVector.fromArray(F, s.slope, j);
+      FloatVector d = odds.add(1f);
+      odds.div(d.mul(d)).mul(invTau).intoArray(s.slope, j);
+    }
+  }
+
+  private void sampleAndKl(Constants c, int t0, int n, int q, Scratch s) {
+    float[] k = work;
+    FloatVector zero = FloatVector.zero(F);
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    for (int j = 0; j < n; j += L) {
+      int i = t0 + j;
+      int w = w(i);
+      FloatVector m = FloatVector.fromArray(F, mu, i);
+      FloatVector uu = FloatVector.fromArray(F, s.u, q + j);
+      FloatVector ee = FloatVector.fromArray(F, s.e, q + j);
+      FloatVector er = FloatVector.fromArray(F, s.er, j);
+      FloatVector ev = FloatVector.fromArray(F, s.ev, j);
+      FloatVector sigma = FloatVector.fromArray(F, s.sigma, j);
+      // sigmoid(rho) = sigma * (sigmoid(rho) / sigma), without a third division
+      FloatVector sig = sigma.mul(FloatVector.fromArray(F, s.ratio, j));
+      FloatVector phi = one.div(ev.add(1f));
+      FloatVector b = ev.mul(uu.neg().add(1f));
+      FloatVector slope;
+      if (c.halfTau) {
+        FloatVector a2 = uu.mul(uu);
+        FloatVector b2 = b.mul(b);
+        FloatVector d = a2.add(b2);
+        slope = a2.mul(b2).mul(2f).div(d.mul(d));
+      } else {
+        slope = FloatVector.fromArray(F, s.slope, j);
+      }
+      VectorMask<Float> open = uu.compare(VectorOperators.GT, b);
+      FloatVector slab = sigma.fma(ee, m);
+      zero.blend(1f, open).intoArray(k, w + GATE * BLOCK);
+      zero.blend(ee.mul(sig), open).intoArray(k, w + GATE_EPS_SIG * BLOCK);
+      slab.mul(slope).intoArray(k, w + SLAB_SLOPE * BLOCK);
+      zero.blend(slab, open).intoArray(theta, i);
+      FloatVector gaussKl =
+          sigma
+              .mul(sigma)
+              .add(m.mul(m))
+              .fma(c.halfInvVar0, c.logSigma0MinusHalf)
+              .sub(FloatVector.fromArray(F, s.logSigma, j));
+      FloatVector phiN = phi.mul(c.klScale);
+      phiN.mul(m).mul(c.invVar0).intoArray(k, w + KL_MU * BLOCK);
+      phiN.mul(sigma.mul(sig).mul(c.invVar0).sub(FloatVector.fromArray(F, s.ratio, j)))
+          .intoArray(k, w + KL_RHO * BLOCK);
+      phiN.mul(ev.mul(phi))
+          .mul(FloatVector.fromArray(F, v, i).sub(c.logitLambda).add(gaussKl))
+          .intoArray(k, w + KL_V * BLOCK);
+    }
+  }
+
+  /** {@link #adamLanes} and {@link #drawLanes} for one parameter, operation for operation. */
+  private static void one(
+      float[] mu,
+      float[] rho,
+      float[] v,
+      float[] theta,
+      float[] grad,
+      int i,
+      float[] k,
+      int w,
+      float[] u,
+      float[] e,
+      int q,
+      Constants c,
+      boolean adam,
+      boolean draw) {
+    float m = mu[i];
+    float r = rho[i];
+    float vi = v[i];
+    if (adam) {
+      float g = grad[i];
+      float dMu = Math.fma(g, k[w + GATE * BLOCK], k[w + KL_MU * BLOCK]);
+      float dRho = Math.fma(g, k[w + GATE_EPS_SIG * BLOCK], k[w + KL_RHO * BLOCK]);
+      float dV = Math.fma(g, k[w + SLAB_SLOPE * BLOCK], k[w + KL_V * BLOCK]);
+      m = m - adam(k, w + M_MU * BLOCK, BLOCK, dMu, c.stepSize, c.invSqrtBias2);
+      r = r - adam(k, w + M_RHO * BLOCK, BLOCK, dRho, c.stepSize, c.invSqrtBias2);
+      vi = vi - adam(k, w + M_V * BLOCK, BLOCK, dV, c.inclusionStepSize, c.invSqrtBias2);
+      mu[i] = m;
+      rho[i] = r;
+      v[i] = vi;
+    }
+    if (!draw) {
+      return;
+    }
+    float uu = u[q];
+    float ee = e[q];
+    float er = FloatMath.exp(Math.min(r, 30f));
+    float onePlus = er + 1f;
+    float sigma;
+    float ratio;
+    float logSigma;
+    if (er <= SERIES_BELOW) {
+      float ne = -er;
+      float t = Math.fma(ne, 0.2f, 0.25f);
+      t = Math.fma(ne, t, 1f / 3);
+      t = Math.fma(ne, t, 0.5f);
+      float series = Math.fma(ne, t, 1f);
+      sigma = er * series;
+      ratio = 1f / (onePlus * series);
+      float l = Math.fma(er, 251f / 2880, -0.125f);
+      l = Math.fma(er, l, 5f / 24);
+      l = Math.fma(er, l, -0.5f);
+      logSigma = Math.fma(er, l, r);
+    } else {
+      sigma = Math.max(FloatMath.log(onePlus), r);
+      logSigma = FloatMath.log(sigma);
+      ratio = er / onePlus / sigma;
+    }
+    float sig = sigma * ratio;
+    float ev = FloatMath.exp(-Math.min(Math.max(vi, -V_CLAMP), V_CLAMP));
+    float phi = 1f / (ev + 1f);
+    float phic = ev * phi;
+    float b = ev * (-uu + 1f);
+    float slope;
+    if (c.halfTau) {
+      float a2 = uu * uu;
+      float b2 = b * b;
+      float d = a2 + b2;
+      slope = a2 * b2 * 2f / (d * d);
+    } else {
+      float odds = FloatMath.exp((FloatMath.log(b) - FloatMath.log(uu)) * c.invTau);
+      float d = odds + 1f;
+      slope = odds / (d * d) * c.invTau;
+    }
+    boolean open = uu > b;
+    float slab = Math.fma(sigma, ee, m);
+    k[w + GATE * BLOCK] = open ? 1f : 0f;
+    k[w + GATE_EPS_SIG * BLOCK] = open ? ee * sig : 0f;
+    k[w + SLAB_SLOPE * BLOCK] = slab * slope;
+    theta[i] = open ? slab : 0f;
+    float gaussKl = Math.fma(sigma * sigma + m * m, c.halfInvVar0, c.logSigma0MinusHalf) - logSigma;
+    float phiN = phi * c.klScale;
+    k[w + KL_MU * BLOCK] = phiN * m * c.invVar0;
+    k[w + KL_RHO * BLOCK] = phiN * (sigma * sig * c.invVar0 - ratio);
+    k[w + KL_V * BLOCK] = phiN * phic * (vi - c.logitLambda + gaussKl);
+  }
+
+  /**
+   * Adam in float: the moments are stored in float anyway, and float sqrt and divide are faster.
+   * The first moment is at {@code k[at]}, the second at {@code k[at + stride]}.
+   */
+  static float adam(float[] k, int at, int stride, float g, float stepSize, float invSqrtBias2) {
+    float a = B1 * k[at] + g * ONE_MINUS_B1;
+    float b = B2 * k[at + stride] + g * ONE_MINUS_B2 * g;
     k[at] = a;
-    k[at + 1] = b;
-    return stepSize * a / ((float) Math.sqrt(b) * invSqrtBias2 + EPS);
+    k[at + stride] = b;
+    return a * stepSize / ((float) Math.sqrt(b) * invSqrtBias2 + EPS);
   }
 
   /** The exact KL of this layer's parameters, in double. */

@@ -43,6 +43,8 @@ final class VariationalTrainer {
   private final double[] targetSd;
   private final double lambda;
   private final SlabLayer.Step step = new SlabLayer.Step();
+  private final ParameterPass pass;
+  private final long[] drawKeys;
   private final int[] order;
   private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -152,6 +154,8 @@ final class VariationalTrainer {
       gated = null;
     }
     initialise(start);
+    pass = new ParameterPass(layers, config.threads());
+    drawKeys = new long[count];
     order = new int[train.rows()];
     noise = new Rng(config.seed());
     shuffle = new Rng(config.seed() ^ 0x5DEECE66DL);
@@ -194,8 +198,12 @@ final class VariationalTrainer {
    *     TrainingCancelledException} (resume from the last epoch's checkpoint)
    */
   public Posterior train(BooleanSupplier cancelled) {
-    while (epoch < config.epochs() && !earlyStopped() && !settled() && !stopRequested) {
-      runEpoch(cancelled);
+    try {
+      while (epoch < config.epochs() && !earlyStopped() && !settled() && !stopRequested) {
+        runEpoch(cancelled);
+      }
+    } finally {
+      pass.close();
     }
     if (config.earlyStoppingPatience() > 0 && bestMu != null) {
       for (int l = 0; l < layers.length; l++) {
@@ -291,9 +299,7 @@ final class VariationalTrainer {
     }
     shuffle.shuffle(order);
     stepConstants();
-    for (SlabLayer layer : layers) {
-      layer.sample(step, noise);
-    }
+    pass.run(step, false, true, drawKeys());
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
         gates[l].sample(step, gateLogitPrior[l], noise);
@@ -309,7 +315,7 @@ final class VariationalTrainer {
       }
       int m = Math.min(batch, n - from);
       boolean last = from + m >= n;
-      double nll = step(from, m, last ? null : noise);
+      double nll = step(from, m, !last);
       nllSum += nll * m;
       stepIndex++;
       if (stepIndex % config.stepEventInterval() == 0 || !Double.isFinite(nll)) {
@@ -323,20 +329,37 @@ final class VariationalTrainer {
     endEpoch(nllSum / n, (System.nanoTime() - started) / 1e9);
   }
 
-  /** One variational step on rows {@code order[from .. from + m)}; returns the batch-mean NLL. */
-  double step(int from, int m, Rng next) {
+  /**
+   * One variational step on rows {@code order[from .. from + m)}, and (when {@code draw}) the draw
+   * of the next step's sample; returns the batch-mean NLL.
+   */
+  double step(int from, int m, boolean draw) {
     double nll = forwardBackward(from, m);
     stepConstants();
     step.t++;
-    for (SlabLayer layer : layers) {
-      layer.update(step, next, null);
-    }
+    pass.run(step, true, draw, drawKeys());
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
-        gates[l].update(step, gateLogitPrior[l], next, null);
+        gates[l].update(step, gateLogitPrior[l], draw ? noise : null, null);
       }
     }
     return nll;
+  }
+
+  /**
+   * The keys of the noise of each layer's sample drawn now: the seed, the number of steps done and
+   * the layer decide them, so a resumed run draws what the uninterrupted one drew.
+   */
+  private long[] drawKeys() {
+    for (int l = 0; l < layers.length; l++) {
+      drawKeys[l] = NoiseBlocks.key(config.seed(), step.t, l);
+    }
+    return drawKeys;
+  }
+
+  /** Ends the pool of the parameter pass, for callers that step without {@link #train}. */
+  void closePass() {
+    pass.close();
   }
 
   /** Forward and backward with the current sample; fills every layer's {@code grad}. */
@@ -386,15 +409,31 @@ final class VariationalTrainer {
     int width = s.outputs;
     for (int j = 0; j < s.inputs; j++) {
       int base = j * width;
-      double d = 0;
-      for (int k = base; k < base + width; k++) {
-        d += (double) s.grad[k] * s.theta[k];
-      }
-      g.gradZ[j] = d;
+      g.gradZ[j] = dot(s.grad, s.theta, base, width);
       if (g.gate(j) == 0) {
         java.util.Arrays.fill(s.grad, base, base + width, 0f);
       }
     }
+  }
+
+  /**
+   * {@code sum a[i] b[i]} over {@code [from, from + n)}: float products summed in float over Vector
+   * API lanes, then the lanes and the tail in double.
+   */
+  static double dot(float[] a, float[] b, int from, int n) {
+    jdk.incubator.vector.VectorSpecies<Float> f = FloatMath.F;
+    int end = from + (n / f.length()) * f.length();
+    jdk.incubator.vector.FloatVector sum = jdk.incubator.vector.FloatVector.zero(f);
+    for (int i = from; i < end; i += f.length()) {
+      sum =
+          jdk.incubator.vector.FloatVector.fromArray(f, a, i)
+              .fma(jdk.incubator.vector.FloatVector.fromArray(f, b, i), sum);
+    }
+    double d = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (int i = end; i < from + n; i++) {
+      d += (double) a[i] * b[i];
+    }
+    return d;
   }
 
   private double outputGradient(Mlp.Workspace ws, int m, int from) {

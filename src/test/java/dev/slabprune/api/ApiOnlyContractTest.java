@@ -257,6 +257,7 @@ class ApiOnlyContractTest {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector",
                 "-Xlog:class+load=info:file=" + classLog.toAbsolutePath(),
                 "-cp",
                 applicationClassPath(),

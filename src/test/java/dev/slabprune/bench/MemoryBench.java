@@ -191,6 +191,7 @@ public final class MemoryBench {
     sql(server + "postgres", user, "create database " + database);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-modules=jdk.incubator.vector");
     String opts = System.getenv().getOrDefault("SERVICE_JAVA_OPTS", "");
     if (opts.isBlank()) {
       opts = System.getenv().getOrDefault("SERVICE_JAVA_OPTS_" + buildName, "");

@@ -80,6 +80,8 @@ class DockerfileTest {
     assertThat(entrypoint.get(0)).isEqualTo("java");
     assertThat(entrypoint).last().isEqualTo("org.springframework.boot.loader.launch.JarLauncher");
     assertThat(entrypoint).contains("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp");
+    // the engine's Vector API module, whatever JDK_JAVA_OPTIONS the chart sets
+    assertThat(entrypoint).contains("--add-modules=jdk.incubator.vector");
   }
 
   @Test

@@ -198,7 +198,7 @@ class GradientTest {
     for (int l = 0; l < 3; l++) {
       SlabLayer layer = trainer.layer(l);
       float[] out = new float[3 * layer.size];
-      layer.update(step, null, out);
+      layer.update(step, false, 0, out);
       for (int i = 0; i < layer.size; i++) {
         assertFloatClose(out[i], ref.dMu()[l][i], "mu", l, i);
         assertFloatClose(out[layer.size + i], ref.dRho()[l][i], "rho", l, i);

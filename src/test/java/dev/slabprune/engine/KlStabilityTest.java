@@ -32,7 +32,7 @@ class KlStabilityTest {
     layer.sampleWith(step, u, eps);
     double kl = layer.kl(Math.log(6e-8), Math.log1p(-6e-8), 1);
     float[] grads = new float[3 * layer.size];
-    layer.update(step, null, grads);
+    layer.update(step, false, 0, grads);
 
     assertThat(kl).isFinite().isPositive();
     for (float g : grads) {

@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * {@code bench/run speed}: milliseconds per variational step and per plain dense SGD step on
+ * {@code bench/run speed}: milliseconds per variational step (its forward and backward passes and
+ * its fused parameter pass; the same step with the parameter pass on two threads; the pass alone
+ * over Vector API lanes and over one float at a time) and per plain dense SGD step on
  * 784-300-100-10 at batch 128 (median over timed steps after a warm-up), peak resident memory, and
  * the PyTorch peer's figures passed in as its JSON line.
  *
@@ -35,17 +37,19 @@ public final class SpeedBenchmark {
     DenseNetwork net = Initialisation.kaimingUniform(arch, Activation.RELU, OutputKind.LOGITS, 3);
     // the KL scale of MNIST's 60000 examples is irrelevant to speed; n only sets 1/n
 
-    VariationalTrainer vi = new VariationalTrainer(net, data, null, CompressionConfig.defaults());
-    for (int i = 0; i < n; i++) {
-      vi.order()[i] = i;
-    }
-    SlabLayer.Step constants = vi.stepConstants();
-    Rng noise = new Rng(11);
-    for (int l = 0; l < arch.length - 1; l++) {
-      vi.layer(l).sample(constants, noise);
-    }
-    double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, noise));
+    VariationalTrainer vi = trainer(net, data, 1);
+    double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, true));
     double passesMs = median(steps, k -> vi.forwardBackward((k % batches) * batch, batch));
+    double passMs = viMs - passesMs;
+    // the same step with the parameter pass on two threads (CompressionConfig.threads)
+    VariationalTrainer vi2 = trainer(net, data, 2);
+    double vi2Ms = median(steps, k -> vi2.step((k % batches) * batch, batch, true));
+    vi2.closePass();
+    // the pass alone, over Vector API lanes and over one float at a time (the same bits)
+    double vectorPassMs = median(steps, k -> passOnly(vi, k));
+    SlabLayer.vector = false;
+    double scalarPassMs = median(Math.max(20, steps / 4), k -> passOnly(vi, k));
+    SlabLayer.vector = true;
 
     DenseTrainer dense = new DenseTrainer(net, data, 0.01, true, 1.0, 5);
     for (int i = 0; i < n; i++) {
@@ -61,23 +65,32 @@ public final class SpeedBenchmark {
             Locale.ROOT,
             "{\"arch\":[784,300,100,10],\"batch\":%d,\"steps\":%d,\"blas_threads\":1,"
                 + "\"engine_ms_per_step\":%.3f,\"engine_forward_backward_ms\":%.3f,"
-                + "\"engine_fused_parameter_pass_ms\":%.3f,\"dense_ms_per_step\":%.3f,"
+                + "\"engine_fused_parameter_pass_ms\":%.3f,\"engine_ms_per_step_2_threads\":%.3f,"
+                + "\"pass_alone_vector_ms\":%.3f,\"pass_alone_scalar_ms\":%.3f,"
+                + "\"pass_ns_per_parameter\":%.2f,\"dense_ms_per_step\":%.3f,"
                 + "\"peer_ms_per_step\":%s,\"peer_dense_ms_per_step\":%s,"
-                + "\"engine_over_dense\":%.2f,\"peer_over_engine\":%s,"
+                + "\"engine_over_dense\":%.2f,\"engine_2_threads_over_dense\":%.2f,"
+                + "\"dense_over_peer_dense\":%s,\"peer_over_engine\":%s,"
+                + "\"peer_over_engine_2_threads\":%s,"
                 + "\"engine_samples_per_s\":%.0f,\"peer_samples_per_s\":%s,"
                 + "\"engine_peak_rss_mb\":%.0f,\"peer_peak_rss_mb\":%s,\"peer\":%s}",
             batch,
             steps,
             viMs,
             passesMs,
-            viMs - passesMs,
+            passMs,
+            vi2Ms,
+            vectorPassMs,
+            scalarPassMs,
+            vectorPassMs * 1e6 / parameters(arch),
             denseMs,
             peerVi,
             peerDense,
             viMs / denseMs,
-            peerVi.equals("null")
-                ? "null"
-                : String.format(Locale.ROOT, "%.2f", Double.parseDouble(peerVi) / viMs),
+            vi2Ms / denseMs,
+            ratio(denseMs, peerDense),
+            ratio(peerVi, viMs),
+            ratio(peerVi, vi2Ms),
             batch / viMs * 1e3,
             peerVi.equals("null")
                 ? "null"
@@ -89,8 +102,51 @@ public final class SpeedBenchmark {
             peer));
   }
 
+  private static VariationalTrainer trainer(DenseNetwork net, Examples data, int threads) {
+    VariationalTrainer vi =
+        new VariationalTrainer(
+            net, data, null, CompressionConfig.defaults().toBuilder().threads(threads).build());
+    for (int i = 0; i < data.rows(); i++) {
+      vi.order()[i] = i;
+    }
+    SlabLayer.Step constants = vi.stepConstants();
+    for (int l = 0; l < 3; l++) {
+      vi.layer(l).sample(constants, NoiseBlocks.key(11, 0, l));
+    }
+    return vi;
+  }
+
+  /** Adam and the next draw of every layer, without the forward and backward passes. */
+  private static void passOnly(VariationalTrainer vi, int k) {
+    SlabLayer.Step s = vi.stepConstants();
+    s.t = k + 1;
+    for (int l = 0; l < 3; l++) {
+      vi.layer(l).update(s, true, NoiseBlocks.key(11, k + 1, l), null);
+    }
+  }
+
+  private static long parameters(int[] arch) {
+    long p = 0;
+    for (int l = 0; l + 1 < arch.length; l++) {
+      p += (long) arch[l] * arch[l + 1] + arch[l + 1];
+    }
+    return p;
+  }
+
+  /** a / b with two decimals, or null when either is missing. */
+  private static String ratio(Object a, Object b) {
+    if ("null".equals(a) || "null".equals(b)) {
+      return "null";
+    }
+    double x = a instanceof Double d ? d : Double.parseDouble(a.toString());
+    double y = b instanceof Double d ? d : Double.parseDouble(b.toString());
+    return String.format(Locale.ROOT, "%.2f", x / y);
+  }
+
   private static double median(int steps, java.util.function.IntConsumer step) {
-    for (int k = 0; k < Math.max(20, steps / 5); k++) {
+    // long enough a warm-up for the JIT to compile the Vector API code (before, it boxes every
+    // vector on the heap): a job runs thousands of steps
+    for (int k = 0; k < Math.max(150, steps / 2); k++) {
       step.accept(k);
     }
     double[] t = new double[steps];

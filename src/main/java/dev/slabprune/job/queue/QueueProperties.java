@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The worker pool and the queue's timing.
  *
  * @param enabled whether this instance runs workers (an API-only replica sets false)
- * @param workers jobs run at once by this instance; each job's engine is single-threaded, so one
- *     per core is the ceiling
+ * @param workers jobs run at once by this instance; one per core is the ceiling. With fewer workers
+ *     than cores, each job's engine runs its parameter pass on cores / workers threads (the result
+ *     is the same, bit for bit)
  * @param workerId this instance's name in {@code job.claimed_by}; blank means host name plus a
  *     random suffix
  * @param pollInterval how often idle workers look for queued jobs
@@ -37,6 +38,14 @@ public record QueueProperties(
   /** The number of workers to run: as configured, or chosen from the machine's cores. */
   public int effectiveWorkers() {
     return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  }
+
+  /**
+   * Threads of one job's variational parameter pass: the machine's cores shared among the workers,
+   * at least 1.
+   */
+  public int engineThreads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / effectiveWorkers());
   }
 
   public QueueProperties {

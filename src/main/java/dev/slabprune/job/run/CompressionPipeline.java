@@ -17,6 +17,7 @@ import dev.slabprune.job.queue.ClaimedJob;
 import dev.slabprune.job.queue.JobContext;
 import dev.slabprune.job.queue.JobFailedException;
 import dev.slabprune.job.queue.JobStoppedException;
+import dev.slabprune.job.queue.QueueProperties;
 import dev.slabprune.job.result.Checkpoint;
 import dev.slabprune.job.result.InclusionProbabilities;
 import dev.slabprune.job.result.JobKind;
@@ -51,6 +52,7 @@ public class CompressionPipeline {
   private final JsonMapper json;
   private final Clock clock;
   private final RunProperties properties;
+  private final int engineThreads;
   private final RunMetrics metrics;
   private final String serviceVersion;
   private final PrunedModelWriter writer;
@@ -64,7 +66,8 @@ public class CompressionPipeline {
       Clock clock,
       RunProperties properties,
       RunMetrics metrics,
-      ObjectProvider<BuildProperties> build) {
+      ObjectProvider<BuildProperties> build,
+      QueueProperties queue) {
     this.models = models;
     this.datasets = datasets;
     this.artifacts = artifacts;
@@ -73,6 +76,7 @@ public class CompressionPipeline {
     this.clock = clock;
     this.properties = properties;
     this.metrics = metrics;
+    this.engineThreads = queue.engineThreads();
     BuildProperties info = build.getIfAvailable();
     this.serviceVersion = info == null ? "unknown" : info.getVersion();
     this.writer = new PrunedModelWriter(artifacts);
@@ -273,7 +277,10 @@ public class CompressionPipeline {
 
   private CompressionConfig config(JobParameters parameters) {
     try {
-      return EngineConfigs.of(parameters.settings(), parameters.seed());
+      // the cores the pool leaves idle: the same result on any number of threads
+      return EngineConfigs.of(parameters.settings(), parameters.seed()).toBuilder()
+          .threads(engineThreads)
+          .build();
     } catch (InvalidInputException e) {
       throw refused(e);
     }
