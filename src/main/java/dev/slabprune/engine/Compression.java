@@ -71,6 +71,25 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled,
       PruningRule.QualityBudget reportedBudget) {
+    return run(
+        start, train, validation, test, config, listeners, cancelled, reportedBudget, new Phases());
+  }
+
+  /**
+   * As {@link #run(DenseNetwork, Examples, Examples, Examples, CompressionConfig, List,
+   * BooleanSupplier, PruningRule.QualityBudget)}, adding the wall time of each phase (training, the
+   * path, the search, the scores of the report) to {@code phases}.
+   */
+  public static Result run(
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget,
+      Phases phases) {
     VariationalTrainer trainer = new VariationalTrainer(start, train, validation, config);
     return finish(
         trainer,
@@ -82,7 +101,8 @@ public final class Compression {
         listeners,
         cancelled,
         reportedBudget,
-        null);
+        null,
+        phases);
   }
 
   /**
@@ -100,6 +120,31 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled,
       PruningRule.QualityBudget reportedBudget) {
+    return resume(
+        checkpoint,
+        start,
+        train,
+        validation,
+        test,
+        config,
+        listeners,
+        cancelled,
+        reportedBudget,
+        new Phases());
+  }
+
+  /** As the resume above, adding the wall time of each phase to {@code phases}. */
+  public static Result resume(
+      byte[] checkpoint,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget,
+      Phases phases) {
     byte[][] parts = split(checkpoint);
     VariationalTrainer trainer =
         VariationalTrainer.resume(parts[0], start, train, validation, config);
@@ -113,7 +158,8 @@ public final class Compression {
         listeners,
         cancelled,
         reportedBudget,
-        parts[1]);
+        parts[1],
+        phases);
   }
 
   private static Result finish(
@@ -126,7 +172,8 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled,
       PruningRule.QualityBudget reportedBudget,
-      byte[] pathState) {
+      byte[] pathState,
+      Phases phases) {
     if (test == null) {
       throw new InvalidInputException("the report needs test examples");
     }
@@ -136,14 +183,28 @@ public final class Compression {
     if (pathState != null) {
       recorder.restore(pathState, start.architecture());
     }
-    trainer.addListener(recorder);
+    trainer.addListener(phases.timed(recorder, Phases.PATH_RECORDING));
     for (TrainingListener l : listeners) {
-      trainer.addListener(withPath(l, recorder));
+      trainer.addListener(phases.timed(withPath(l, recorder), Phases.CHECKPOINTS));
     }
-    Posterior posterior = trainer.train(cancelled);
-    PosteriorPath path = recorder.path(posterior);
+    // training first in the list; the listeners' time is taken out of it
+    phases.add(Phases.TRAINING, 0);
+    long listening = phases.nanos(Phases.PATH_RECORDING) + phases.nanos(Phases.CHECKPOINTS);
+    long started = System.nanoTime();
+    Posterior posterior;
+    try {
+      posterior = trainer.train(cancelled);
+    } finally {
+      long elapsed = System.nanoTime() - started;
+      listening =
+          phases.nanos(Phases.PATH_RECORDING) + phases.nanos(Phases.CHECKPOINTS) - listening;
+      phases.add(Phases.TRAINING, elapsed - listening);
+    }
+    PosteriorPath path = phases.time(Phases.PATH_RECORDING, () -> recorder.path(posterior));
     return new Result(
-        posterior, path, report(path, start, train, validation, test, config, reportedBudget));
+        posterior,
+        path,
+        report(path, start, train, validation, test, config, reportedBudget, phases));
   }
 
   private static final int RUN_MAGIC = 0x534c5243; // "SLRC": a training state and its path
@@ -232,20 +293,43 @@ public final class Compression {
       Examples test,
       CompressionConfig config,
       PruningRule.QualityBudget reportedBudget) {
+    return report(path, start, train, validation, test, config, reportedBudget, new Phases());
+  }
+
+  /**
+   * As {@link #report(PosteriorPath, DenseNetwork, Examples, Examples, Examples, CompressionConfig,
+   * PruningRule.QualityBudget)}, adding the wall time of each phase (the search, the baselines, the
+   * scores, the latencies) to {@code phases}.
+   */
+  public static CompressionReport report(
+      PosteriorPath path,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      PruningRule.QualityBudget reportedBudget,
+      Phases phases) {
     if (test == null) {
       throw new InvalidInputException("the report needs test examples");
     }
     Posterior posterior = path.posterior();
     PathSearch.Delivery delivery =
-        PathSearch.deliver(path, start, train, validation, config, reportedBudget);
-    PruningResult pruning = withMonteCarlo(delivery.pruning(), delivery.source(), config.seed());
-    if (!delivery.upload()) {
-      pruning = Pruner.withRule(pruning, config.pruning());
-    }
+        phases.time(
+            Phases.PATH_SEARCH,
+            () -> PathSearch.deliver(path, start, train, validation, config, reportedBudget));
+    PruningResult pruning =
+        phases.time(
+            Phases.NODE_PIPS,
+            () -> {
+              PruningResult p =
+                  withMonteCarlo(delivery.pruning(), delivery.source(), config.seed());
+              return delivery.upload() ? p : Pruner.withRule(p, config.pruning());
+            });
     double[] sd = posterior.targetSd;
-    Examples prunedTrain = train.selectColumns(pruning.keptInputs());
     Examples prunedTest = test.selectColumns(pruning.keptInputs());
     DenseNetwork deployed = delivery.network();
+    long scoring = System.nanoTime();
     Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
     Scores before =
         delivery.upload()
@@ -255,12 +339,31 @@ public final class Compression {
         config.fineTuneEpochs() > 0 && !delivery.upload()
             ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
             : before;
-    DenseNetwork magnitude = magnitudeBaseline(start, pruning);
+    phases.add(Phases.FINAL_SCORING, System.nanoTime() - scoring);
+    PruningResult kept = pruning;
     Scores magnitudeScores =
-        Evaluator.score(fineTune(magnitude, prunedTrain, config), prunedTest, config.noiseSd(), sd);
+        phases.time(
+            Phases.MAGNITUDE_BASELINE,
+            () ->
+                Evaluator.score(
+                    fineTune(
+                        magnitudeBaseline(start, kept),
+                        train.selectColumns(kept.keptInputs()),
+                        config),
+                    prunedTest,
+                    config.noiseSd(),
+                    sd));
     Scores average =
-        Evaluator.modelAverage(
-            posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd());
+        phases.time(
+            Phases.MODEL_AVERAGE,
+            () ->
+                Evaluator.modelAverage(
+                    posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd()));
+    long timing = System.nanoTime();
+    double uploadedLatency = Evaluator.latencyMicros(start, test.features(), test.cols());
+    double prunedLatency =
+        Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols());
+    phases.add(Phases.LATENCY, System.nanoTime() - timing);
     return new CompressionReport(
         deployed,
         pruning,
@@ -274,8 +377,8 @@ public final class Compression {
         Evaluator.denseFlops(start),
         Evaluator.denseFlops(deployed),
         Evaluator.sparseFlops(deployed),
-        Evaluator.latencyMicros(start, test.features(), test.cols()),
-        Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols()),
+        uploadedLatency,
+        prunedLatency,
         posterior.lambda(),
         posterior.history(),
         provenance(config, train),
