@@ -188,17 +188,29 @@ public final class Compression {
       trainer.addListener(phases.timed(withPath(l, recorder), Phases.CHECKPOINTS));
     }
     // training first in the list; the listeners' time is taken out of it
-    phases.add(Phases.TRAINING, 0);
-    long listening = phases.nanos(Phases.PATH_RECORDING) + phases.nanos(Phases.CHECKPOINTS);
-    long started = System.nanoTime();
+    phases.add(Phases.TRAINING, 0, 0);
+    long listeningWall =
+        phases.wallNanos(Phases.PATH_RECORDING) + phases.wallNanos(Phases.CHECKPOINTS);
+    long listeningCpu =
+        phases.cpuNanos(Phases.PATH_RECORDING) + phases.cpuNanos(Phases.CHECKPOINTS);
+    long wall = System.nanoTime();
+    long cpu = phases.cpuNanos();
     Posterior posterior;
     try {
       posterior = trainer.train(cancelled);
     } finally {
-      long elapsed = System.nanoTime() - started;
-      listening =
-          phases.nanos(Phases.PATH_RECORDING) + phases.nanos(Phases.CHECKPOINTS) - listening;
-      phases.add(Phases.TRAINING, elapsed - listening);
+      listeningWall =
+          phases.wallNanos(Phases.PATH_RECORDING)
+              + phases.wallNanos(Phases.CHECKPOINTS)
+              - listeningWall;
+      listeningCpu =
+          phases.cpuNanos(Phases.PATH_RECORDING)
+              + phases.cpuNanos(Phases.CHECKPOINTS)
+              - listeningCpu;
+      phases.add(
+          Phases.TRAINING,
+          System.nanoTime() - wall - listeningWall,
+          phases.cpuNanos() - cpu - listeningCpu);
     }
     PosteriorPath path = phases.time(Phases.PATH_RECORDING, () -> recorder.path(posterior));
     return new Result(
@@ -329,26 +341,30 @@ public final class Compression {
     double[] sd = posterior.targetSd;
     Examples prunedTest = test.selectColumns(pruning.keptInputs());
     DenseNetwork deployed = delivery.network();
-    long scoring = System.nanoTime();
-    Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
-    Scores before =
-        delivery.upload()
-            ? uploaded
-            : Evaluator.score(pruning.network(), prunedTest, config.noiseSd(), sd);
-    Scores after =
-        config.fineTuneEpochs() > 0 && !delivery.upload()
-            ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
-            : before;
-    phases.add(Phases.FINAL_SCORING, System.nanoTime() - scoring);
-    PruningResult kept = pruning;
+    PruningResult chosen = pruning;
+    Scores[] scores =
+        phases.time(
+            Phases.FINAL_SCORING,
+            () -> {
+              Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
+              Scores before =
+                  delivery.upload()
+                      ? uploaded
+                      : Evaluator.score(chosen.network(), prunedTest, config.noiseSd(), sd);
+              Scores after =
+                  config.fineTuneEpochs() > 0 && !delivery.upload()
+                      ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
+                      : before;
+              return new Scores[] {uploaded, before, after};
+            });
     Scores magnitudeScores =
         phases.time(
             Phases.MAGNITUDE_BASELINE,
             () ->
                 Evaluator.score(
                     fineTune(
-                        magnitudeBaseline(start, kept),
-                        train.selectColumns(kept.keptInputs()),
+                        magnitudeBaseline(start, chosen),
+                        train.selectColumns(chosen.keptInputs()),
                         config),
                     prunedTest,
                     config.noiseSd(),
@@ -359,17 +375,20 @@ public final class Compression {
             () ->
                 Evaluator.modelAverage(
                     posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd()));
-    long timing = System.nanoTime();
-    double uploadedLatency = Evaluator.latencyMicros(start, test.features(), test.cols());
-    double prunedLatency =
-        Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols());
-    phases.add(Phases.LATENCY, System.nanoTime() - timing);
+    double[] latency =
+        phases.time(
+            Phases.LATENCY,
+            () ->
+                new double[] {
+                  Evaluator.latencyMicros(start, test.features(), test.cols()),
+                  Evaluator.latencyMicros(deployed, prunedTest.features(), prunedTest.cols())
+                });
     return new CompressionReport(
         deployed,
         pruning,
-        uploaded,
-        before,
-        after,
+        scores[0],
+        scores[1],
+        scores[2],
         average,
         magnitudeScores,
         start.parameterCount(),
@@ -377,8 +396,8 @@ public final class Compression {
         Evaluator.denseFlops(start),
         Evaluator.denseFlops(deployed),
         Evaluator.sparseFlops(deployed),
-        uploadedLatency,
-        prunedLatency,
+        latency[0],
+        latency[1],
         posterior.lambda(),
         posterior.history(),
         provenance(config, train),

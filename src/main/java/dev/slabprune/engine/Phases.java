@@ -1,5 +1,7 @@
 package dev.slabprune.engine;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +12,9 @@ import java.util.function.Supplier;
  * Wall time spent in each phase of a run (training, path recording, the path search, the model
  * average, ...), in the order the phases first ran; a phase that runs more than once adds up. The
  * caller owns it and hands it to the engine, which adds its own phases to the caller's (loading,
- * writing). Not thread-safe: one run's thread records.
+ * writing). Beside the wall time it keeps the CPU time of the recording thread, which the engine's
+ * single-threaded work takes whatever else runs on the machine. Not thread-safe: one run's thread
+ * records.
  */
 public final class Phases {
 
@@ -41,45 +45,78 @@ public final class Phases {
   /** Forward-pass latency of the upload and the delivered network. */
   public static final String LATENCY = "latency";
 
-  /** One phase and its seconds. */
-  public record Phase(String name, double seconds) {}
+  /**
+   * One phase.
+   *
+   * @param seconds wall seconds
+   * @param cpuSeconds CPU seconds of the recording thread; NaN where the JVM does not measure them
+   */
+  public record Phase(String name, double seconds, double cpuSeconds) {}
 
-  private final Map<String, Long> nanos = new LinkedHashMap<>();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  /** Adds {@code elapsedNanos} to {@code name}; a new name goes last. */
-  public void add(String name, long elapsedNanos) {
-    nanos.merge(name, Math.max(0, elapsedNanos), Long::sum);
+  /** Per phase: wall nanoseconds, CPU nanoseconds. */
+  private final Map<String, long[]> nanos = new LinkedHashMap<>();
+
+  private final boolean cpu =
+      THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+
+  /** Adds wall and CPU nanoseconds to {@code name}; a new name goes last. */
+  public void add(String name, long wallNanos, long cpuNanos) {
+    long[] n = nanos.computeIfAbsent(name, k -> new long[2]);
+    n[0] += Math.max(0, wallNanos);
+    n[1] += Math.max(0, cpuNanos);
   }
 
-  /** Runs {@code work} and adds its wall time to {@code name}. */
+  /** Runs {@code work} and adds its time to {@code name}. */
   public <T> T time(String name, Supplier<T> work) {
-    long started = System.nanoTime();
+    long wall = System.nanoTime();
+    long cpu = cpuNanos();
     try {
       return work.get();
     } finally {
-      add(name, System.nanoTime() - started);
+      add(name, System.nanoTime() - wall, cpuNanos() - cpu);
     }
   }
 
-  /** Runs {@code work} and adds its wall time to {@code name}. */
+  /** Runs {@code work} and adds its time to {@code name}. */
   public void time(String name, Runnable work) {
-    long started = System.nanoTime();
+    long wall = System.nanoTime();
+    long cpu = cpuNanos();
     try {
       work.run();
     } finally {
-      add(name, System.nanoTime() - started);
+      add(name, System.nanoTime() - wall, cpuNanos() - cpu);
     }
   }
 
-  /** Nanoseconds recorded for {@code name} so far; 0 for a phase not yet run. */
-  public long nanos(String name) {
-    return nanos.getOrDefault(name, 0L);
+  /** The current thread's CPU time in nanoseconds; 0 where it is not measured. */
+  long cpuNanos() {
+    return cpu ? THREADS.getCurrentThreadCpuTime() : 0;
+  }
+
+  /** Wall nanoseconds recorded for {@code name} so far; 0 for a phase not yet run. */
+  long wallNanos(String name) {
+    long[] n = nanos.get(name);
+    return n == null ? 0 : n[0];
+  }
+
+  /** CPU nanoseconds recorded for {@code name} so far. */
+  long cpuNanos(String name) {
+    long[] n = nanos.get(name);
+    return n == null ? 0 : n[1];
   }
 
   /** Every phase so far, in the order each first ran, in seconds rounded to milliseconds. */
   public List<Phase> list() {
     List<Phase> out = new ArrayList<>(nanos.size());
-    nanos.forEach((name, n) -> out.add(new Phase(name, Math.round(n / 1e6) / 1e3)));
+    nanos.forEach(
+        (name, n) ->
+            out.add(
+                new Phase(
+                    name,
+                    Math.round(n[0] / 1e6) / 1e3,
+                    cpu ? Math.round(n[1] / 1e6) / 1e3 : Double.NaN)));
     return out;
   }
 

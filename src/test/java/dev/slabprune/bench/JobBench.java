@@ -180,18 +180,28 @@ public final class JobBench {
     }
     JsonNode report = send(get("/api/v1/jobs/" + id + "/report"), 200);
     ObjectNode phases = JSON.createObjectNode();
+    ObjectNode cpu = JSON.createObjectNode();
     double phaseSum = 0;
+    double cpuSum = 0;
     double training = 0;
+    double trainingCpu = 0;
     for (JsonNode p : report.get("phases")) {
+      String name = p.get("name").asString();
       double s = p.get("seconds").asDouble();
-      phases.put(p.get("name").asString(), s);
+      JsonNode c = p.get("cpuSeconds");
+      phases.put(name, s);
+      cpu.set(name, c);
       phaseSum += s;
-      if (p.get("name").asString().equals("training")) {
+      cpuSum += c == null || c.isNull() ? 0 : c.asDouble();
+      if (name.equals("training")) {
         training = s;
+        trainingCpu = c == null || c.isNull() ? Double.NaN : c.asDouble();
       }
     }
     line.set("phases", phases);
     line.put("phases_sum_seconds", round(phaseSum));
+    line.set("phases_cpu", cpu);
+    line.put("phases_cpu_sum_seconds", round(cpuSum));
     JsonNode provenance = report.get("provenance");
     int trainRows = provenance.get("splits").get("trainRows").asInt();
     int batch = provenance.get("settings").get("batchSize").asInt();
@@ -202,6 +212,7 @@ public final class JobBench {
     line.put("epochs", epochs);
     line.put("steps", steps);
     line.put("ms_per_step", steps == 0 ? null : round(1000 * training / steps));
+    line.put("cpu_ms_per_step", steps == 0 ? null : round(1000 * trainingCpu / steps));
     JsonNode budget = report.get("budget");
     line.put("candidates_fine_tuned", budget.get("candidatesFineTuned").asInt());
     line.put("fine_tune_epochs", provenance.get("settings").get("fineTuneEpochs").asInt());

@@ -123,6 +123,14 @@ class JobFlowTest {
                 .sum())
         .as("the training alone takes some time")
         .isPositive();
+    assertThat(phases)
+        .extracting(p -> ((Map<?, ?>) p).get("cpuSeconds"))
+        .allSatisfy(
+            c -> {
+              if (c != null) {
+                assertThat(((Number) c).doubleValue()).isGreaterThanOrEqualTo(0.0);
+              }
+            });
     // the quality budget chose the delivered network from the path, both in the report
     Map<?, ?> budget = (Map<?, ?>) report.get("budget");
     assertThat(budget.get("metric")).isEqualTo("accuracy");

@@ -54,8 +54,11 @@ public record JobReport(
    *     storePosterior}, {@code writeOnnx}; a re-pruning reads the posterior ({@code
    *     readPosterior}) instead of training
    * @param seconds wall seconds, summed where the phase ran more than once
+   * @param cpuSeconds CPU seconds of the job's thread in the phase: the work itself, whatever else
+   *     ran on the machine (below {@code seconds} when it shared its cores or waited on the
+   *     database); null where the JVM does not measure it
    */
-  public record Phase(String name, double seconds) {}
+  public record Phase(String name, double seconds, Double cpuSeconds) {}
 
   /**
    * The quality budget and the network delivered within it.

@@ -92,7 +92,9 @@ final class Reports {
         report.path().stream().map(Reports::entry).toList(),
         phases == null
             ? null
-            : phases.stream().map(p -> new JobReport.Phase(p.name(), p.seconds())).toList());
+            : phases.stream()
+                .map(p -> new JobReport.Phase(p.name(), p.seconds(), finite(p.cpuSeconds())))
+                .toList());
   }
 
   private static JobReport.Budget budget(BudgetResult b) {
