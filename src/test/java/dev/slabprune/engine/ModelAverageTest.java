@@ -82,7 +82,7 @@ class ModelAverageTest {
   }
 
   /** The model average as first written: every sample drawn and scored from scratch. */
-  private static Scores reference(
+  static Scores reference(
       Posterior post, Examples ex, int samples, long seed, double noiseSd) {
     int layers = post.layers();
     Mlp mlp = new Mlp(post.widths, post.activations);
