@@ -10,13 +10,20 @@ package dev.slabprune.engine;
  * @param largestCandidateScore validation score of the largest median model on the path,
  *     fine-tuned: a network trained on the training examples alone, as every candidate is
  * @param reference the score the budget is measured against
- * @param referenceSource {@code upload}, or {@code largest-candidate} when the largest candidate
- *     scores worse than the upload (the upload saw the validation rows, or the variational training
- *     itself costs): every candidate pays that cost too
+ * @param referenceSource {@code upload}; {@code upload-less-optimism} when the upload's score is
+ *     made worse by its estimated optimism (it scores as well on the validation rows as on its
+ *     training rows, where a network trained on the training rows alone loses more: it saw them);
+ *     {@code largest-candidate} when that correction reaches the largest candidate's score, which
+ *     bounds it (see {@code PathSearch.Gaps})
  * @param limit the worst validation score still within the budget
  * @param met whether the delivered network is within the budget
  * @param delivered the delivered network's point on the path
  * @param advice when not met, what to try; null otherwise
+ * @param confirmationReference the reference on the confirmation examples (the job's test split),
+ *     chosen as {@code reference} is; NaN without a confirmation
+ * @param confirmationLimit the worst score within the budget on the confirmation examples
+ * @param confirmationScore the delivered network's score on the confirmation examples
+ * @param confirmationRows rows of the confirmation examples; 0 without a confirmation
  * @param pathSeconds wall time spent recording the path at epoch ends
  * @param searchSeconds wall time spent pruning, fine-tuning and scoring candidates at the end
  * @param candidatesFineTuned how many candidates were fine-tuned and scored
@@ -32,6 +39,10 @@ public record BudgetResult(
     boolean met,
     PathPoint delivered,
     String advice,
+    double confirmationReference,
+    double confirmationLimit,
+    double confirmationScore,
+    int confirmationRows,
     double pathSeconds,
     double searchSeconds,
     int candidatesFineTuned) {}

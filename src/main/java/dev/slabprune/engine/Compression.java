@@ -329,7 +329,7 @@ public final class Compression {
     PathSearch.Delivery delivery =
         phases.time(
             Phases.PATH_SEARCH,
-            () -> PathSearch.deliver(path, start, train, validation, config, reportedBudget));
+            () -> PathSearch.deliver(path, start, train, validation, test, config, reportedBudget));
     PruningResult pruning =
         phases.time(
             Phases.NODE_PIPS,
@@ -447,13 +447,32 @@ public final class Compression {
     return new Repruned(pruning, scores);
   }
 
+  /**
+   * Fine-tuning takes at least this many steps (ours): on small data a few epochs are a handful of
+   * steps (3 epochs of 200 rows at batch 128: 6 steps), too few for a pruned network to recover.
+   */
+  static final int FINE_TUNE_MIN_STEPS = 500;
+
+  /**
+   * The epochs of fine-tuning on {@code rows} examples: {@code fineTuneEpochs}, or more on small
+   * data, enough for {@link #FINE_TUNE_MIN_STEPS} steps; 0 when fine-tuning is off.
+   */
+  static int fineTuneEpochs(CompressionConfig config, int rows) {
+    if (config.fineTuneEpochs() == 0) {
+      return 0;
+    }
+    long perEpoch = Math.max(1, (rows + (long) config.batchSize() - 1) / config.batchSize());
+    long floor = (FINE_TUNE_MIN_STEPS + perEpoch - 1) / perEpoch;
+    return (int) Math.max(config.fineTuneEpochs(), floor);
+  }
+
   static DenseNetwork fineTune(DenseNetwork net, Examples train, CompressionConfig config) {
     if (config.fineTuneEpochs() == 0) {
       return net;
     }
     DenseTrainer t =
         new DenseTrainer(net, train, config.learningRate(), false, config.noiseSd(), config.seed());
-    t.epochs(config.fineTuneEpochs(), config.batchSize());
+    t.epochs(fineTuneEpochs(config, train.rows()), config.batchSize(), true);
     return t.network();
   }
 

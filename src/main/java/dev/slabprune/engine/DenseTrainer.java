@@ -32,6 +32,7 @@ final class DenseTrainer {
   private final Rng shuffle;
   private final OutputKind output;
   private long t;
+  private double rateScale = 1;
 
   DenseTrainer(
       DenseNetwork net,
@@ -116,16 +117,31 @@ final class DenseTrainer {
   }
 
   void epochs(int count, int batch) {
+    epochs(count, batch, false);
+  }
+
+  /**
+   * {@code count} epochs; with {@code anneal} the step size falls from the learning rate to zero
+   * along a half cosine over all their steps (ours, for fine-tuning: the network ends where the
+   * loss settles rather than one Adam step away from it).
+   */
+  void epochs(int count, int batch, boolean anneal) {
+    int n = train.rows();
+    long perEpoch = (n + (long) batch - 1) / batch;
+    long total = Math.max(1, perEpoch * count);
+    long done = 0;
     for (int e = 0; e < count; e++) {
-      int n = train.rows();
       for (int i = 0; i < n; i++) {
         order[i] = i;
       }
       shuffle.shuffle(order);
       for (int from = 0; from < n; from += batch) {
+        rateScale = anneal ? 0.5 * (1 + Math.cos(Math.PI * done / total)) : 1;
         step(from, Math.min(batch, n - from));
+        done++;
       }
     }
+    rateScale = 1;
   }
 
   /** One step on rows {@code order[from .. from + m)}; returns the batch-mean loss. */
@@ -145,7 +161,7 @@ final class DenseTrainer {
                 ws.output(), m, k, targets, order, from, noiseSd, ws.outputDelta());
     ws.backward(weightBuffers, gradientBuffers, grads, biasOffsets);
     t++;
-    double stepSize = learningRate / (1 - Math.pow(SlabLayer.BETA1, t));
+    double stepSize = learningRate * rateScale / (1 - Math.pow(SlabLayer.BETA1, t));
     float invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(SlabLayer.BETA2, t)));
     for (int l = 0; l < layers; l++) {
       Mlp.get(gradientBuffers[l], grads[l], 0, biasOffsets[l]);

@@ -304,7 +304,7 @@ function budget(report) {
     h(
       'p',
       { class: 'hint' },
-      `${limitText}${limitText ? ', ' : ''}measured against ${num(b.reference, 4)} (${b.referenceSource === 'upload' ? 'the uploaded network' : 'the largest candidate'}) on the validation split.`,
+      `${limitText}${limitText ? ', ' : ''}measured against ${num(b.reference, 4)} (${{ upload: 'the uploaded network', 'upload-less-optimism': 'the uploaded network, less its optimism on rows it saw', 'largest-candidate': 'the largest candidate' }[b.referenceSource] || b.referenceSource}) on the validation split.`,
     ),
     b.advice
       ? h('p', { id: 'budget-advice', class: 'advice' }, h('strong', {}, 'Advice: '), b.advice)

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The model average of a LeNet-300-100 posterior (784-300-100-10, node gates) over K samples on
- * the test rows of a default MNIST job (12,000 random images), side by side: as first written (one
+ * The model average of a LeNet-300-100 posterior (784-300-100-10, node gates) over K samples on the
+ * test rows of a default MNIST job (12,000 random images), side by side: as first written (one
  * sample at a time from scratch, {@link ModelAverageTest#reference}) and as the engine computes it;
  * CPU milliseconds of this thread, the best of REPEATS alternating runs, and their ratio. Both must
  * give the same scores.

@@ -82,8 +82,7 @@ class ModelAverageTest {
   }
 
   /** The model average as first written: every sample drawn and scored from scratch. */
-  static Scores reference(
-      Posterior post, Examples ex, int samples, long seed, double noiseSd) {
+  static Scores reference(Posterior post, Examples ex, int samples, long seed, double noiseSd) {
     int layers = post.layers();
     Mlp mlp = new Mlp(post.widths, post.activations);
     INDArray[] w = mlp.newWeightBuffers();

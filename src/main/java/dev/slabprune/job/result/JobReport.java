@@ -68,13 +68,19 @@ public record JobReport(
    *     regression
    * @param maxRelativeRmseIncrease RMSE gained at most, a fraction; null for classification
    * @param reference the validation score the budget is measured against
-   * @param referenceSource {@code upload}, or {@code largest-candidate}: the largest median model
-   *     on the path, trained and fine-tuned on the training split alone as every candidate is, when
-   *     that scores worse than the upload
+   * @param referenceSource {@code upload}, {@code upload-less-optimism} (the upload's score made
+   *     worse by its estimated optimism on rows it saw) or {@code largest-candidate} (that
+   *     correction bounded by the largest median model on the path, trained and fine-tuned on the
+   *     training split alone as every candidate is)
    * @param limit the worst validation score still within the budget
    * @param met whether the delivered network is within the budget
    * @param delivered the delivered network's point on the path
    * @param advice when not met, what to try, in a sentence; null otherwise
+   * @param confirmationReference the reference on the test split, which confirms the search's
+   *     choice (chosen as {@code reference} is); null when the job delivered a target size
+   * @param confirmationLimit the worst test-split score still within the budget
+   * @param confirmationScore the delivered network's score on the test split, when confirmed
+   * @param confirmationRows rows of the test split the choice was confirmed on; 0 when none
    * @param uploadScore the upload's validation score
    * @param largestCandidateScore the largest candidate's validation score
    * @param pathSeconds spent recording the path at epoch ends
@@ -91,6 +97,10 @@ public record JobReport(
       boolean met,
       PathEntry delivered,
       String advice,
+      Double confirmationReference,
+      Double confirmationLimit,
+      Double confirmationScore,
+      int confirmationRows,
       Double uploadScore,
       Double largestCandidateScore,
       Double pathSeconds,

@@ -158,6 +158,10 @@ class ReportsTest {
         true,
         delivered,
         null,
+        0.9,
+        classification ? 0.89 : 0.945,
+        0.9,
+        100,
         0.1,
         0.2,
         3);
