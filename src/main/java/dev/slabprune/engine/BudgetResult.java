@@ -12,9 +12,9 @@ package dev.slabprune.engine;
  * @param reference the score the budget is measured against
  * @param referenceSource {@code upload}; {@code upload-less-optimism} when the upload's score is
  *     made worse by its estimated optimism (it scores as well on the validation rows as on its
- *     training rows, where a network trained on the training rows alone loses more: it saw
- *     them); {@code largest-candidate} when that correction reaches the largest candidate's score,
- *     which bounds it (see {@code PathSearch.Gaps})
+ *     training rows, where a network trained on the training rows alone loses more: it saw them);
+ *     {@code largest-candidate} when that correction reaches the largest candidate's score, which
+ *     bounds it (see {@code PathSearch.Gaps})
  * @param limit the worst validation score still within the budget
  * @param met whether the delivered network is within the budget
  * @param delivered the delivered network's point on the path

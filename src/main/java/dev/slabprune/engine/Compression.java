@@ -71,6 +71,25 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled,
       PruningRule.QualityBudget reportedBudget) {
+    return run(
+        start, train, validation, test, config, listeners, cancelled, reportedBudget, new Phases());
+  }
+
+  /**
+   * As {@link #run(DenseNetwork, Examples, Examples, Examples, CompressionConfig, List,
+   * BooleanSupplier, PruningRule.QualityBudget)}, adding the wall time of each phase (training, the
+   * path, the search, the scores of the report) to {@code phases}.
+   */
+  public static Result run(
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget,
+      Phases phases) {
     VariationalTrainer trainer = new VariationalTrainer(start, train, validation, config);
     return finish(
         trainer,
@@ -82,7 +101,8 @@ public final class Compression {
         listeners,
         cancelled,
         reportedBudget,
-        null);
+        null,
+        phases);
   }
 
   /**
@@ -100,6 +120,31 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled,
       PruningRule.QualityBudget reportedBudget) {
+    return resume(
+        checkpoint,
+        start,
+        train,
+        validation,
+        test,
+        config,
+        listeners,
+        cancelled,
+        reportedBudget,
+        new Phases());
+  }
+
+  /** As the resume above, adding the wall time of each phase to {@code phases}. */
+  public static Result resume(
+      byte[] checkpoint,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      List<TrainingListener> listeners,
+      BooleanSupplier cancelled,
+      PruningRule.QualityBudget reportedBudget,
+      Phases phases) {
     byte[][] parts = split(checkpoint);
     VariationalTrainer trainer =
         VariationalTrainer.resume(parts[0], start, train, validation, config);
@@ -113,7 +158,8 @@ public final class Compression {
         listeners,
         cancelled,
         reportedBudget,
-        parts[1]);
+        parts[1],
+        phases);
   }
 
   private static Result finish(
@@ -126,7 +172,8 @@ public final class Compression {
       List<TrainingListener> listeners,
       BooleanSupplier cancelled,
       PruningRule.QualityBudget reportedBudget,
-      byte[] pathState) {
+      byte[] pathState,
+      Phases phases) {
     if (test == null) {
       throw new InvalidInputException("the report needs test examples");
     }
@@ -136,14 +183,40 @@ public final class Compression {
     if (pathState != null) {
       recorder.restore(pathState, start.architecture());
     }
-    trainer.addListener(recorder);
+    trainer.addListener(phases.timed(recorder, Phases.PATH_RECORDING));
     for (TrainingListener l : listeners) {
-      trainer.addListener(withPath(l, recorder));
+      trainer.addListener(phases.timed(withPath(l, recorder), Phases.CHECKPOINTS));
     }
-    Posterior posterior = trainer.train(cancelled);
-    PosteriorPath path = recorder.path(posterior);
+    // training first in the list; the listeners' time is taken out of it
+    phases.add(Phases.TRAINING, 0, 0);
+    long listeningWall =
+        phases.wallNanos(Phases.PATH_RECORDING) + phases.wallNanos(Phases.CHECKPOINTS);
+    long listeningCpu =
+        phases.cpuNanos(Phases.PATH_RECORDING) + phases.cpuNanos(Phases.CHECKPOINTS);
+    long wall = System.nanoTime();
+    long cpu = phases.cpuNanos();
+    Posterior posterior;
+    try {
+      posterior = trainer.train(cancelled);
+    } finally {
+      listeningWall =
+          phases.wallNanos(Phases.PATH_RECORDING)
+              + phases.wallNanos(Phases.CHECKPOINTS)
+              - listeningWall;
+      listeningCpu =
+          phases.cpuNanos(Phases.PATH_RECORDING)
+              + phases.cpuNanos(Phases.CHECKPOINTS)
+              - listeningCpu;
+      phases.add(
+          Phases.TRAINING,
+          System.nanoTime() - wall - listeningWall,
+          phases.cpuNanos() - cpu - listeningCpu);
+    }
+    PosteriorPath path = phases.time(Phases.PATH_RECORDING, () -> recorder.path(posterior));
     return new Result(
-        posterior, path, report(path, start, train, validation, test, config, reportedBudget));
+        posterior,
+        path,
+        report(path, start, train, validation, test, config, reportedBudget, phases));
   }
 
   private static final int RUN_MAGIC = 0x534c5243; // "SLRC": a training state and its path
@@ -232,49 +305,100 @@ public final class Compression {
       Examples test,
       CompressionConfig config,
       PruningRule.QualityBudget reportedBudget) {
+    return report(path, start, train, validation, test, config, reportedBudget, new Phases());
+  }
+
+  /**
+   * As {@link #report(PosteriorPath, DenseNetwork, Examples, Examples, Examples, CompressionConfig,
+   * PruningRule.QualityBudget)}, adding the wall time of each phase (the search, the baselines, the
+   * scores, the latencies) to {@code phases}.
+   */
+  public static CompressionReport report(
+      PosteriorPath path,
+      DenseNetwork start,
+      Examples train,
+      Examples validation,
+      Examples test,
+      CompressionConfig config,
+      PruningRule.QualityBudget reportedBudget,
+      Phases phases) {
     if (test == null) {
       throw new InvalidInputException("the report needs test examples");
     }
     Posterior posterior = path.posterior();
     PathSearch.Delivery delivery =
-        PathSearch.deliver(path, start, train, validation, test, config, reportedBudget);
-    PruningResult pruning = withMonteCarlo(delivery.pruning(), delivery.source(), config.seed());
-    if (!delivery.upload()) {
-      pruning = Pruner.withRule(pruning, config.pruning());
-    }
+        phases.time(
+            Phases.PATH_SEARCH,
+            () -> PathSearch.deliver(path, start, train, validation, test, config, reportedBudget));
+    PruningResult pruning =
+        phases.time(
+            Phases.NODE_PIPS,
+            () -> {
+              PruningResult p =
+                  withMonteCarlo(delivery.pruning(), delivery.source(), config.seed());
+              return delivery.upload() ? p : Pruner.withRule(p, config.pruning());
+            });
     double[] sd = posterior.targetSd;
-    Examples prunedTrain = train.selectColumns(pruning.keptInputs());
     Examples prunedTest = test.selectColumns(pruning.keptInputs());
     DenseNetwork deployed = delivery.network();
-    Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
-    Scores before =
-        delivery.upload()
-            ? uploaded
-            : Evaluator.score(pruning.network(), prunedTest, config.noiseSd(), sd);
-    Scores after =
-        config.fineTuneEpochs() > 0 && !delivery.upload()
-            ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
-            : before;
-    DenseNetwork magnitude = magnitudeBaseline(start, pruning);
+    PruningResult chosen = pruning;
+    Scores[] scores =
+        phases.time(
+            Phases.FINAL_SCORING,
+            () -> {
+              Scores uploaded = Evaluator.score(start, test, config.noiseSd(), sd);
+              Scores before =
+                  delivery.upload()
+                      ? uploaded
+                      : Evaluator.score(chosen.network(), prunedTest, config.noiseSd(), sd);
+              Scores after =
+                  config.fineTuneEpochs() > 0 && !delivery.upload()
+                      ? Evaluator.score(deployed, prunedTest, config.noiseSd(), sd)
+                      : before;
+              return new Scores[] {uploaded, before, after};
+            });
     Scores magnitudeScores =
-        Evaluator.score(
-            fineTune(
-                magnitude,
-                prunedTrain,
-                validation == null ? null : validation.selectColumns(pruning.keptInputs()),
-                config),
-            prunedTest,
-            config.noiseSd(),
-            sd);
+        phases.time(
+            Phases.MAGNITUDE_BASELINE,
+            () -> {
+              DenseNetwork magnitude = magnitudeBaseline(start, chosen);
+              if (!delivery.upload() && sameNetwork(magnitude, chosen.network())) {
+                // The delivered network is this one (a magnitude candidate whose pruning folded
+                // no bias): fine-tuning it on the same rows again would deliver it again.
+                return scores[2];
+              }
+              return Evaluator.score(
+                  fineTune(
+                       magnitude,
+                       train.selectColumns(chosen.keptInputs()),
+                       validation == null
+                           ? null
+                           : validation.selectColumns(chosen.keptInputs()),
+                       config),
+                  prunedTest,
+                  config.noiseSd(),
+                  sd);
+            });
     Scores average =
-        Evaluator.modelAverage(
-            posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd());
+        phases.time(
+            Phases.MODEL_AVERAGE,
+            () ->
+                Evaluator.modelAverage(
+                    posterior, test, config.evaluationSamples(), config.seed(), config.noiseSd()));
+    double[] latency =
+        phases.time(
+            Phases.LATENCY,
+            () ->
+                new double[] {
+                  Evaluator.latencyMicros(start, test),
+                  Evaluator.latencyMicros(deployed, prunedTest)
+                });
     return new CompressionReport(
         deployed,
         pruning,
-        uploaded,
-        before,
-        after,
+        scores[0],
+        scores[1],
+        scores[2],
         average,
         magnitudeScores,
         start.parameterCount(),
@@ -282,8 +406,8 @@ public final class Compression {
         Evaluator.denseFlops(start),
         Evaluator.denseFlops(deployed),
         Evaluator.sparseFlops(deployed),
-        Evaluator.latencyMicros(start, test),
-        Evaluator.latencyMicros(deployed, prunedTest),
+        latency[0],
+        latency[1],
         posterior.lambda(),
         posterior.history(),
         provenance(config, train),
@@ -400,6 +524,25 @@ public final class Compression {
     Scores s = Evaluator.score(net, validation, config.noiseSd(), unit);
     double loss = net.output().isClassification() ? s.nll() : s.rmse();
     return Double.isNaN(loss) ? Double.POSITIVE_INFINITY : loss;
+  }
+
+  /** Whether two networks have the same shapes, activations and values, bit for bit. */
+  static boolean sameNetwork(DenseNetwork a, DenseNetwork b) {
+    if (a.output() != b.output() || a.layers().size() != b.layers().size()) {
+      return false;
+    }
+    for (int l = 0; l < a.layers().size(); l++) {
+      DenseLayer x = a.layers().get(l);
+      DenseLayer y = b.layers().get(l);
+      if (x.inputs() != y.inputs()
+          || x.outputs() != y.outputs()
+          || x.activation() != y.activation()
+          || !Arrays.equals(x.weights(), y.weights())
+          || !Arrays.equals(x.bias(), y.bias())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -62,7 +62,8 @@ final class Evaluator {
 
   /**
    * The model average over {@code samples} networks drawn from q: every gate Bernoulli(phi), every
-   * kept value N(mu, sigma^2).
+   * kept value N(mu, sigma^2). The inclusion probabilities and slab deviations are computed once,
+   * not per sample; the draws, in their order, and the sums are those of one sample at a time.
    */
   static Scores modelAverage(Posterior post, Examples ex, int samples, long seed, double noiseSd) {
     int layers = post.layers();
@@ -70,43 +71,56 @@ final class Evaluator {
     INDArray[] w = mlp.newWeightBuffers();
     float[][] theta = new float[layers][];
     int[] offsets = new int[layers];
+    double[][] phi = new double[layers][];
+    double[][] sigma = new double[layers][];
+    double[][] gatePhi = post.gates == null ? null : new double[layers][];
     for (int l = 0; l < layers; l++) {
       theta[l] = new float[post.mu[l].length];
       offsets[l] = post.widths[l] * post.widths[l + 1];
+      phi[l] = new double[post.mu[l].length];
+      sigma[l] = new double[post.mu[l].length];
+      for (int i = 0; i < phi[l].length; i++) {
+        phi[l][i] = SlabMath.sigmoid(post.v[l][i]);
+        sigma[l][i] = SlabMath.softplus(post.rho[l][i]);
+      }
+      if (gatePhi != null) {
+        gatePhi[l] = new double[post.widths[l]];
+        for (int j = 0; j < gatePhi[l].length; j++) {
+          gatePhi[l][j] = SlabMath.sigmoid(post.gates[l][j]);
+        }
+      }
     }
     Rng rng = new Rng(seed ^ 0xBB67AE8584CAA73BL);
     int k = post.widths[layers];
     int rows = ex.rows();
     double[] sum = new double[rows * k];
     double[] sumSq = new double[rows * k];
+    double[] probabilities = new double[k];
     double[][] logLik = ex.isClassification() ? null : new double[samples][];
     for (int s = 0; s < samples; s++) {
       for (int l = 0; l < layers; l++) {
         float[] mu = post.mu[l];
-        float[] rho = post.rho[l];
-        float[] v = post.v[l];
+        float[] t = theta[l];
+        double[] p = phi[l];
+        double[] sd = sigma[l];
         for (int i = 0; i < mu.length; i++) {
           double u = rng.nextOpenUniform();
           double e = rng.nextGaussian();
-          boolean on = u < SlabMath.sigmoid(v[i]);
-          theta[l][i] = on ? (float) (mu[i] + SlabMath.softplus(rho[i]) * e) : 0f;
+          t[i] = u < p[i] ? (float) (mu[i] + sd[i] * e) : 0f;
         }
-        if (post.gates != null) {
+        if (gatePhi != null) {
           int out = post.widths[l + 1];
           for (int j = 0; j < post.widths[l]; j++) {
-            if (rng.nextOpenUniform() >= SlabMath.sigmoid(post.gates[l][j])) {
-              java.util.Arrays.fill(theta[l], j * out, (j + 1) * out, 0f);
+            if (rng.nextOpenUniform() >= gatePhi[l][j]) {
+              java.util.Arrays.fill(t, j * out, (j + 1) * out, 0f);
             }
           }
         }
-        Mlp.put(w[l], theta[l], 0, offsets[l]);
+        Mlp.put(w[l], t, 0, offsets[l]);
       }
       float[] out = mlp.predict(w, theta, offsets, ex);
       if (ex.isClassification()) {
-        double[] p = Metrics.softmax(out, k);
-        for (int i = 0; i < p.length; i++) {
-          sum[i] += p[i];
-        }
+        addSoftmax(out, k, sum, probabilities);
       } else {
         logLik[s] = new double[rows];
         for (int i = 0; i < out.length; i++) {
@@ -149,6 +163,29 @@ final class Evaluator {
     }
     return new Scores(
         Double.NaN, nll / rows, Double.NaN, Math.sqrt(se / sum.length), sdSum / sum.length);
+  }
+
+  /**
+   * Adds the softmax of every row of {@code logits} to {@code sum}, with the arithmetic of {@link
+   * Metrics#softmax} and no array per call; {@code row} holds one row's probabilities.
+   */
+  private static void addSoftmax(float[] logits, int classes, double[] sum, double[] row) {
+    int rows = logits.length / classes;
+    for (int r = 0; r < rows; r++) {
+      int base = r * classes;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < classes; j++) {
+        max = Math.max(max, logits[base + j]);
+      }
+      double total = 0;
+      for (int j = 0; j < classes; j++) {
+        row[j] = Math.exp(logits[base + j] - max);
+        total += row[j];
+      }
+      for (int j = 0; j < classes; j++) {
+        sum[base + j] += row[j] / total;
+      }
+    }
   }
 
   /**

@@ -100,7 +100,12 @@ final class PathSearch {
     Gaps gaps =
         new Gaps(
             metric(Evaluator.score(start, train, config.noiseSd(), last.targetSd), classification),
-            score(largestProbe.network(), largestProbe.pruning(), train, largestProbe.source(), config),
+            score(
+                largestProbe.network(),
+                largestProbe.pruning(),
+                train,
+                largestProbe.source(),
+                config),
             classification);
     double reference = gaps.reference(uploadScore, largest);
     boolean inflated = reference != uploadScore;
@@ -308,12 +313,12 @@ final class PathSearch {
 
   /**
    * Walks up from the search's choice through every candidate within the budget on validation,
-   * smallest first (fewer inputs and nodes first at one size), to the first that stays within it
-   * on {@code confirm} too (ours). A bisection that keeps the smallest size passing on a few
-   * hundred validation rows keeps the luckiest candidate near the limit; a second set of rows,
-   * judged against its own reference, catches the candidates that only luck kept within it. No
-   * allowance for the noise of those rows: one standard error of 80 rows is more than a point,
-   * and a measured allowance of one error let through a network that lost 4.7 points on new rows
+   * smallest first (fewer inputs and nodes first at one size), to the first that stays within it on
+   * {@code confirm} too (ours). A bisection that keeps the smallest size passing on a few hundred
+   * validation rows keeps the luckiest candidate near the limit; a second set of rows, judged
+   * against its own reference, catches the candidates that only luck kept within it. No allowance
+   * for the noise of those rows: one standard error of 80 rows is more than a point, and a measured
+   * allowance of one error let through a network that lost 4.7 points on new rows
    * (docs/delivery.md).
    */
   private static Confirmation confirmation(
@@ -330,7 +335,8 @@ final class PathSearch {
     double[] sd = largestProbe.source().targetSd;
     double upload = metric(Evaluator.score(start, confirm, config.noiseSd(), sd), classification);
     double largest =
-        score(largestProbe.network(), largestProbe.pruning(), confirm, largestProbe.source(), config);
+        score(
+            largestProbe.network(), largestProbe.pruning(), confirm, largestProbe.source(), config);
     double reference = gaps.reference(upload, largest);
     double confirmLimit = budget.limit(reference, classification);
     Map<Probe, Double> scores = new java.util.IdentityHashMap<>();
@@ -358,15 +364,15 @@ final class PathSearch {
   }
 
   /**
-   * The reference a budget is measured against, from the training-split scores of the upload and
-   * of the largest candidate (ours). Users upload the rows their network learned, so the upload's
+   * The reference a budget is measured against, from the training-split scores of the upload and of
+   * the largest candidate (ours). Users upload the rows their network learned, so the upload's
    * score on held-back rows may be as good as on its training rows: optimistic. The largest
-   * candidate, fine-tuned on the training split alone, shows how much worse held-back rows
-   * score than training rows for a network that did not see them; the upload's own gap shows how
-   * much of that it already pays. The reference is the upload's score made worse by the
-   * difference (a ratio for RMSE), never worse than the largest candidate's score: an upload that
-   * generalises (as large a gap as the candidate's) keeps its own score as the reference, and a
-   * variational training that costs accuracy on every split does not lower the bar.
+   * candidate, fine-tuned on the training split alone, shows how much worse held-back rows score
+   * than training rows for a network that did not see them; the upload's own gap shows how much of
+   * that it already pays. The reference is the upload's score made worse by the difference (a ratio
+   * for RMSE), never worse than the largest candidate's score: an upload that generalises (as large
+   * a gap as the candidate's) keeps its own score as the reference, and a variational training that
+   * costs accuracy on every split does not lower the bar.
    *
    * @param uploadTrain the upload's score on the training split
    * @param largestTrain the largest candidate's score on the training split

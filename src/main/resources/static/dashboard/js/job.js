@@ -423,6 +423,57 @@ function scoresTable(report) {
   );
 }
 
+/** Where the job's time went: wall and CPU seconds of each phase, in the order they ran. */
+function phasesTable(report) {
+  const phases = report.phases;
+  const section = (...body) =>
+    h(
+      'section',
+      { id: 'phases', class: 'panel', 'aria-labelledby': 'phases-heading' },
+      h('h2', { id: 'phases-heading' }, 'Time per phase'),
+      ...body,
+    );
+  if (!phases) {
+    return section(h('p', { class: 'muted' }, 'The service that made this report did not time it.'));
+  }
+  const total = phases.reduce((sum, p) => sum + p.seconds, 0);
+  const seconds = (s) => (s != null && s > 0 && s < 0.01 ? '< 0.01' : num(s, 2));
+  return section(
+    h(
+      'table',
+      { class: 'data', id: 'phases-table' },
+      h(
+        'caption',
+        {},
+        `${num(total, 1)} s in all; CPU seconds are the job's own work, below the wall seconds when the machine was shared.`,
+      ),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Phase', 'Seconds', 'Share', 'CPU seconds'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        phases.map((p) =>
+          h(
+            'tr',
+            { dataset: { phase: p.name } },
+            h('th', { scope: 'row' }, p.name),
+            h('td', {}, seconds(p.seconds)),
+            h('td', {}, total > 0 ? percent(p.seconds / total) : '—'),
+            h('td', {}, seconds(p.cpuSeconds)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Validation score against weights kept over the candidates on the path; the budget's limit. */
 function pathPlot(report) {
   const section = h(
@@ -942,6 +993,7 @@ export async function jobView(root, id, context) {
       inputPips(pips),
       reprunePanel(now, report, pips, context),
       downloads(now, pips, context),
+      phasesTable(report),
     );
     result.dataset.loaded = 'true';
   };

@@ -96,6 +96,41 @@ class JobFlowTest {
 
     Map<?, ?> report =
         http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class);
+    // every phase of the run timed, in the order it ran
+    List<?> phases = (List<?>) report.get("phases");
+    assertThat(phaseNames(report))
+        .containsExactly(
+            "readModel",
+            "readDataset",
+            "split",
+            "training",
+            "pathRecording",
+            "checkpoints",
+            "pathSearch",
+            "nodePips",
+            "finalScoring",
+            "magnitudeBaseline",
+            "modelAverage",
+            "latency",
+            "storePosterior",
+            "writeOnnx");
+    assertThat(phases)
+        .extracting(p -> ((Number) ((Map<?, ?>) p).get("seconds")).doubleValue())
+        .allSatisfy(s -> assertThat(s).isFinite().isGreaterThanOrEqualTo(0.0));
+    assertThat(
+            phases.stream()
+                .mapToDouble(p -> ((Number) ((Map<?, ?>) p).get("seconds")).doubleValue())
+                .sum())
+        .as("the training alone takes some time")
+        .isPositive();
+    assertThat(phases)
+        .extracting(p -> ((Map<?, ?>) p).get("cpuSeconds"))
+        .allSatisfy(
+            c -> {
+              if (c != null) {
+                assertThat(((Number) c).doubleValue()).isGreaterThanOrEqualTo(0.0);
+              }
+            });
     // the quality budget chose the delivered network from the path, both in the report
     Map<?, ?> budget = (Map<?, ?>) report.get("budget");
     assertThat(budget.get("metric")).isEqualTo("accuracy");
@@ -192,6 +227,20 @@ class JobFlowTest {
         .isEqualTo(strictThreshold);
     assertThat(strict.get("kind")).isEqualTo("reprune");
     assertThat(strict.get("sourceJobId")).isEqualTo(jobId);
+    assertThat(phaseNames(strict))
+        .as("a re-pruning reads the posterior instead of training")
+        .containsExactly(
+            "readModel",
+            "readDataset",
+            "split",
+            "readPosterior",
+            "pathSearch",
+            "nodePips",
+            "finalScoring",
+            "magnitudeBaseline",
+            "modelAverage",
+            "latency",
+            "writeOnnx");
     assertThat(((Map<?, ?>) strict.get("scores")).get("magnitudeBaseline"))
         .as("a re-pruning is compared with magnitude pruning as a compression is")
         .isNotNull();
@@ -419,6 +468,11 @@ class JobFlowTest {
   }
 
   /** Queues a re-pruning and returns the new job's id. */
+  private static List<String> phaseNames(Map<?, ?> report) {
+    return ((List<?>) report.get("phases"))
+        .stream().map(p -> (String) ((Map<?, ?>) p).get("name")).toList();
+  }
+
   private String reprune(String jobId, Map<String, Object> rule) {
     ResponseEntity<Map> queued =
         http.post()

@@ -194,6 +194,9 @@ class DashboardBrowserTest extends BrowserTest {
       assertThat(text("#budget")).contains("no budget");
     }
     assertThat(count("#warnings li")).isEqualTo(report.path("warnings").size());
+    assertThat(count("#phases-table tbody tr")).isEqualTo(report.path("phases").size());
+    assertThat(attribute("#phases-table tbody tr", "data-phase"))
+        .isEqualTo(report.path("phases").path(0).path("name").asString());
     long kept = report.path("pruning").path("keptWeights").asLong();
     assertThat(text("#weights-kept")).startsWith(String.format("%,d of", kept));
     browser().screenshotFullPage("dashboard-job-finished");

@@ -21,6 +21,9 @@ import java.util.UUID;
  *     before the service kept a budget
  * @param path the networks evaluated along training, by epoch then weights, the delivered one
  *     flagged; empty in results stored before the service kept a path
+ * @param phases the wall seconds of each phase of the run, in the order they ran (reading the
+ *     inputs, training, the path, the search, the scores, writing the model); null in results
+ *     stored before the service timed them
  */
 public record JobReport(
     UUID jobId,
@@ -35,11 +38,27 @@ public record JobReport(
     Provenance provenance,
     List<String> warnings,
     Budget budget,
-    List<PathEntry> path) {
+    List<PathEntry> path,
+    List<Phase> phases) {
 
   public JobReport {
     path = path == null ? List.of() : path;
   }
+
+  /**
+   * Wall time of one phase of the run.
+   *
+   * @param name {@code readModel}, {@code readDataset}, {@code split}, {@code training}, {@code
+   *     pathRecording}, {@code checkpoints}, {@code pathSearch}, {@code nodePips}, {@code
+   *     finalScoring}, {@code magnitudeBaseline}, {@code modelAverage}, {@code latency}, {@code
+   *     storePosterior}, {@code writeOnnx}; a re-pruning reads the posterior ({@code
+   *     readPosterior}) instead of training
+   * @param seconds wall seconds, summed where the phase ran more than once
+   * @param cpuSeconds CPU seconds of the job's thread in the phase: the work itself, whatever else
+   *     ran on the machine (below {@code seconds} when it shared its cores or waited on the
+   *     database); null where the JVM does not measure it
+   */
+  public record Phase(String name, double seconds, Double cpuSeconds) {}
 
   /**
    * The quality budget and the network delivered within it.

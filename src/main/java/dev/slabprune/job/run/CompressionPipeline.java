@@ -7,6 +7,7 @@ import dev.slabprune.engine.Compression;
 import dev.slabprune.engine.CompressionConfig;
 import dev.slabprune.engine.CompressionReport;
 import dev.slabprune.engine.InvalidInputException;
+import dev.slabprune.engine.Phases;
 import dev.slabprune.engine.Posterior;
 import dev.slabprune.engine.PosteriorPath;
 import dev.slabprune.engine.Provenance;
@@ -44,6 +45,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class CompressionPipeline {
+
+  // the job's own phases in the report, beside the engine's (Phases)
+  static final String READ_MODEL = "readModel";
+  static final String READ_DATASET = "readDataset";
+  static final String SPLIT = "split";
+  static final String READ_POSTERIOR = "readPosterior";
+  static final String STORE_POSTERIOR = "storePosterior";
+  static final String WRITE_ONNX = "writeOnnx";
 
   private final ModelService models;
   private final DatasetService datasets;
@@ -99,7 +108,8 @@ public class CompressionPipeline {
   /** Trains the posterior (from the last checkpoint, if any), prunes, fine-tunes and reports. */
   public Output compress(ClaimedJob job, JobParameters parameters, JobContext context) {
     ProgressReporter progress = reporter(job, context);
-    Inputs inputs = load(job, parameters, progress);
+    Phases phases = new Phases();
+    Inputs inputs = load(job, parameters, progress, phases);
     CompressionConfig config = config(parameters);
     context.checkStop();
     Checkpoint checkpoint = results.checkpoint(job.id()).orElse(null);
@@ -117,7 +127,8 @@ public class CompressionPipeline {
                   config,
                   listeners,
                   context::stopRequested,
-                  EngineConfigs.budget(parameters.settings()))
+                  EngineConfigs.budget(parameters.settings()),
+                  phases)
               : Compression.resume(
                   checkpoint.state(),
                   inputs.model().network(),
@@ -127,7 +138,8 @@ public class CompressionPipeline {
                   config,
                   listeners,
                   context::stopRequested,
-                  EngineConfigs.budget(parameters.settings()));
+                  EngineConfigs.budget(parameters.settings()),
+                  phases);
       context.checkStop();
     } catch (TrainingCancelledException e) {
       stopped(context, progress);
@@ -147,7 +159,10 @@ public class CompressionPipeline {
     }
     progress.phase(Progress.Phase.WRITING);
     // The posterior with the path's snapshots: re-pruning chooses from the same path.
-    Artifact posterior = artifacts.store(result.path().toBytes(), "application/octet-stream");
+    Artifact posterior =
+        phases.time(
+            STORE_POSTERIOR,
+            () -> artifacts.store(result.path().toBytes(), "application/octet-stream"));
     try {
       return finish(
           job,
@@ -157,7 +172,8 @@ public class CompressionPipeline {
           result.report(),
           result.posterior(),
           posterior.sha256(),
-          true);
+          true,
+          phases);
     } catch (RuntimeException e) {
       results.discard(posterior.sha256());
       throw e;
@@ -182,8 +198,11 @@ public class CompressionPipeline {
                         "The job this re-pruning works on was deleted before the re-pruning could"
                             + " run; its posterior went with it.",
                         null));
-    Inputs inputs = load(job, parameters, progress);
-    PosteriorPath path = PosteriorPath.fromBytes(artifacts.readAllBytes(posteriorSha));
+    Phases phases = new Phases();
+    Inputs inputs = load(job, parameters, progress, phases);
+    PosteriorPath path =
+        phases.time(
+            READ_POSTERIOR, () -> PosteriorPath.fromBytes(artifacts.readAllBytes(posteriorSha)));
     Posterior posterior = path.posterior();
     CompressionConfig config = config(parameters);
     context.checkStop();
@@ -198,13 +217,15 @@ public class CompressionPipeline {
               inputs.splits().validation(),
               inputs.splits().test(),
               config,
-              EngineConfigs.budget(parameters.settings()));
+              EngineConfigs.budget(parameters.settings()),
+              phases);
     } catch (InvalidInputException e) {
       throw refused(e);
     }
     context.checkStop();
     progress.phase(Progress.Phase.WRITING);
-    return finish(job, JobKind.REPRUNE, parameters, inputs, report, posterior, posteriorSha, false);
+    return finish(
+        job, JobKind.REPRUNE, parameters, inputs, report, posterior, posteriorSha, false, phases);
   }
 
   /**
@@ -214,7 +235,8 @@ public class CompressionPipeline {
   private record Inputs(
       OnnxModel model, boolean classification, List<String> featureNames, Splits splits) {}
 
-  private Inputs load(ClaimedJob job, JobParameters parameters, ProgressReporter progress) {
+  private Inputs load(
+      ClaimedJob job, JobParameters parameters, ProgressReporter progress, Phases phases) {
     progress.phase(Progress.Phase.LOADING);
     if (job.modelId() == null || job.datasetId() == null) {
       throw JobFailedException.permanent(
@@ -223,11 +245,17 @@ public class CompressionPipeline {
           "The job's model or dataset was deleted before the job could run.",
           null);
     }
-    OnnxModel model = models.network(job.modelId());
-    ParsedDataset data = datasets.parse(job.datasetId());
+    OnnxModel model = phases.time(READ_MODEL, () -> models.network(job.modelId()));
+    ParsedDataset data = phases.time(READ_DATASET, () -> datasets.parse(job.datasetId()));
     Splits splits =
-        Splits.of(
-            data, parameters.validationFraction(), parameters.testFraction(), parameters.seed());
+        phases.time(
+            SPLIT,
+            () ->
+                Splits.of(
+                    data,
+                    parameters.validationFraction(),
+                    parameters.testFraction(),
+                    parameters.seed()));
     return new Inputs(model, data.task() == Task.CLASSIFICATION, data.featureNames(), splits);
   }
 
@@ -239,9 +267,14 @@ public class CompressionPipeline {
       CompressionReport report,
       Posterior posterior,
       String posteriorSha,
-      boolean ownsPosterior) {
+      boolean ownsPosterior,
+      Phases phases) {
     Artifact pruned =
-        writer.write(job.id(), inputs.model(), report.network(), report.pruning(), parameters);
+        phases.time(
+            WRITE_ONNX,
+            () ->
+                writer.write(
+                    job.id(), inputs.model(), report.network(), report.pruning(), parameters));
     Reports.Subject subject =
         new Reports.Subject(
             job.id(),
@@ -252,7 +285,8 @@ public class CompressionPipeline {
             models.uploadedSize(job.modelId()),
             parameters.settings().fineTuneEpochs());
     JobReport jobReport =
-        Reports.report(subject, report, provenance(report.provenance(), parameters, inputs));
+        Reports.report(
+            subject, report, provenance(report.provenance(), parameters, inputs), phases.list());
     InclusionProbabilities pips =
         Reports.inclusionProbabilities(
             job.id(), report.pruning(), posterior.architecture(), inputs.featureNames());

@@ -6,6 +6,7 @@ import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.engine.EpochSummary;
 import dev.slabprune.engine.LayerSummary;
 import dev.slabprune.engine.PathPoint;
+import dev.slabprune.engine.Phases;
 import dev.slabprune.engine.PruningResult;
 import dev.slabprune.engine.PruningRule;
 import dev.slabprune.engine.Scores;
@@ -45,7 +46,10 @@ final class Reports {
       int fineTuneEpochs) {}
 
   static JobReport report(
-      Subject subject, CompressionReport report, JobReport.Provenance provenance) {
+      Subject subject,
+      CompressionReport report,
+      JobReport.Provenance provenance,
+      List<Phases.Phase> phases) {
     JobReport.Pruning pruning = pruning(report.pruning(), report.network());
     JobReport.ScoreSet scores =
         new JobReport.ScoreSet(
@@ -85,7 +89,12 @@ final class Reports {
         provenance,
         warnings(subject, report, pruning),
         budget(report.budget()),
-        report.path().stream().map(Reports::entry).toList());
+        report.path().stream().map(Reports::entry).toList(),
+        phases == null
+            ? null
+            : phases.stream()
+                .map(p -> new JobReport.Phase(p.name(), p.seconds(), finite(p.cpuSeconds())))
+                .toList());
   }
 
   private static JobReport.Budget budget(BudgetResult b) {

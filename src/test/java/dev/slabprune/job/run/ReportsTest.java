@@ -240,6 +240,6 @@ class ReportsTest {
             new Artifact("a".repeat(64), 600, "application/onnx", Instant.EPOCH),
             1000,
             fineTuneEpochs);
-    return Reports.report(subject, engine, null);
+    return Reports.report(subject, engine, null, List.of());
   }
 }
