@@ -7,21 +7,12 @@ import dev.slabprune.engine.DenseUpload;
 import dev.slabprune.engine.Examples;
 import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,12 +38,12 @@ public final class JobBench {
   /** The bar of the issue: a default full-MNIST job in at most this many seconds. */
   private static final double BAR_SECONDS = 120;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final String base;
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private final ServiceClient service;
 
   private JobBench(String base) {
-    this.base = base;
+    this.service = new ServiceClient(base, "jobbench");
   }
 
   public static void main(String[] args) throws Exception {
@@ -116,49 +107,24 @@ public final class JobBench {
     }
 
     long t0 = System.nanoTime();
-    JsonNode m = postMultipart("/api/v1/models", Map.of(), Map.of("file", model));
+    JsonNode m = service.postMultipart("/api/v1/models", Map.of(), Map.of("file", model));
     double modelUpload = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
     Map<String, Path> parts = new LinkedHashMap<>();
     parts.put("images", images);
     parts.put("labels", labels);
     JsonNode d =
-        postMultipart("/api/v1/datasets", Map.of("format", "idx", "task", "classification"), parts);
+        service.postMultipart(
+            "/api/v1/datasets", Map.of("format", "idx", "task", "classification"), parts);
     double datasetUpload = (System.nanoTime() - t0) / 1e9;
     log("uploaded the model (" + modelUpload + " s) and 60,000 rows (" + datasetUpload + " s)");
 
-    ObjectNode request = JSON.createObjectNode();
-    request.put("modelId", m.get("id").asString());
-    request.put("datasetId", d.get("id").asString());
-    request.set("settings", JSON.createObjectNode());
-    request.put("seed", seed);
-    JsonNode job = send(post("/api/v1/jobs", JSON.writeValueAsString(request)), 202);
+    JsonNode job = service.startJob(m.get("id").asString(), d.get("id").asString(), seed);
     String id = job.get("id").asString();
     Instant submitted = Instant.now();
     log("job " + id);
+    job = service.awaitJob(job, submitted, timeout, POLL, JobBench::phase, JobBench::log);
     String state = job.get("state").asString();
-    String lastPhase = "";
-    while (!isFinal(state)) {
-      if (Duration.between(submitted, Instant.now()).compareTo(timeout) > 0) {
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "/cancel"))
-                .POST(HttpRequest.BodyPublishers.noBody()),
-            -1);
-        throw new IllegalStateException("job " + id + " still " + state + " after " + timeout);
-      }
-      Thread.sleep(1000);
-      job = send(get("/api/v1/jobs/" + id), 200);
-      state = job.get("state").asString();
-      JsonNode progress = job.get("progress");
-      String phase =
-          progress == null || progress.isNull()
-              ? state
-              : progress.get("phase").asString() + " epoch " + progress.get("epoch").asInt();
-      if (!phase.equals(lastPhase)) {
-        log(state + " " + phase);
-        lastPhase = phase;
-      }
-    }
     double wall = Duration.between(submitted, Instant.now()).toMillis() / 1000.0;
 
     ObjectNode line = JSON.createObjectNode();
@@ -168,17 +134,19 @@ public final class JobBench {
     line.set("upload", upload);
     line.put("model_upload_seconds", round(modelUpload));
     line.put("dataset_upload_seconds", round(datasetUpload));
-    double total = seconds(job.get("createdAt"), job.get("finishedAt"));
+    double total = ServiceClient.seconds(job.get("createdAt"), job.get("finishedAt"));
     line.put("created_to_finished_seconds", total);
-    line.put("started_to_finished_seconds", seconds(job.get("startedAt"), job.get("finishedAt")));
-    line.put("queued_seconds", seconds(job.get("createdAt"), job.get("startedAt")));
+    line.put(
+        "started_to_finished_seconds",
+        ServiceClient.seconds(job.get("startedAt"), job.get("finishedAt")));
+    line.put("queued_seconds", ServiceClient.seconds(job.get("createdAt"), job.get("startedAt")));
     line.put("polled_wall_seconds", wall);
     line.put("within_2_minutes", total <= BAR_SECONDS);
     if (!state.equalsIgnoreCase("SUCCEEDED")) {
       line.set("failure", job.get("failure"));
       return line;
     }
-    JsonNode report = send(get("/api/v1/jobs/" + id + "/report"), 200);
+    JsonNode report = service.getJson("/api/v1/jobs/" + id + "/report");
     ObjectNode phases = JSON.createObjectNode();
     ObjectNode cpu = JSON.createObjectNode();
     double phaseSum = 0;
@@ -237,80 +205,12 @@ public final class JobBench {
     return Math.round(seconds * 1000) / 1000.0;
   }
 
-  private static double seconds(JsonNode from, JsonNode to) {
-    if (from == null || from.isNull() || to == null || to.isNull()) {
-      return Double.NaN;
-    }
-    return Duration.between(Instant.parse(from.asString()), Instant.parse(to.asString())).toMillis()
-        / 1000.0;
-  }
-
-  private static boolean isFinal(String state) {
-    return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state.toUpperCase());
-  }
-
-  private HttpRequest.Builder get(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).GET();
-  }
-
-  private HttpRequest.Builder post(String path, String json) {
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
-  }
-
-  private JsonNode postMultipart(String path, Map<String, String> fields, Map<String, Path> files)
-      throws IOException, InterruptedException {
-    String boundary = "jobbench" + UUID.randomUUID().toString().replace("-", "");
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    for (Map.Entry<String, String> f : fields.entrySet()) {
-      body.writeBytes(
-          ("--"
-                  + boundary
-                  + "\r\nContent-Disposition: form-data; name=\""
-                  + f.getKey()
-                  + "\"\r\n\r\n"
-                  + f.getValue()
-                  + "\r\n")
-              .getBytes(StandardCharsets.UTF_8));
-    }
-    for (Map.Entry<String, Path> f : files.entrySet()) {
-      body.writeBytes(
-          ("--"
-                  + boundary
-                  + "\r\nContent-Disposition: form-data; name=\""
-                  + f.getKey()
-                  + "\"; filename=\""
-                  + f.getValue().getFileName()
-                  + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-              .getBytes(StandardCharsets.UTF_8));
-      body.writeBytes(Files.readAllBytes(f.getValue()));
-      body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-    }
-    body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return send(
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
-        201);
-  }
-
-  private JsonNode send(HttpRequest.Builder request, int expected)
-      throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
-    if (expected > 0 && response.statusCode() != expected) {
-      throw new IllegalStateException(
-          request.build().method()
-              + " "
-              + request.build().uri()
-              + " answered "
-              + response.statusCode()
-              + ": "
-              + response.body());
-    }
-    return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+  /** The phase and epoch a running job reports, else its state. */
+  private static String phase(JsonNode job) {
+    JsonNode progress = job.get("progress");
+    return progress == null || progress.isNull()
+        ? job.get("state").asString()
+        : progress.get("phase").asString() + " epoch " + progress.get("epoch").asInt();
   }
 
   private static void log(String message) {

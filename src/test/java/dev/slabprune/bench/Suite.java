@@ -5,13 +5,6 @@ import dev.slabprune.dataset.format.NpyDatasetReader;
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
 import dev.slabprune.support.OnnxRuntimeRunner;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -46,13 +38,11 @@ public final class Suite {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration POLL = Duration.ofSeconds(2);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final String base;
+  private final ServiceClient service;
   private final Duration timeout;
 
   private Suite(String base, Duration timeout) {
-    this.base = base;
+    this.service = new ServiceClient(base, "suite");
     this.timeout = timeout;
   }
 
@@ -112,45 +102,31 @@ public final class Suite {
     log(name + " seed " + seed + ": uploading");
 
     JsonNode model =
-        postMultipart("/api/v1/models", Map.of(), Map.of("file", folder.resolve("model.onnx")));
+        service.postMultipart(
+            "/api/v1/models", Map.of(), Map.of("file", folder.resolve("model.onnx")));
     Map<String, Path> parts = new LinkedHashMap<>();
     c.get("upload")
         .properties()
         .forEach(e -> parts.put(e.getKey(), folder.resolve(e.getValue().asString())));
     JsonNode dataset =
-        postMultipart(
+        service.postMultipart(
             "/api/v1/datasets",
             Map.of("format", c.get("format").asString(), "task", c.get("kind").asString()),
             parts);
 
-    ObjectNode request = JSON.createObjectNode();
-    request.put("modelId", model.get("id").asString());
-    request.put("datasetId", dataset.get("id").asString());
-    request.set("settings", JSON.createObjectNode());
-    request.put("seed", seed);
-    JsonNode job = send(post("/api/v1/jobs", JSON.writeValueAsString(request)), 202);
+    JsonNode job = service.startJob(model.get("id").asString(), dataset.get("id").asString(), seed);
     String id = job.get("id").asString();
     Instant submitted = Instant.now();
     log(name + " seed " + seed + ": job " + id);
+    job =
+        service.awaitJob(
+            job,
+            submitted,
+            timeout,
+            POLL,
+            j -> String.valueOf(j.get("progress")),
+            m -> log(name + " seed " + seed + ": " + m));
     String state = job.get("state").asString();
-    String lastProgress = "";
-    while (!isFinal(state)) {
-      if (Duration.between(submitted, Instant.now()).compareTo(timeout) > 0) {
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "/cancel"))
-                .POST(HttpRequest.BodyPublishers.noBody()),
-            -1);
-        throw new IllegalStateException("job " + id + " still " + state + " after " + timeout);
-      }
-      Thread.sleep(POLL.toMillis());
-      job = send(get("/api/v1/jobs/" + id), 200);
-      state = job.get("state").asString();
-      String progress = String.valueOf(job.get("progress"));
-      if (!progress.equals(lastProgress)) {
-        log(name + " seed " + seed + ": " + state + " " + progress);
-        lastProgress = progress;
-      }
-    }
     double wallSeconds = Duration.between(submitted, Instant.now()).toMillis() / 1000.0;
 
     ObjectNode line = JSON.createObjectNode();
@@ -161,14 +137,15 @@ public final class Suite {
     line.set("architecture", c.get("architecture"));
     line.put("job", id);
     line.put("state", state.toUpperCase());
-    SuiteSummary.put(line, "job_seconds", jobSeconds(job));
+    SuiteSummary.put(
+        line, "job_seconds", ServiceClient.seconds(job.get("startedAt"), job.get("finishedAt")));
     line.put("wall_seconds", wallSeconds);
     if (!state.equalsIgnoreCase("SUCCEEDED")) {
       line.set("failure", job.get("failure"));
       return line;
     }
-    JsonNode report = send(get("/api/v1/jobs/" + id + "/report"), 200);
-    byte[] pruned = sendBytes(get("/api/v1/jobs/" + id + "/artifact"));
+    JsonNode report = service.getJson("/api/v1/jobs/" + id + "/report");
+    byte[] pruned = service.getBytes("/api/v1/jobs/" + id + "/artifact");
     Files.write(folder.resolve("pruned.onnx"), pruned);
     Files.writeString(folder.resolve("report.json"), JSON.writeValueAsString(report));
 
@@ -268,99 +245,6 @@ public final class Suite {
       sum += d * d;
     }
     return Math.sqrt(sum / test.rows());
-  }
-
-  private static double jobSeconds(JsonNode job) {
-    JsonNode started = job.get("startedAt");
-    JsonNode finished = job.get("finishedAt");
-    if (started == null || started.isNull() || finished == null || finished.isNull()) {
-      return Double.NaN;
-    }
-    return Duration.between(Instant.parse(started.asString()), Instant.parse(finished.asString()))
-            .toMillis()
-        / 1000.0;
-  }
-
-  private static boolean isFinal(String state) {
-    return switch (state.toUpperCase()) {
-      case "SUCCEEDED", "FAILED", "CANCELLED" -> true;
-      default -> false;
-    };
-  }
-
-  private HttpRequest.Builder get(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).GET();
-  }
-
-  private HttpRequest.Builder post(String path, String json) {
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
-  }
-
-  private JsonNode postMultipart(String path, Map<String, String> fields, Map<String, Path> files)
-      throws IOException, InterruptedException {
-    String boundary = "suite" + UUID.randomUUID().toString().replace("-", "");
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    for (Map.Entry<String, String> f : fields.entrySet()) {
-      body.writeBytes(
-          ("--"
-                  + boundary
-                  + "\r\nContent-Disposition: form-data; name=\""
-                  + f.getKey()
-                  + "\"\r\n\r\n"
-                  + f.getValue()
-                  + "\r\n")
-              .getBytes(StandardCharsets.UTF_8));
-    }
-    for (Map.Entry<String, Path> f : files.entrySet()) {
-      body.writeBytes(
-          ("--"
-                  + boundary
-                  + "\r\nContent-Disposition: form-data; name=\""
-                  + f.getKey()
-                  + "\"; filename=\""
-                  + f.getValue().getFileName()
-                  + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-              .getBytes(StandardCharsets.UTF_8));
-      body.writeBytes(Files.readAllBytes(f.getValue()));
-      body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-    }
-    body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return send(
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
-        201);
-  }
-
-  private JsonNode send(HttpRequest.Builder request, int expected)
-      throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
-    if (expected > 0 && response.statusCode() != expected) {
-      throw new IllegalStateException(
-          request.build().method()
-              + " "
-              + request.build().uri()
-              + " answered "
-              + response.statusCode()
-              + ": "
-              + response.body());
-    }
-    return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
-  }
-
-  private byte[] sendBytes(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response =
-        http.send(
-            request.timeout(Duration.ofMinutes(5)).build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(request.build().uri() + " answered " + response.statusCode());
-    }
-    return response.body();
   }
 
   private static void log(String message) {
