@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Chooses the network to deliver from a {@link PosteriorPath} (ours, ALGORITHM.md §9). Under a
  * {@link PruningRule.QualityBudget}: the smallest candidate whose validation score, after the job's
- * fine-tuning, stays within the budget of the reference. Candidates are the top-k weights by
+ * fine-tuning, stays within the budget of the reference ({@link Gaps}), and whose score on the
+ * job's test split stays within it too ({@link #confirmation}). Candidates are the top-k weights by
  * inclusion probability of the snapshot that ran nearest that size, so the path is continuous in
  * size; sizes are searched by bisection in log size between the smallest median model on the path
  * and 90% of the weights, each probe pruned, fine-tuned and scored. A target size takes that size
