@@ -23,7 +23,8 @@ import java.util.Objects;
  *     from the returned network; when off, only weights are zeroed
  * @param selectInputs whether input features that fail the rule are removed from the first layer
  * @param fineTuneEpochs epochs of plain Adam on the kept weights of the pruned network, with the
- *     mask fixed (0 = none); the magnitude baseline gets the same budget
+ *     mask fixed (0 = none), at least {@code Compression.FINE_TUNE_MIN_STEPS} steps, keeping the
+ *     network of the best validation loss; the magnitude baseline gets the same budget
  * @param earlyStoppingPatience stop after this many epochs without a better validation metric and
  *     keep the best epoch's parameters (0 = off; needs validation examples)
  * @param seed the only source of randomness: same seed, same result, bit for bit
