@@ -141,16 +141,24 @@ class DashboardBrowserTest extends BrowserTest {
     assertThat(painted("#chart-elbo canvas")).isTrue();
     assertThat(painted("#chart-kl canvas")).isTrue();
 
-    // The jobs list follows it live.
-    browser().click(By.id("nav-jobs"));
+    // The jobs list follows a job live: a long one (one example per step, queued once the first
+    // has ended, since the engine may finish a short job before the list is open), cancelled
+    // once its progress was seen moving.
     String row = "#job-" + jobId;
-    String rowProgress = row + " progress";
-    browser().awaitVisible(By.cssSelector(row));
-    assertThat(attribute(row, "data-state")).isEqualTo("RUNNING");
-    double listed = progress(rowProgress);
+    browser().await(JOB_WAIT, d -> "SUCCEEDED".equals(attribute("#job-header", "data-state")));
+    String longJob = startJob(EPOCHS, 1);
+    browser().click(By.id("nav-jobs"));
+    String longRow = "#job-" + longJob;
+    String rowProgress = longRow + " progress";
+    browser().awaitVisible(By.cssSelector(longRow));
+    browser().await(JOB_WAIT, d -> "RUNNING".equals(attribute(longRow, "data-state")));
+    double listed = browser().await(JOB_WAIT, d -> positive(progress(rowProgress)));
     browser().await(JOB_WAIT, d -> progress(rowProgress) > listed);
     browser().screenshot("dashboard-jobs");
-    browser().await(JOB_WAIT, d -> "SUCCEEDED".equals(attribute(row, "data-state")));
+    send("POST", "/api/v1/jobs/" + longJob + "/cancel");
+    browser().await(JOB_WAIT, d -> "CANCELLED".equals(attribute(longRow, "data-state")));
+    browser().awaitVisible(By.cssSelector(row));
+    assertThat(attribute(row, "data-state")).isEqualTo("SUCCEEDED");
 
     // Filtering by state.
     new Select(browser().driver().findElement(By.id("state-filter"))).selectByValue("FAILED");
@@ -553,15 +561,19 @@ class DashboardBrowserTest extends BrowserTest {
   }
 
   private String startJob(int epochs) throws Exception {
+    return startJob(epochs, 32);
+  }
+
+  private String startJob(int epochs, int batchSize) throws Exception {
     String model = upload("/api/v1/models", MODEL, List.of());
     String dataset = upload("/api/v1/datasets", DATA, List.of("task", "CLASSIFICATION"));
     String body =
         """
         {"modelId": "%s", "datasetId": "%s", "seed": 5,
-         "settings": {"epochs": %d, "batchSize": 32, "learningRate": 0.01, "fineTuneEpochs": 1,
+         "settings": {"epochs": %d, "batchSize": %d, "learningRate": 0.01, "fineTuneEpochs": 1,
                       "evaluationSamples": 5}}
         """
-            .formatted(model, dataset, epochs);
+            .formatted(model, dataset, epochs, batchSize);
     HttpResponse<String> created =
         http.send(
             request("/api/v1/jobs")
