@@ -38,6 +38,8 @@ public final class SpeedBenchmark {
     // the KL scale of MNIST's 60000 examples is irrelevant to speed; n only sets 1/n
 
     VariationalTrainer vi = trainer(net, data, 1);
+    // resident memory before the first step: the JVM, ND4J's native libraries, the data
+    long setupRssKb = statusKb("VmRSS:");
     // heap bytes this thread allocates in the first steps (before the JIT compiles the Vector API
     // loops, every vector operation allocates) and per step once compiled
     long allocated0 = allocatedBytes();
@@ -74,7 +76,7 @@ public final class SpeedBenchmark {
     }
     double denseMs = median(steps, k -> dense.step((k % batches) * batch, batch));
 
-    long rssKb = peakRssKb();
+    long rssKb = statusKb("VmHWM:");
     double cpuS = (cpuNanos() - cpu0) / 1e9;
     double wallS = (System.nanoTime() - wall0) / 1e9;
     long heapPeak = 0;
@@ -106,7 +108,8 @@ public final class SpeedBenchmark {
                 + "\"dense_over_peer_dense\":%s,\"peer_over_engine\":%s,"
                 + "\"peer_over_engine_2_threads\":%s,"
                 + "\"engine_samples_per_s\":%.0f,\"peer_samples_per_s\":%s,"
-                + "\"engine_peak_rss_mb\":%.0f,\"heap_peak_committed_mb\":%.0f,"
+                + "\"engine_peak_rss_mb\":%.0f,\"rss_before_steps_mb\":%.0f,"
+                + "\"heap_peak_committed_mb\":%.0f,"
                 + "\"first_100_steps_ms_per_step\":%.2f,\"first_100_steps_allocated_mb\":%.0f,"
                 + "\"compiled_allocated_kb_per_step\":%.1f,\"gc_count\":%d,\"gc_ms\":%d,"
                 + "\"wall_s\":%.1f,\"cpu_s\":%.1f,\"jvm_flags\":\"%s\","
@@ -133,6 +136,7 @@ public final class SpeedBenchmark {
                 ? "null"
                 : String.format(Locale.ROOT, "%.0f", batch / Double.parseDouble(peerVi) * 1e3),
             rssKb / 1024.0,
+            setupRssKb / 1024.0,
             heapPeak / 1048576.0,
             firstStepsMs,
             firstAllocated / 1048576.0,
@@ -234,9 +238,10 @@ public final class SpeedBenchmark {
     return b.toString().replace("\"", "'");
   }
 
-  private static long peakRssKb() throws java.io.IOException {
+  /** A figure of /proc/self/status in kB (VmHWM: the peak resident memory; VmRSS: now). */
+  private static long statusKb(String key) throws java.io.IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
+      if (line.startsWith(key)) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
     }
