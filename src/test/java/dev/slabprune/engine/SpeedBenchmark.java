@@ -60,6 +60,8 @@ public final class SpeedBenchmark {
     double compiledKbPerStep = (allocatedBytes() - allocated1) / 1024.0 / probe;
     double passesMs = median(steps, k -> vi.forwardBackward((k % batches) * batch, batch));
     double passMs = viMs - passesMs;
+    // the peak while one trainer exists, as in a job: the step, its warm-up and its parts
+    long oneTrainerPeakKb = statusKb("VmHWM:");
     // the same step with the parameter pass on two threads (CompressionConfig.threads)
     VariationalTrainer vi2 = trainer(net, data, 2);
     double vi2Ms = median(steps, k -> vi2.step((k % batches) * batch, batch, true));
@@ -108,7 +110,8 @@ public final class SpeedBenchmark {
                 + "\"dense_over_peer_dense\":%s,\"peer_over_engine\":%s,"
                 + "\"peer_over_engine_2_threads\":%s,"
                 + "\"engine_samples_per_s\":%.0f,\"peer_samples_per_s\":%s,"
-                + "\"engine_peak_rss_mb\":%.0f,\"rss_before_steps_mb\":%.0f,"
+                + "\"engine_peak_rss_mb\":%.0f,\"peak_rss_one_trainer_mb\":%.0f,"
+                + "\"rss_before_steps_mb\":%.0f,"
                 + "\"heap_peak_committed_mb\":%.0f,"
                 + "\"first_100_steps_ms_per_step\":%.2f,\"first_100_steps_allocated_mb\":%.0f,"
                 + "\"compiled_allocated_kb_per_step\":%.1f,\"gc_count\":%d,\"gc_ms\":%d,"
@@ -136,6 +139,7 @@ public final class SpeedBenchmark {
                 ? "null"
                 : String.format(Locale.ROOT, "%.0f", batch / Double.parseDouble(peerVi) * 1e3),
             rssKb / 1024.0,
+            oneTrainerPeakKb / 1024.0,
             setupRssKb / 1024.0,
             heapPeak / 1048576.0,
             firstStepsMs,
