@@ -369,12 +369,10 @@ public final class Compression {
               }
               return Evaluator.score(
                   fineTune(
-                       magnitude,
-                       train.selectColumns(chosen.keptInputs()),
-                       validation == null
-                           ? null
-                           : validation.selectColumns(chosen.keptInputs()),
-                       config),
+                      magnitude,
+                      train.selectColumns(chosen.keptInputs()),
+                      validation == null ? null : validation.selectColumns(chosen.keptInputs()),
+                      config),
                   prunedTest,
                   config.noiseSd(),
                   sd);
@@ -477,12 +475,12 @@ public final class Compression {
 
   /**
    * Fine-tunes {@code net} on {@code train}; with {@code validation}, returns the network of the
-   * check (before the first step, then every few epochs) with the best validation loss (ours).
-   * On a few hundred rows the training split is about half of what the upload learned from: a
-   * nearly whole network fine-tuned long on it drifts from the upload and scores worse on new rows
-   * (the suite's diabetes, 90% of the weights: RMSE 61.0 on held-out rows against the upload's
-   * 56.4), while a small one needs the steps to recover. The loss is the mean negative log
-   * likelihood (cross-entropy, or squared error for regression), smoother than accuracy.
+   * check (before the first step, then every few epochs) with the best validation loss (ours). On a
+   * few hundred rows the training split is about half of what the upload learned from: a nearly
+   * whole network fine-tuned long on it drifts from the upload and scores worse on new rows (the
+   * suite's diabetes, 90% of the weights: RMSE 61.0 on held-out rows against the upload's 56.4),
+   * while a small one needs the steps to recover. The loss is the mean negative log likelihood
+   * (cross-entropy, or squared error for regression), smoother than accuracy.
    */
   static DenseNetwork fineTune(
       DenseNetwork net, Examples train, Examples validation, CompressionConfig config) {
@@ -490,9 +488,9 @@ public final class Compression {
   }
 
   /**
-   * A fine-tuned network and its scores on the validation examples it was kept on (null when
-   * there were none): accuracy and RMSE do not depend on the target scale, so a caller that scores
-   * it on the same examples has them already.
+   * A fine-tuned network and its scores on the validation examples it was kept on (null when there
+   * were none): accuracy and RMSE do not depend on the target scale, so a caller that scores it on
+   * the same examples has them already.
    */
   record Tuned(DenseNetwork network, Scores validation) {}
 

@@ -275,8 +275,7 @@ final class Mlp {
     FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < end; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, d, i);
-      v.blend(zero, FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f))
-          .intoArray(d, i);
+      v.blend(zero, FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f)).intoArray(d, i);
     }
     for (int i = end; i < d.length; i++) {
       if (a[i] <= 0) {

@@ -233,7 +233,8 @@ class DeliveryTest {
         .map(
             p ->
                 p.toString()
-                    .replaceAll("nodes=\\[I@[0-9a-f]+", "nodes=" + java.util.Arrays.toString(p.nodes())))
+                    .replaceAll(
+                        "nodes=\\[I@[0-9a-f]+", "nodes=" + java.util.Arrays.toString(p.nodes())))
         .toList();
   }
 

@@ -229,8 +229,7 @@ public final class SpeedBenchmark {
   /** The JVM's memory and compiler options (from the command line and JDK_JAVA_OPTIONS). */
   private static String jvmFlags() {
     StringBuilder b = new StringBuilder();
-    for (String a :
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("-XX:") || a.startsWith("-Xm") || a.startsWith("-Xs")) {
         b.append(b.length() == 0 ? "" : " ").append(a);
       }
