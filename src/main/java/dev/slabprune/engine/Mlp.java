@@ -108,26 +108,36 @@ final class Mlp {
   final class Workspace {
     final int rows;
     final INDArray[] acts;
-    final INDArray[] deltas;
     final FloatBuffer[] actViews;
-    final FloatBuffer[] deltaViews;
     final float[][] actArrays;
-    final float[][] deltaArrays;
+    // made at the first backward pass (a workspace that only predicts never needs them), and
+    // none for the input layer, whose delta is never computed
+    private INDArray[] deltas;
+    private FloatBuffer[] deltaViews;
+    private float[][] deltaArrays;
 
     Workspace(int rows) {
       this.rows = rows;
       acts = new INDArray[layers + 1];
-      deltas = new INDArray[layers + 1];
       actViews = new FloatBuffer[layers + 1];
-      deltaViews = new FloatBuffer[layers + 1];
       actArrays = new float[layers + 1][];
-      deltaArrays = new float[layers + 1][];
       for (int l = 0; l <= layers; l++) {
         acts[l] = Nd4j.create(DataType.FLOAT, rows, widths[l]);
-        deltas[l] = Nd4j.create(DataType.FLOAT, rows, widths[l]);
         actViews[l] = acts[l].data().asNioFloat();
-        deltaViews[l] = deltas[l].data().asNioFloat();
         actArrays[l] = new float[rows * widths[l]];
+      }
+    }
+
+    private void ensureDeltas() {
+      if (deltas != null) {
+        return;
+      }
+      deltas = new INDArray[layers + 1];
+      deltaViews = new FloatBuffer[layers + 1];
+      deltaArrays = new float[layers + 1][];
+      for (int l = 1; l <= layers; l++) {
+        deltas[l] = Nd4j.create(DataType.FLOAT, rows, widths[l]);
+        deltaViews[l] = deltas[l].data().asNioFloat();
         deltaArrays[l] = new float[rows * widths[l]];
       }
     }
@@ -201,6 +211,7 @@ final class Mlp {
      */
     void backward(
         INDArray[] weights, INDArray[] weightGrads, float[][] biasGrads, int[] biasOffsets) {
+      ensureDeltas();
       for (int l = layers - 1; l >= 0; l--) {
         int width = widths[l + 1];
         float[] d = deltaArrays[l + 1];
@@ -243,6 +254,7 @@ final class Mlp {
     }
 
     float[] outputDelta() {
+      ensureDeltas();
       return deltaArrays[layers];
     }
   }
