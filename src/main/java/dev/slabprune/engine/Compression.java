@@ -484,19 +484,33 @@ public final class Compression {
    */
   static DenseNetwork fineTune(
       DenseNetwork net, Examples train, Examples validation, CompressionConfig config) {
+    return fineTuneScored(net, train, validation, config).network();
+  }
+
+  /**
+   * A fine-tuned network and its scores on the validation examples it was kept on (null when there
+   * were none): accuracy and RMSE do not depend on the target scale, so a caller that scores it on
+   * the same examples has them already.
+   */
+  record Tuned(DenseNetwork network, Scores validation) {}
+
+  /** As {@link #fineTune}, with the validation scores of the network returned. */
+  static Tuned fineTuneScored(
+      DenseNetwork net, Examples train, Examples validation, CompressionConfig config) {
     if (config.fineTuneEpochs() == 0) {
-      return net;
+      return new Tuned(net, null);
     }
     DenseTrainer t =
         new DenseTrainer(net, train, config.learningRate(), false, config.noiseSd(), config.seed());
     int epochs = fineTuneEpochs(config, train.rows());
     if (validation == null || validation.rows() == 0) {
       t.epochs(epochs, config.batchSize(), true);
-      return t.network();
+      return new Tuned(t.network(), null);
     }
     int every = Math.max(1, (epochs + FINE_TUNE_CHECKS - 1) / FINE_TUNE_CHECKS);
     DenseNetwork[] best = {net};
-    double[] bestLoss = {validationLoss(net, validation, config)};
+    Scores[] bestScores = {validationScores(net, validation, config)};
+    double[] bestLoss = {validationLoss(net, bestScores[0])};
     t.epochs(
         epochs,
         config.batchSize(),
@@ -504,22 +518,27 @@ public final class Compression {
         e -> {
           if (e % every == 0 || e == epochs) {
             DenseNetwork now = t.network();
-            double loss = validationLoss(now, validation, config);
+            Scores scores = validationScores(now, validation, config);
+            double loss = validationLoss(now, scores);
             if (loss <= bestLoss[0]) {
               bestLoss[0] = loss;
               best[0] = now;
+              bestScores[0] = scores;
             }
           }
           return true;
         });
-    return best[0];
+    return new Tuned(best[0], bestScores[0]);
   }
 
-  private static double validationLoss(
+  private static Scores validationScores(
       DenseNetwork net, Examples validation, CompressionConfig config) {
     double[] unit = new double[net.outputs()];
     java.util.Arrays.fill(unit, 1);
-    Scores s = Evaluator.score(net, validation, config.noiseSd(), unit);
+    return Evaluator.score(net, validation, config.noiseSd(), unit);
+  }
+
+  private static double validationLoss(DenseNetwork net, Scores s) {
     double loss = net.output().isClassification() ? s.nll() : s.rmse();
     return Double.isNaN(loss) ? Double.POSITIVE_INFINITY : loss;
   }

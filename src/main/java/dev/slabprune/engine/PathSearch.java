@@ -419,16 +419,78 @@ final class PathSearch {
     }
     PruningRule size = rule != null ? rule : new PruningRule.TargetWeights(weights);
     PosteriorPath.Snapshot snapshot = path.nearest(weights);
-    Probe bayes =
-        candidate(
-            path.at(snapshot), snapshot.epoch(), size, train, judge, config, PathPoint.POSTERIOR);
-    Probe magnitude =
-        candidate(all.magnitude(), 0, size, train, judge, config, PathPoint.MAGNITUDE);
+    Probe[] pair =
+        both(
+            () ->
+                candidate(
+                    path.at(snapshot),
+                    snapshot.epoch(),
+                    size,
+                    train,
+                    judge,
+                    config,
+                    PathPoint.POSTERIOR),
+            () -> candidate(all.magnitude(), 0, size, train, judge, config, PathPoint.MAGNITUDE),
+            config.threads());
+    Probe bayes = pair[0];
+    Probe magnitude = pair[1];
     all.evaluated().add(bayes);
     all.evaluated().add(magnitude);
     Probe better = preferred(bayes, magnitude, limit, classification);
     all.bySize().put(weights, better);
     return better;
+  }
+
+  /**
+   * The two candidates of one size, side by side when the job may use more than one thread. Each
+   * prunes, fine-tunes and scores on its own (its own trainer, buffers and seeded shuffle), so the
+   * two give the same bits whichever thread runs them and in whichever order.
+   */
+  private static Probe[] both(
+      java.util.function.Supplier<Probe> first,
+      java.util.function.Supplier<Probe> second,
+      int threads) {
+    if (threads < 2) {
+      Probe a = first.get();
+      return new Probe[] {a, second.get()};
+    }
+    java.util.concurrent.FutureTask<Probe> other =
+        new java.util.concurrent.FutureTask<>(second::get);
+    Thread helper = new Thread(other, "path-search");
+    helper.setDaemon(true);
+    helper.start();
+    Probe a;
+    try {
+      a = first.get();
+    } finally {
+      // never leave the helper running past the search, even when this thread failed
+      boolean interrupted = false;
+      while (true) {
+        try {
+          helper.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      return new Probe[] {a, other.get()};
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new EngineException("a path candidate failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("the path search was interrupted", e);
+    }
   }
 
   /**
@@ -470,13 +532,19 @@ final class PathSearch {
       String source) {
     PruningResult pruning =
         Pruner.prune(post, rule, config.pruneNodes(), config.selectInputs(), config.seed(), false);
-    DenseNetwork tuned =
-        Compression.fineTune(
+    Compression.Tuned fineTuned =
+        Compression.fineTuneScored(
             pruning.network(),
             train.selectColumns(pruning.keptInputs()),
             judge.selectColumns(pruning.keptInputs()),
             config);
-    double score = score(tuned, pruning, judge, post, config);
+    DenseNetwork tuned = fineTuned.network();
+    // the fine-tuning scored the network it kept on these very examples: accuracy and RMSE do not
+    // depend on the target scale it scored with
+    double score =
+        fineTuned.validation() != null
+            ? metric(fineTuned.validation(), judge.isClassification())
+            : score(tuned, pruning, judge, post, config);
     return new Probe(
         PathPoint.of(epoch, pruning, score, config.fineTuneEpochs() > 0, source),
         pruning,

@@ -206,6 +206,69 @@ class DeliveryTest {
     assertThat(again.pruned().accuracy()).isGreaterThan(0.8);
   }
 
+  @Test
+  void theSearchDeliversTheSameBitsWithTheCandidatesOfASizeOnOneThreadOrTwo() {
+    DenseNetwork start = upload();
+    PosteriorPath path =
+        Compression.run(start, TRAIN, VALID, TEST, collapsing(), List.of(), () -> false).path();
+    CompressionReport one =
+        Compression.report(
+            path, start, TRAIN, VALID, TEST, collapsing().toBuilder().threads(1).build());
+    CompressionReport two =
+        Compression.report(
+            path, start, TRAIN, VALID, TEST, collapsing().toBuilder().threads(2).build());
+
+    assertThat(one.budget().candidatesFineTuned()).isGreaterThan(3);
+    assertThat(Compression.sameNetwork(one.network(), two.network())).isTrue();
+    assertThat(points(two.path())).isEqualTo(points(one.path()));
+    assertThat(points(List.of(two.budget().delivered())))
+        .isEqualTo(points(List.of(one.budget().delivered())));
+    assertThat(two.pruned()).isEqualTo(one.pruned());
+    assertThat(two.magnitude()).isEqualTo(one.magnitude());
+  }
+
+  /** Every field of each point, the nodes by value. */
+  private static List<String> points(List<PathPoint> path) {
+    return path.stream()
+        .map(
+            p ->
+                p.toString()
+                    .replaceAll(
+                        "nodes=\\[I@[0-9a-f]+", "nodes=" + java.util.Arrays.toString(p.nodes())))
+        .toList();
+  }
+
+  @Test
+  void aCandidatesScoreIsTheScoreItsFineTuningKeptItOn() {
+    DenseNetwork start = upload();
+    CompressionConfig config = collapsing();
+    Posterior post =
+        Compression.run(start, TRAIN, VALID, TEST, config, List.of(), () -> false).posterior();
+    for (long k : new long[] {20, 60, 150}) {
+      PruningResult pruning =
+          Pruner.prune(post, new PruningRule.TargetWeights(k), true, true, config.seed(), false);
+      Compression.Tuned tuned =
+          Compression.fineTuneScored(
+              pruning.network(),
+              TRAIN.selectColumns(pruning.keptInputs()),
+              VALID.selectColumns(pruning.keptInputs()),
+              config);
+      assertThat(tuned.validation()).isNotNull();
+      assertThat(
+              Compression.sameNetwork(
+                  tuned.network(),
+                  Compression.fineTune(
+                      pruning.network(),
+                      TRAIN.selectColumns(pruning.keptInputs()),
+                      VALID.selectColumns(pruning.keptInputs()),
+                      config)))
+          .isTrue();
+      // what the search used to compute again, with the posterior's target scale
+      double fresh = PathSearch.score(tuned.network(), pruning, VALID, post, config);
+      assertThat(PathSearch.metric(tuned.validation(), true)).as("k %d", k).isEqualTo(fresh);
+    }
+  }
+
   /** The same rows, labelled by {@code teacher}'s most probable class. */
   static Examples teach(DenseNetwork teacher, Examples rows) {
     double[] out = teacher.forward(rows.features(), rows.rows());

@@ -38,9 +38,30 @@ public final class SpeedBenchmark {
     // the KL scale of MNIST's 60000 examples is irrelevant to speed; n only sets 1/n
 
     VariationalTrainer vi = trainer(net, data, 1);
+    // resident memory before the first step: the JVM, ND4J's native libraries, the data
+    long setupRssKb = statusKb("VmRSS:");
+    // heap bytes this thread allocates in the first steps (before the JIT compiles the Vector API
+    // loops, every vector operation allocates) and per step once compiled
+    long allocated0 = allocatedBytes();
+    long cpu0 = cpuNanos();
+    long wall0 = System.nanoTime();
+    int first = 100;
+    for (int k = 0; k < first; k++) {
+      vi.step((k % batches) * batch, batch, true);
+    }
+    double firstStepsMs = (System.nanoTime() - wall0) / 1e6 / first;
+    long firstAllocated = allocatedBytes() - allocated0;
     double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, true));
+    long allocated1 = allocatedBytes();
+    int probe = 50;
+    for (int k = 0; k < probe; k++) {
+      vi.step((k % batches) * batch, batch, true);
+    }
+    double compiledKbPerStep = (allocatedBytes() - allocated1) / 1024.0 / probe;
     double passesMs = median(steps, k -> vi.forwardBackward((k % batches) * batch, batch));
     double passMs = viMs - passesMs;
+    // the peak while one trainer exists, as in a job: the step, its warm-up and its parts
+    long oneTrainerPeakKb = statusKb("VmHWM:");
     // the same step with the parameter pass on two threads (CompressionConfig.threads)
     VariationalTrainer vi2 = trainer(net, data, 2);
     double vi2Ms = median(steps, k -> vi2.step((k % batches) * batch, batch, true));
@@ -57,7 +78,23 @@ public final class SpeedBenchmark {
     }
     double denseMs = median(steps, k -> dense.step((k % batches) * batch, batch));
 
-    long rssKb = peakRssKb();
+    long rssKb = statusKb("VmHWM:");
+    double cpuS = (cpuNanos() - cpu0) / 1e9;
+    double wallS = (System.nanoTime() - wall0) / 1e9;
+    long heapPeak = 0;
+    for (java.lang.management.MemoryPoolMXBean pool :
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        heapPeak += pool.getPeakUsage().getCommitted();
+      }
+    }
+    long gcCount = 0;
+    long gcMs = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcCount += Math.max(0, gc.getCollectionCount());
+      gcMs += Math.max(0, gc.getCollectionTime());
+    }
     String peerVi = field(peer, "vi_ms_per_step");
     String peerDense = field(peer, "dense_ms_per_step");
     System.out.println(
@@ -73,7 +110,13 @@ public final class SpeedBenchmark {
                 + "\"dense_over_peer_dense\":%s,\"peer_over_engine\":%s,"
                 + "\"peer_over_engine_2_threads\":%s,"
                 + "\"engine_samples_per_s\":%.0f,\"peer_samples_per_s\":%s,"
-                + "\"engine_peak_rss_mb\":%.0f,\"peer_peak_rss_mb\":%s,\"peer\":%s}",
+                + "\"engine_peak_rss_mb\":%.0f,\"peak_rss_one_trainer_mb\":%.0f,"
+                + "\"rss_before_steps_mb\":%.0f,"
+                + "\"heap_peak_committed_mb\":%.0f,"
+                + "\"first_100_steps_ms_per_step\":%.2f,\"first_100_steps_allocated_mb\":%.0f,"
+                + "\"compiled_allocated_kb_per_step\":%.1f,\"gc_count\":%d,\"gc_ms\":%d,"
+                + "\"wall_s\":%.1f,\"cpu_s\":%.1f,\"jvm_flags\":\"%s\","
+                + "\"peer_peak_rss_mb\":%s,\"peer\":%s}",
             batch,
             steps,
             viMs,
@@ -96,6 +139,17 @@ public final class SpeedBenchmark {
                 ? "null"
                 : String.format(Locale.ROOT, "%.0f", batch / Double.parseDouble(peerVi) * 1e3),
             rssKb / 1024.0,
+            oneTrainerPeakKb / 1024.0,
+            setupRssKb / 1024.0,
+            heapPeak / 1048576.0,
+            firstStepsMs,
+            firstAllocated / 1048576.0,
+            compiledKbPerStep,
+            gcCount,
+            gcMs,
+            wallS,
+            cpuS,
+            jvmFlags(),
             peerRss.equals("null")
                 ? "null"
                 : String.format(Locale.ROOT, "%.0f", Long.parseLong(peerRss.trim()) / 1024.0),
@@ -159,9 +213,38 @@ public final class SpeedBenchmark {
     return t[steps / 2];
   }
 
-  private static long peakRssKb() throws java.io.IOException {
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean)
+            java.lang.management.ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
+  }
+
+  /** CPU time of the whole process (every thread: the JIT's compilers and the collector too). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The JVM's memory and compiler options (from the command line and JDK_JAVA_OPTIONS). */
+  private static String jvmFlags() {
+    StringBuilder b = new StringBuilder();
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-XX:") || a.startsWith("-Xm") || a.startsWith("-Xs")) {
+        b.append(b.length() == 0 ? "" : " ").append(a);
+      }
+    }
+    String arenas = System.getenv("MALLOC_ARENA_MAX");
+    if (arenas != null) {
+      b.append(" MALLOC_ARENA_MAX=").append(arenas);
+    }
+    return b.toString().replace("\"", "'");
+  }
+
+  /** A figure of /proc/self/status in kB (VmHWM: the peak resident memory; VmRSS: now). */
+  private static long statusKb(String key) throws java.io.IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
+      if (line.startsWith(key)) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
     }
