@@ -61,19 +61,12 @@ final class Mlp {
    * {@code weights} must already hold the weight matrices.
    */
   float[] predict(INDArray[] weights, float[][] biases, int[] biasOffsets, float[] features) {
-    int cols = widths[0];
-    int rows = features.length / cols;
-    int out = widths[layers];
-    float[] result = new float[rows * out];
-    int chunk = 512;
-    for (int from = 0; from < rows; from += chunk) {
-      int m = Math.min(chunk, rows - from);
-      Workspace ws = workspace(m);
-      ws.loadRange(features, from);
-      ws.forward(weights, biases, biasOffsets);
-      System.arraycopy(ws.output(), 0, result, from * out, m * out);
-    }
-    return result;
+    return predict(
+        weights,
+        biases,
+        biasOffsets,
+        features.length / widths[0],
+        (ws, from) -> ws.loadRange(features, from));
   }
 
   /**
@@ -82,14 +75,23 @@ final class Mlp {
    * at a time.
    */
   float[] predict(INDArray[] weights, float[][] biases, int[] biasOffsets, Examples ex) {
-    int rows = ex.rows();
+    return predict(weights, biases, biasOffsets, ex.rows(), (ws, from) -> ws.loadRange(ex, from));
+  }
+
+  /** Fills a workspace's input with the rows of a chunk starting at {@code from}. */
+  private interface ChunkLoader {
+    void load(Workspace ws, int from);
+  }
+
+  private float[] predict(
+      INDArray[] weights, float[][] biases, int[] biasOffsets, int rows, ChunkLoader loader) {
     int out = widths[layers];
     float[] result = new float[rows * out];
     int chunk = 512;
     for (int from = 0; from < rows; from += chunk) {
       int m = Math.min(chunk, rows - from);
       Workspace ws = workspace(m);
-      ws.loadRange(ex, from);
+      loader.load(ws, from);
       ws.forward(weights, biases, biasOffsets);
       System.arraycopy(ws.output(), 0, result, from * out, m * out);
     }
