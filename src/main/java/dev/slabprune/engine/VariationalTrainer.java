@@ -79,7 +79,7 @@ final class VariationalTrainer {
    */
   public VariationalTrainer(
       DenseNetwork start, Examples train, Examples validation, CompressionConfig config) {
-    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(config, "config");
     this.train = Objects.requireNonNull(train, "train");
     this.validation = validation;
     this.output = start.output();
@@ -128,6 +128,12 @@ final class VariationalTrainer {
     }
     trainTargets = standardised(train);
     validationTargets = validation == null ? null : standardised(validation);
+    // a classification has no noise: any positive value, unused
+    this.config =
+        config.noiseSd() != CompressionConfig.NOISE_SD_FROM_UPLOAD
+            ? config
+            : config.withNoiseSd(
+                output.isClassification() ? 1 : CompressionConfig.uploadNoiseSd(residualSd(start)));
     lambda =
         Math.max(
             config.priorInclusion().resolve(start.architecture(), train.rows()),
@@ -182,6 +188,7 @@ final class VariationalTrainer {
     return lambda;
   }
 
+  /** The config in use: the given one, its noise sd estimated from the upload when asked to. */
   public CompressionConfig config() {
     return config;
   }
@@ -524,6 +531,18 @@ final class VariationalTrainer {
       return Metrics.accuracy(out, k, validation.labels());
     }
     return Metrics.rmse(out, k, validationTargets, targetSd);
+  }
+
+  /** Root mean square of the upload's residuals on the training examples, standardised. */
+  private double residualSd(DenseNetwork start) {
+    float[] out = Evaluator.outputs(start, train);
+    int k = targetSd.length;
+    double s = 0;
+    for (int i = 0; i < out.length; i++) {
+      double d = (out[i] - train.targets()[i]) / targetSd[i % k];
+      s += d * d;
+    }
+    return Math.sqrt(s / out.length);
   }
 
   private float[] standardised(Examples e) {
