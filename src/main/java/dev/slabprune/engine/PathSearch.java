@@ -537,7 +537,8 @@ final class PathSearch {
             pruning.network(),
             train.selectColumns(pruning.keptInputs()),
             judge.selectColumns(pruning.keptInputs()),
-            config);
+            config,
+            Pruner.totalWeights(post));
     DenseNetwork tuned = fineTuned.network();
     // the fine-tuning scored the network it kept on these very examples: accuracy and RMSE do not
     // depend on the target scale it scored with

@@ -252,7 +252,8 @@ class DeliveryTest {
               pruning.network(),
               TRAIN.selectColumns(pruning.keptInputs()),
               VALID.selectColumns(pruning.keptInputs()),
-              config);
+              config,
+              Pruner.totalWeights(post));
       assertThat(tuned.validation()).isNotNull();
       assertThat(
               Compression.sameNetwork(
@@ -261,7 +262,8 @@ class DeliveryTest {
                       pruning.network(),
                       TRAIN.selectColumns(pruning.keptInputs()),
                       VALID.selectColumns(pruning.keptInputs()),
-                      config)))
+                      config,
+                      Pruner.totalWeights(post))))
           .isTrue();
       // what the search used to compute again, with the posterior's target scale
       double fresh = PathSearch.score(tuned.network(), pruning, VALID, post, config);

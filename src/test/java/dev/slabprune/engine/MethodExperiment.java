@@ -239,7 +239,8 @@ public final class MethodExperiment {
             pr.network(),
             train.selectColumns(pr.keptInputs()),
             validation.selectColumns(pr.keptInputs()),
-            config);
+            config,
+            Pruner.totalWeights(post));
     boolean c = train.isClassification();
     double v =
         metric(
