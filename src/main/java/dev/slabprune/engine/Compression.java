@@ -463,9 +463,9 @@ public final class Compression {
   static final int FINE_TUNE_MAX_FLOOR_STEPS = 5_000;
 
   /**
-   * The work of the fine-tuning floor, in weights of the uploaded network times steps (ours):
-   * every network gets at least about as much as 500 steps of LeNet-300-100 (266,200 weights), up
-   * to {@link #FINE_TUNE_MAX_FLOOR_STEPS}. A small network's step costs microseconds, and 500 steps
+   * The work of the fine-tuning floor, in weights of the uploaded network times steps (ours): every
+   * network gets at least about as much as 500 steps of LeNet-300-100 (266,200 weights), up to
+   * {@link #FINE_TUNE_MAX_FLOOR_STEPS}. A small network's step costs microseconds, and 500 steps
    * leave a pruned table network short of the upload's fit: on friedman1 (848 weights) the
    * five-input candidates scored RMSE 1.06-1.08 on validation after 500 steps and 1.05-1.06 after
    * about 2,000 (docs/method.md).

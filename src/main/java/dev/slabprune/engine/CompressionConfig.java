@@ -118,16 +118,17 @@ public record CompressionConfig(
   /**
    * The noise sd of the Gaussian likelihood for an upload whose residuals on the training rows have
    * the root mean square {@code residualSd} (in units of the target's sd): that value, at least
-   * {@link #MIN_UPLOAD_NOISE_SD} (ours). The reference method fixes 1, the target's whole spread:
-   * on a well-fitted regression (friedman1: residuals 0.2 of the target's sd) the likelihood then
-   * weighs 25 times too little against the prior, and the posterior prunes informative inputs.
+   * {@link #MIN_UPLOAD_NOISE_SD} and at most 1 (ours). The reference method fixes 1, the target's
+   * whole spread: on a well-fitted regression (friedman1: residuals 0.2 of the target's sd) the
+   * likelihood then weighs 25 times too little against the prior, and the posterior prunes
+   * informative inputs. An untrained start, no better than predicting the mean, keeps 1.
    */
   public static double uploadNoiseSd(double residualSd) {
     if (!(residualSd >= 0) || Double.isInfinite(residualSd)) {
       throw new IllegalArgumentException(
           "residual sd must be finite and non-negative: " + residualSd);
     }
-    return Math.max(MIN_UPLOAD_NOISE_SD, residualSd);
+    return Math.min(1, Math.max(MIN_UPLOAD_NOISE_SD, residualSd));
   }
 
   /** This config with a fixed noise sd. */
