@@ -133,7 +133,14 @@ final class VariationalTrainer {
         config.noiseSd() != CompressionConfig.NOISE_SD_FROM_UPLOAD
             ? config
             : config.withNoiseSd(
-                output.isClassification() ? 1 : CompressionConfig.uploadNoiseSd(residualSd(start)));
+                output.isClassification()
+                    ? 1
+                    : CompressionConfig.uploadNoiseSd(
+                        Math.max(
+                            residualSd(start, train),
+                            validation == null || validation.rows() == 0
+                                ? 0
+                                : residualSd(start, validation))));
     lambda =
         Math.max(
             config.priorInclusion().resolve(start.architecture(), train.rows()),
@@ -533,13 +540,17 @@ final class VariationalTrainer {
     return Metrics.rmse(out, k, validationTargets, targetSd);
   }
 
-  /** Root mean square of the upload's residuals on the training examples, standardised. */
-  private double residualSd(DenseNetwork start) {
-    float[] out = Evaluator.outputs(start, train);
+  /**
+   * Root mean square of the upload's residuals on {@code ex}, in units of the training target's sd.
+   * The noise estimate takes the larger of the training and validation examples': where the upload
+   * did not see the validation rows, theirs is the honest one.
+   */
+  private double residualSd(DenseNetwork start, Examples ex) {
+    float[] out = Evaluator.outputs(start, ex);
     int k = targetSd.length;
     double s = 0;
     for (int i = 0; i < out.length; i++) {
-      double d = (out[i] - train.targets()[i]) / targetSd[i % k];
+      double d = (out[i] - ex.targets()[i]) / targetSd[i % k];
       s += d * d;
     }
     return Math.sqrt(s / out.length);

@@ -61,6 +61,18 @@ class RegressionNoiseTest {
   }
 
   @Test
+  void validationRowsTheUploadDidNotFitRaiseTheEstimate() {
+    // the upload fits the training rows closely (noise 0.2) but the validation rows are noisier
+    Examples train = line(2000, 0.2, 7);
+    Examples validation = line(500, 0.9, 8);
+    CompressionConfig config = CompressionConfig.defaults().toBuilder().epochs(1).build();
+
+    VariationalTrainer trainer = new VariationalTrainer(linear(3), train, validation, config);
+
+    assertThat(trainer.config().noiseSd()).isCloseTo(0.9 / sd(train.targets()), within(0.03));
+  }
+
+  @Test
   void aGivenNoiseSdIsKept() {
     CompressionConfig config =
         CompressionConfig.defaults().toBuilder().epochs(1).noiseSd(0.7).build();
