@@ -196,7 +196,7 @@ class JobSettingTest {
             (Boolean) fields.get("selectInputs"),
             (Integer) fields.get("fineTuneEpochs"),
             (Integer) fields.get("earlyStoppingPatience"),
-            (Double) fields.get("noiseSd"),
+            fields.get("noiseSd"),
             (Double) fields.get("targetDensity"),
             (Double) fields.get("maxAccuracyDrop"),
             (Double) fields.get("maxRelativeRmseIncrease"));

@@ -119,6 +119,20 @@ class SettingsLimitsApiTest {
   }
 
   @Test
+  void noiseSdIsAPositiveNumberOrAuto() throws Exception {
+    job(Map.of("noiseSd", 0.3))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.parameters.settings.noiseSd").value(0.3));
+    job(Map.of("noiseSd", "auto"))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.parameters.settings.noiseSd").value("auto"));
+    job(Map.of("noiseSd", 0)).andExpect(status().isBadRequest()).andExpect(names("noiseSd"));
+    job(Map.of("noiseSd", "residuals"))
+        .andExpect(status().isBadRequest())
+        .andExpect(names("noiseSd"));
+  }
+
+  @Test
   void aRepruningIsHeldToTheSameTable() throws Exception {
     String job = UUID.randomUUID().toString();
     reprune(job, Map.of("fineTuneEpochs", 1_001, "threshold", 0.5))
@@ -138,6 +152,7 @@ class SettingsLimitsApiTest {
         .andExpect(jsonPath("$.parameters.settings.learningRate").value(0.01))
         .andExpect(jsonPath("$.parameters.settings.batchSize").value(128))
         .andExpect(jsonPath("$.parameters.settings.priorInclusion").value("auto"))
+        .andExpect(jsonPath("$.parameters.settings.noiseSd").value("auto"))
         .andExpect(jsonPath("$.parameters.settings.threshold").isEmpty())
         .andExpect(jsonPath("$.parameters.settings.maxAccuracyDrop").value(0.01))
         .andExpect(jsonPath("$.parameters.settings.targetWeights").isEmpty())
