@@ -97,7 +97,7 @@ public final class Compression {
         train,
         validation,
         test,
-        config,
+        trainer.config(),
         listeners,
         cancelled,
         reportedBudget,
@@ -154,7 +154,7 @@ public final class Compression {
         train,
         validation,
         test,
-        config,
+        trainer.config(),
         listeners,
         cancelled,
         reportedBudget,
@@ -372,7 +372,8 @@ public final class Compression {
                       magnitude,
                       train.selectColumns(chosen.keptInputs()),
                       validation == null ? null : validation.selectColumns(chosen.keptInputs()),
-                      config),
+                      config,
+                      Pruner.totalWeights(posterior)),
                   prunedTest,
                   config.noiseSd(),
                   sd);
@@ -407,6 +408,7 @@ public final class Compression {
         latency[0],
         latency[1],
         posterior.lambda(),
+        posterior.noiseSd,
         posterior.history(),
         provenance(config, train),
         delivery.budget(),
@@ -457,17 +459,36 @@ public final class Compression {
    */
   static final int FINE_TUNE_MIN_STEPS = 500;
 
+  /** The most steps the floor below asks for, on the smallest networks. */
+  static final int FINE_TUNE_MAX_FLOOR_STEPS = 5_000;
+
   /**
-   * The epochs of fine-tuning on {@code rows} examples: {@code fineTuneEpochs}, or more on small
-   * data, enough for {@link #FINE_TUNE_MIN_STEPS} steps; 0 when fine-tuning is off.
+   * The work of the fine-tuning floor, in weights of the uploaded network times steps (ours): every
+   * network gets at least about as much as 500 steps of LeNet-300-100 (266,200 weights), up to
+   * {@link #FINE_TUNE_MAX_FLOOR_STEPS}. A small network's step costs microseconds, and 500 steps
+   * leave a pruned table network short of the upload's fit: on friedman1 (848 weights) the
+   * five-input candidates scored RMSE 1.06-1.08 on validation after 500 steps and 1.05-1.06 after
+   * about 2,000 (docs/method.md).
    */
-  static int fineTuneEpochs(CompressionConfig config, int rows) {
+  static final long FINE_TUNE_FLOOR_WORK = 120_000_000L;
+
+  /**
+   * The epochs of fine-tuning on {@code rows} examples for a network pruned from one of {@code
+   * weights} weights: {@code fineTuneEpochs}, or more where that is fewer steps than the floor
+   * ({@link #FINE_TUNE_MIN_STEPS}, more on small networks: {@link #FINE_TUNE_FLOOR_WORK}); 0 when
+   * fine-tuning is off.
+   */
+  static int fineTuneEpochs(CompressionConfig config, int rows, long weights) {
     if (config.fineTuneEpochs() == 0) {
       return 0;
     }
     long perEpoch = Math.max(1, (rows + (long) config.batchSize() - 1) / config.batchSize());
-    long floor = (FINE_TUNE_MIN_STEPS + perEpoch - 1) / perEpoch;
-    return (int) Math.max(config.fineTuneEpochs(), floor);
+    long steps =
+        Math.max(
+            FINE_TUNE_MIN_STEPS,
+            Math.min(FINE_TUNE_MAX_FLOOR_STEPS, FINE_TUNE_FLOOR_WORK / Math.max(1, weights)));
+    long floor = (steps + perEpoch - 1) / perEpoch;
+    return (int) Math.min(100_000, Math.max(config.fineTuneEpochs(), floor));
   }
 
   /** Validation checks of a fine-tuning at most: every epoch, or one in several on small data. */
@@ -483,8 +504,12 @@ public final class Compression {
    * (cross-entropy, or squared error for regression), smoother than accuracy.
    */
   static DenseNetwork fineTune(
-      DenseNetwork net, Examples train, Examples validation, CompressionConfig config) {
-    return fineTuneScored(net, train, validation, config).network();
+      DenseNetwork net,
+      Examples train,
+      Examples validation,
+      CompressionConfig config,
+      long uploadedWeights) {
+    return fineTuneScored(net, train, validation, config, uploadedWeights).network();
   }
 
   /**
@@ -496,13 +521,17 @@ public final class Compression {
 
   /** As {@link #fineTune}, with the validation scores of the network returned. */
   static Tuned fineTuneScored(
-      DenseNetwork net, Examples train, Examples validation, CompressionConfig config) {
+      DenseNetwork net,
+      Examples train,
+      Examples validation,
+      CompressionConfig config,
+      long uploadedWeights) {
     if (config.fineTuneEpochs() == 0) {
       return new Tuned(net, null);
     }
     DenseTrainer t =
         new DenseTrainer(net, train, config.learningRate(), false, config.noiseSd(), config.seed());
-    int epochs = fineTuneEpochs(config, train.rows());
+    int epochs = fineTuneEpochs(config, train.rows(), uploadedWeights);
     if (validation == null || validation.rows() == 0) {
       t.epochs(epochs, config.batchSize(), true);
       return new Tuned(t.network(), null);

@@ -28,8 +28,9 @@ import java.util.Objects;
  * @param earlyStoppingPatience stop after this many epochs without a better validation metric and
  *     keep the best epoch's parameters (0 = off; needs validation examples)
  * @param seed the only source of randomness: same seed, same result, bit for bit
- * @param noiseSd fixed noise sd of the Gaussian likelihood on the standardised target (regression
- *     only)
+ * @param noiseSd noise sd of the Gaussian likelihood on the standardised target (regression only);
+ *     {@link #NOISE_SD_FROM_UPLOAD} (the default, ours) estimates it from the uploaded network's
+ *     residuals on the training examples, see {@link #uploadNoiseSd}
  * @param stepEventInterval steps between progress events to listeners (at least 1)
  * @param inclusionLearningRate Adam step size of the inclusion logits {@code vartheta} (and of the
  *     node gates); 0 = {@code learningRate} (ours: the reference method shares one step size)
@@ -105,6 +106,36 @@ public record CompressionConfig(
     LAMBDA_TO_SQRT_COST
   }
 
+  /** {@link #noiseSd} of a config that estimates the noise from the uploaded network. */
+  public static final double NOISE_SD_FROM_UPLOAD = 0;
+
+  /**
+   * The least noise sd estimated from an upload, in units of the target's sd (ours): an upload that
+   * interpolates its training rows would otherwise make the likelihood outweigh any prior.
+   */
+  public static final double MIN_UPLOAD_NOISE_SD = 0.05;
+
+  /**
+   * The noise sd of the Gaussian likelihood for an upload whose residuals on the training rows have
+   * the root mean square {@code residualSd} (in units of the target's sd): that value, at least
+   * {@link #MIN_UPLOAD_NOISE_SD} and at most 1 (ours). The reference method fixes 1, the target's
+   * whole spread: on a well-fitted regression (friedman1: residuals 0.2 of the target's sd) the
+   * likelihood then weighs 25 times too little against the prior, and the posterior prunes
+   * informative inputs. An untrained start, no better than predicting the mean, keeps 1.
+   */
+  public static double uploadNoiseSd(double residualSd) {
+    if (!(residualSd >= 0) || Double.isInfinite(residualSd)) {
+      throw new IllegalArgumentException(
+          "residual sd must be finite and non-negative: " + residualSd);
+    }
+    return Math.min(1, Math.max(MIN_UPLOAD_NOISE_SD, residualSd));
+  }
+
+  /** This config with a fixed noise sd. */
+  public CompressionConfig withNoiseSd(double sd) {
+    return toBuilder().noiseSd(sd).build();
+  }
+
   /** The inclusion step size in use: {@link #inclusionLearningRate}, or the shared one. */
   public double resolvedInclusionLearningRate() {
     return inclusionLearningRate > 0 ? inclusionLearningRate : learningRate;
@@ -141,7 +172,9 @@ public record CompressionConfig(
     require(
         earlyStoppingPatience >= 0,
         "earlyStoppingPatience must not be negative, got " + earlyStoppingPatience);
-    require(noiseSd > 0 && Double.isFinite(noiseSd), "noiseSd must be positive, got " + noiseSd);
+    require(
+        noiseSd == NOISE_SD_FROM_UPLOAD || (noiseSd > 0 && Double.isFinite(noiseSd)),
+        "noiseSd must be positive, or 0 to estimate it from the upload, got " + noiseSd);
     require(stepEventInterval >= 1, "stepEventInterval must be at least 1");
     Objects.requireNonNull(inclusionStart, "inclusionStart");
     Objects.requireNonNull(nodePrior, "nodePrior");
@@ -196,7 +229,7 @@ public record CompressionConfig(
         3,
         0,
         42L,
-        1.0,
+        NOISE_SD_FROM_UPLOAD,
         50,
         1e-2,
         3_000,

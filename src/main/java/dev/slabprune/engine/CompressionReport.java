@@ -26,6 +26,8 @@ import java.util.List;
  * @param uploadedLatencyMicros measured forward time per example, batches of up to 256
  * @param prunedLatencyMicros the same for {@code network}
  * @param lambda prior inclusion probability used
+ * @param noiseSd noise sd of the Gaussian likelihood on the standardised target the posterior was
+ *     trained with (regression; unused by a classification)
  * @param history per-epoch ELBO, KL, NLL, density and validation metric
  * @param provenance configuration, data hash, library versions, platform
  * @param budget how the delivered network stands against the quality budget (ours)
@@ -48,6 +50,7 @@ public record CompressionReport(
     double uploadedLatencyMicros,
     double prunedLatencyMicros,
     double lambda,
+    double noiseSd,
     List<EpochSummary> history,
     Provenance provenance,
     BudgetResult budget,

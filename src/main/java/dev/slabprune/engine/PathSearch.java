@@ -119,10 +119,25 @@ final class PathSearch {
     long total = Pruner.totalWeights(last);
     Confirmation confirmation = null;
     if (rule instanceof PruningRule.QualityBudget) {
-      chosen = search(path, train, judge, config, limit, classification, total, all);
-      if (confirm != null && confirm.rows() > 0) {
-        confirmation =
-            confirmation(chosen, all, largestProbe, start, confirm, config, budget, limit, gaps);
+      Confirmer confirmer =
+          confirm != null && confirm.rows() > 0
+              ? new Confirmer(largestProbe, start, confirm, config, budget, gaps)
+              : null;
+      // the search looks for the smallest size within the budget on validation and, when there
+      // are confirmation rows, on those too: a candidate that fails there does not end the search
+      chosen =
+          search(
+              path,
+              train,
+              judge,
+              config,
+              limit,
+              classification,
+              total,
+              all,
+              p -> within(p, limit, classification) && (confirmer == null || confirmer.passes(p)));
+      if (confirmer != null) {
+        confirmation = confirmer.confirmation(chosen, all, limit);
         chosen = confirmation.chosen();
       }
     } else if (rule instanceof PruningRule.TargetWeights
@@ -254,7 +269,7 @@ final class PathSearch {
 
   /**
    * Bisection in log size between the smallest and the largest candidate; returns the smallest
-   * probe within the limit, or null when the largest is not.
+   * probe that {@code passes}, or null when the largest does not.
    */
   private static Probe search(
       PosteriorPath path,
@@ -264,7 +279,8 @@ final class PathSearch {
       double limit,
       boolean classification,
       long total,
-      Candidates all) {
+      Candidates all,
+      java.util.function.Predicate<Probe> passes) {
     PruningRule.QualityBudget rule = null;
     Map<Long, Probe> probes = all.bySize();
     long smallestMedian = Long.MAX_VALUE;
@@ -277,11 +293,11 @@ final class PathSearch {
     long lo = Math.max(1, Math.min(smallestMedian, (long) Math.ceil(total * SMALLEST_SHARE)));
     long hi = Math.max(lo, (long) Math.floor(total * LARGEST_SHARE));
     Probe top = sized(path, hi, rule, train, judge, config, all, limit, classification);
-    if (!within(top, limit, classification)) {
+    if (!passes.test(top)) {
       return null;
     }
     Probe bottom = sized(path, lo, rule, train, judge, config, all, limit, classification);
-    if (within(bottom, limit, classification)) {
+    if (passes.test(bottom)) {
       return bottom;
     }
     Probe best = top;
@@ -289,7 +305,7 @@ final class PathSearch {
       long mid = Math.round(Math.sqrt((double) lo * hi));
       mid = Math.max(lo + 1, Math.min(hi - 1, mid));
       Probe p = sized(path, mid, rule, train, judge, config, all, limit, classification);
-      if (within(p, limit, classification)) {
+      if (passes.test(p)) {
         hi = mid;
         if (p.point().weights() <= best.point().weights()) {
           best = p;
@@ -313,55 +329,92 @@ final class PathSearch {
       Probe chosen, double reference, double limit, Map<Probe, Double> scores, int rejected) {}
 
   /**
-   * Walks up from the search's choice through every candidate within the budget on validation,
-   * smallest first (fewer inputs and nodes first at one size), to the first that stays within it on
-   * {@code confirm} too (ours). A bisection that keeps the smallest size passing on a few hundred
-   * validation rows keeps the luckiest candidate near the limit; a second set of rows, judged
-   * against its own reference, catches the candidates that only luck kept within it. No allowance
+   * The confirmation of the search's candidates on a second set of rows, judged against its own
+   * reference (ours). A bisection that keeps the smallest size passing on a few hundred validation
+   * rows keeps the luckiest candidate near the limit; the confirmation rows catch the candidates
+   * that only luck kept within it. The search asks {@link #passes} of every size it probes, so a
+   * candidate rejected here narrows the bisection instead of ending it (a first version walked up
+   * from a rejected choice to the next size already probed, often 90% of the weights). No allowance
    * for the noise of those rows: one standard error of 80 rows is more than a point, and a measured
    * allowance of one error let through a network that lost 4.7 points on new rows
    * (docs/delivery.md).
    */
-  private static Confirmation confirmation(
-      Probe chosen,
-      Candidates all,
-      Probe largestProbe,
-      DenseNetwork start,
-      Examples confirm,
-      CompressionConfig config,
-      PruningRule.QualityBudget budget,
-      double limit,
-      Gaps gaps) {
-    boolean classification = start.output().isClassification();
-    double[] sd = largestProbe.source().targetSd;
-    double upload = metric(Evaluator.score(start, confirm, config.noiseSd(), sd), classification);
-    double largest =
-        score(
-            largestProbe.network(), largestProbe.pruning(), confirm, largestProbe.source(), config);
-    double reference = gaps.reference(upload, largest);
-    double confirmLimit = budget.limit(reference, classification);
-    Map<Probe, Double> scores = new java.util.IdentityHashMap<>();
-    if (chosen == null) {
-      return new Confirmation(null, reference, confirmLimit, scores, 0);
+  private static final class Confirmer {
+    private final Examples confirm;
+    private final CompressionConfig config;
+    private final boolean classification;
+    private final double reference;
+    private final double limit;
+    private final Map<Probe, Double> scores = new java.util.IdentityHashMap<>();
+
+    Confirmer(
+        Probe largestProbe,
+        DenseNetwork start,
+        Examples confirm,
+        CompressionConfig config,
+        PruningRule.QualityBudget budget,
+        Gaps gaps) {
+      this.confirm = confirm;
+      this.config = config;
+      this.classification = start.output().isClassification();
+      double[] sd = largestProbe.source().targetSd;
+      double upload = metric(Evaluator.score(start, confirm, config.noiseSd(), sd), classification);
+      double largest =
+          score(
+              largestProbe.network(),
+              largestProbe.pruning(),
+              confirm,
+              largestProbe.source(),
+              config);
+      this.reference = gaps.reference(upload, largest);
+      this.limit = budget.limit(reference, classification);
     }
-    List<Probe> ladder =
-        all.evaluated().stream()
-            .filter(p -> within(p, limit, classification))
-            .filter(p -> p.point().weights() >= chosen.point().weights())
-            .sorted(
-                Comparator.comparingLong((Probe p) -> p.point().weights())
-                    .thenComparingLong(p -> units(p.pruning())))
-            .toList();
-    int rejected = 0;
-    for (Probe p : ladder) {
-      double s = score(p.network(), p.pruning(), confirm, p.source(), config);
-      scores.put(p, s);
-      if (PruningRule.QualityBudget.within(s, confirmLimit, classification)) {
-        return new Confirmation(p, reference, confirmLimit, scores, rejected);
+
+    /** Whether {@code p} stays within the budget on the confirmation rows (scored once). */
+    boolean passes(Probe p) {
+      double s =
+          scores.computeIfAbsent(
+              p, q -> score(q.network(), q.pruning(), confirm, q.source(), config));
+      return PruningRule.QualityBudget.within(s, limit, classification);
+    }
+
+    /**
+     * From the search's choice up through every candidate within {@code validationLimit}, smallest
+     * first (fewer inputs and nodes first at one size), the first that passes here too.
+     */
+    Confirmation confirmation(Probe chosen, Candidates all, double validationLimit) {
+      if (chosen == null) {
+        int rejected =
+            (int)
+                all.evaluated().stream()
+                    .filter(p -> within(p, validationLimit, classification))
+                    .filter(p -> scores.containsKey(p) && !passes(p))
+                    .count();
+        return new Confirmation(null, reference, limit, scores, rejected);
       }
-      rejected++;
+      List<Probe> ladder =
+          all.evaluated().stream()
+              .filter(p -> within(p, validationLimit, classification))
+              .filter(p -> p.point().weights() >= chosen.point().weights())
+              .sorted(
+                  Comparator.comparingLong((Probe p) -> p.point().weights())
+                      .thenComparingLong(p -> units(p.pruning())))
+              .toList();
+      int rejected =
+          (int)
+              all.evaluated().stream()
+                  .filter(p -> p.point().weights() < chosen.point().weights())
+                  .filter(p -> within(p, validationLimit, classification))
+                  .filter(p -> !passes(p))
+                  .count();
+      for (Probe p : ladder) {
+        if (passes(p)) {
+          return new Confirmation(p, reference, limit, scores, rejected);
+        }
+        rejected++;
+      }
+      return new Confirmation(null, reference, limit, scores, rejected);
     }
-    return new Confirmation(null, reference, confirmLimit, scores, rejected);
   }
 
   /**
@@ -537,7 +590,8 @@ final class PathSearch {
             pruning.network(),
             train.selectColumns(pruning.keptInputs()),
             judge.selectColumns(pruning.keptInputs()),
-            config);
+            config,
+            Pruner.totalWeights(post));
     DenseNetwork tuned = fineTuned.network();
     // the fine-tuning scored the network it kept on these very examples: accuracy and RMSE do not
     // depend on the target scale it scored with

@@ -73,7 +73,7 @@ final class VariationalTrainer {
    */
   public VariationalTrainer(
       DenseNetwork start, Examples train, Examples validation, CompressionConfig config) {
-    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(config, "config");
     this.train = Objects.requireNonNull(train, "train");
     this.validation = validation;
     this.output = start.output();
@@ -110,6 +110,19 @@ final class VariationalTrainer {
     }
     trainTargets = standardised(train);
     validationTargets = validation == null ? null : standardised(validation);
+    // a classification has no noise: any positive value, unused
+    this.config =
+        config.noiseSd() != CompressionConfig.NOISE_SD_FROM_UPLOAD
+            ? config
+            : config.withNoiseSd(
+                output.isClassification()
+                    ? 1
+                    : CompressionConfig.uploadNoiseSd(
+                        Math.max(
+                            residualSd(start, train),
+                            validation == null || validation.rows() == 0
+                                ? 0
+                                : residualSd(start, validation))));
     lambda =
         Math.max(
             config.priorInclusion().resolve(start.architecture(), train.rows()),
@@ -163,6 +176,7 @@ final class VariationalTrainer {
     return lambda;
   }
 
+  /** The config in use: the given one, its noise sd estimated from the upload when asked to. */
   public CompressionConfig config() {
     return config;
   }
@@ -511,6 +525,22 @@ final class VariationalTrainer {
       return Metrics.accuracy(out, k, validation.labels());
     }
     return Metrics.rmse(out, k, validationTargets, targetSd);
+  }
+
+  /**
+   * Root mean square of the upload's residuals on {@code ex}, in units of the training target's sd.
+   * The noise estimate takes the larger of the training and validation examples': where the upload
+   * did not see the validation rows, theirs is the honest one.
+   */
+  private double residualSd(DenseNetwork start, Examples ex) {
+    float[] out = Evaluator.outputs(start, ex);
+    int k = targetSd.length;
+    double s = 0;
+    for (int i = 0; i < out.length; i++) {
+      double d = (out[i] - ex.targets()[i]) / targetSd[i % k];
+      s += d * d;
+    }
+    return Math.sqrt(s / out.length);
   }
 
   private float[] standardised(Examples e) {

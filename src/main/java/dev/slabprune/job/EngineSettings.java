@@ -1,6 +1,7 @@
 package dev.slabprune.job;
 
 import dev.slabprune.api.BadInputException;
+import dev.slabprune.job.result.NoiseSdSetting;
 import dev.slabprune.job.result.PriorInclusionSetting;
 import dev.slabprune.job.result.RunSettings;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
  * are those of {@link JobSetting}.
  *
  * @param priorInclusion a number in (0, 1), or the string {@code auto}
+ * @param noiseSd a positive number, or the string {@code auto}
  * @param threshold keep what has inclusion probability above this (the median model at 0.5);
  *     excludes the other rules
  * @param targetWeights keep this many weights, the most probable; excludes the other rules
@@ -32,7 +34,7 @@ public record EngineSettings(
     Boolean selectInputs,
     Integer fineTuneEpochs,
     Integer earlyStoppingPatience,
-    Double noiseSd,
+    Object noiseSd,
     Double targetDensity,
     Double maxAccuracyDrop,
     Double maxRelativeRmseIncrease) {
@@ -84,7 +86,7 @@ public record EngineSettings(
         earlyStoppingPatience != null
             ? earlyStoppingPatience
             : JobSetting.EARLY_STOPPING_PATIENCE.defaultInt(),
-        noiseSd != null ? noiseSd : JobSetting.NOISE_SD.defaultDouble(),
+        noiseSd instanceof Number n ? new NoiseSdSetting(n.doubleValue()) : NoiseSdSetting.AUTO,
         targetDensity,
         maxAccuracyDrop != null ? maxAccuracyDrop : JobSetting.MAX_ACCURACY_DROP.defaultDouble(),
         maxRelativeRmseIncrease != null

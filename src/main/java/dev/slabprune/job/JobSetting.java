@@ -65,7 +65,8 @@ public enum JobSetting {
       false,
       0,
       EngineSettings::earlyStoppingPatience),
-  NOISE_SD("noiseSd", Type.NUMBER, 0, true, 1e6, false, 1.0, EngineSettings::noiseSd);
+  /** A number in the range, or {@code "auto"} (the default): the upload's residuals. */
+  NOISE_SD("noiseSd", Type.NUMBER_OR_AUTO, 0, true, 1e6, false, null, s -> s.noiseSd());
 
   /** What values a setting takes. */
   public enum Type {

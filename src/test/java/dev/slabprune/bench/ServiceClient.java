@@ -84,10 +84,16 @@ final class ServiceClient {
   /** Starts a job on an uploaded model and dataset with the default settings; answers 202. */
   JsonNode startJob(String modelId, String datasetId, long seed)
       throws IOException, InterruptedException {
+    return startJob(modelId, datasetId, seed, JSON.createObjectNode());
+  }
+
+  /** Starts a job with the given settings (an object, empty for the defaults); answers 202. */
+  JsonNode startJob(String modelId, String datasetId, long seed, ObjectNode settings)
+      throws IOException, InterruptedException {
     ObjectNode request = JSON.createObjectNode();
     request.put("modelId", modelId);
     request.put("datasetId", datasetId);
-    request.set("settings", JSON.createObjectNode());
+    request.set("settings", settings);
     request.put("seed", seed);
     return send(
         HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))

@@ -94,6 +94,23 @@ public final class Suite {
     System.out.println(JSON.writeValueAsString(SuiteSummary.summarise(lines)));
   }
 
+  /**
+   * Job settings other than the defaults, from the environment variable {@code SETTINGS} (a JSON
+   * object; for experiments, named in each line): the suite's figures are those without it.
+   */
+  private final ObjectNode settings = settingsFromEnvironment();
+
+  private static ObjectNode settingsFromEnvironment() {
+    String text = System.getenv("SETTINGS");
+    if (text == null || text.isBlank()) {
+      return JSON.createObjectNode();
+    }
+    if (!(JSON.readTree(text) instanceof ObjectNode object)) {
+      throw new IllegalArgumentException("SETTINGS must be a JSON object, was " + text);
+    }
+    return object;
+  }
+
   private ObjectNode run(Path folder) throws Exception {
     JsonNode c = JSON.readTree(folder.resolve("case.json").toFile());
     String name = c.get("case").asString();
@@ -114,7 +131,9 @@ public final class Suite {
             Map.of("format", c.get("format").asString(), "task", c.get("kind").asString()),
             parts);
 
-    JsonNode job = service.startJob(model.get("id").asString(), dataset.get("id").asString(), seed);
+    JsonNode job =
+        service.startJob(
+            model.get("id").asString(), dataset.get("id").asString(), seed, settings.deepCopy());
     String id = job.get("id").asString();
     Instant submitted = Instant.now();
     log(name + " seed " + seed + ": job " + id);
@@ -136,6 +155,9 @@ public final class Suite {
     line.put("rows", c.get("rows_upload").asInt());
     line.set("architecture", c.get("architecture"));
     line.put("job", id);
+    if (!settings.isEmpty()) {
+      line.set("settings", settings);
+    }
     line.put("state", state.toUpperCase());
     SuiteSummary.put(
         line, "job_seconds", ServiceClient.seconds(job.get("startedAt"), job.get("finishedAt")));

@@ -92,6 +92,9 @@ public final class MethodExperiment {
     if (opt.containsKey("settle")) {
       b.settleEpochs(Integer.parseInt(opt.get("settle")));
     }
+    if (opt.containsKey("noise")) {
+      b.noiseSd(Double.parseDouble(opt.get("noise")));
+    }
     if (opt.containsKey("finetune")) {
       b.fineTuneEpochs(Integer.parseInt(opt.get("finetune")));
     }
@@ -118,10 +121,11 @@ public final class MethodExperiment {
     Examples[] split = split(all, seed);
     Examples train = split[0];
     Examples validation = split[1];
-    CompressionConfig config = config(opt, train.rows());
+    CompressionConfig asked = config(opt, train.rows());
 
     long t0 = System.nanoTime();
-    VariationalTrainer trainer = new VariationalTrainer(upload, train, validation, config);
+    VariationalTrainer trainer = new VariationalTrainer(upload, train, validation, asked);
+    CompressionConfig config = trainer.config();
     List<Point> path = new ArrayList<>();
     double[] lastDensity = {Double.NaN};
     double pathStep = Double.parseDouble(opt.getOrDefault("pathStep", "0.03"));
@@ -185,7 +189,7 @@ public final class MethodExperiment {
     }
     return String.format(
         Locale.ROOT,
-        "{\"case\":\"%s\",\"label\":\"%s\",\"rows\":%d,\"weights\":%d,\"lambda\":%.3g,"
+        "{\"case\":\"%s\",\"label\":\"%s\",\"rows\":%d,\"weights\":%d,\"lambda\":%.3g,\"noiseSd\":%.3g,"
             + "\"epochs\":%d,\"stop\":\"%s\",\"undecided\":%.3f,\"trainSeconds\":%.1f,"
             + "\"seconds\":%.1f,\"upload\":%.4f,\"uploadValidation\":%.4f,\"modelAverage\":%.4f,"
             + "\"final\":%s,\"delivered\":%s,\"bestOnTest\":%s,\"informative\":%s,"
@@ -195,6 +199,7 @@ public final class MethodExperiment {
         all.rows(),
         total,
         post.lambda(),
+        config.noiseSd(),
         trainer.epoch(),
         trainer.stopReason(),
         trainer.undecidedShare(),
@@ -234,7 +239,8 @@ public final class MethodExperiment {
             pr.network(),
             train.selectColumns(pr.keptInputs()),
             validation.selectColumns(pr.keptInputs()),
-            config);
+            config,
+            Pruner.totalWeights(post));
     boolean c = train.isClassification();
     double v =
         metric(

@@ -15,6 +15,9 @@ import java.util.UUID;
  * @param sourceJobId the re-pruned job; null for a compression (and once that job is deleted)
  * @param priorInclusion the prior inclusion probability lambda the posterior was trained with; null
  *     only in re-prunings stored before re-pruning became a job of its own
+ * @param noiseSd the noise sd of a regression's likelihood the posterior was trained with, in units
+ *     of the target's sd (the setting, or the upload's residuals on the training rows); null for a
+ *     classification and in results stored before the service reported it
  * @param history per-epoch figures of the training that made the posterior
  * @param warnings where the pruned network falls short, or nothing was pruned, in words
  * @param budget how the delivered network stands against the quality budget; null in results stored
@@ -34,6 +37,7 @@ public record JobReport(
     Size size,
     ArtifactInfo artifact,
     Double priorInclusion,
+    Double noiseSd,
     List<Epoch> history,
     Provenance provenance,
     List<String> warnings,

@@ -19,7 +19,8 @@ package dev.slabprune.job.result;
  * @param fineTuneEpochs epochs of plain training of the pruned network (0 = none)
  * @param earlyStoppingPatience epochs without a better validation metric before training stops (0 =
  *     off)
- * @param noiseSd noise sd of the Gaussian likelihood on the standardised target (regression)
+ * @param noiseSd noise sd of the Gaussian likelihood on the standardised target (regression), or
+ *     estimated from the upload's residuals
  * @param targetDensity keep this share of the weights, the most probable; null unless it is the
  *     rule
  * @param maxAccuracyDrop the quality budget of a classification, which chooses the network when no
@@ -40,7 +41,7 @@ public record RunSettings(
     boolean selectInputs,
     int fineTuneEpochs,
     int earlyStoppingPatience,
-    double noiseSd,
+    NoiseSdSetting noiseSd,
     Double targetDensity,
     Double maxAccuracyDrop,
     Double maxRelativeRmseIncrease) {
@@ -56,6 +57,9 @@ public record RunSettings(
     }
     if (priorInclusion == null) {
       throw new IllegalArgumentException("priorInclusion is a number or auto, never missing");
+    }
+    if (noiseSd == null) {
+      throw new IllegalArgumentException("noiseSd is a number or auto, never missing");
     }
   }
 

@@ -32,7 +32,10 @@ public final class EngineConfigs {
         .selectInputs(settings.selectInputs())
         .fineTuneEpochs(settings.fineTuneEpochs())
         .earlyStoppingPatience(settings.earlyStoppingPatience())
-        .noiseSd(settings.noiseSd())
+        .noiseSd(
+            settings.noiseSd().auto()
+                ? CompressionConfig.NOISE_SD_FROM_UPLOAD
+                : settings.noiseSd().value())
         .build();
   }
 

@@ -85,6 +85,7 @@ final class Reports {
         size,
         artifact,
         report.lambda(),
+        subject.classification() ? null : finite(report.noiseSd()),
         report.history().stream().map(Reports::epoch).toList(),
         provenance,
         warnings(subject, report, pruning),

@@ -227,6 +227,7 @@ class ReportsTest {
             NAN,
             2.0,
             1e-4,
+            0.2,
             List.of(),
             null,
             budget(classification),
