@@ -41,12 +41,12 @@ COPY --from=build /workspace/extracted/application/ ./
 #   `bench/run memory` (bench/README.md, Memory): an idle service 293 MB resident instead of 370,
 #   a 1-epoch job on 60,000 MNIST rows 520 MB at its peak instead of 723-1,163 with G1 and a 20%
 #   initial heap, in the same time (72 s against 69-86 s; 1.3 s more of collection pauses);
-# - ND4J's off-heap arrays: at most 75% of the heap, so 30% of L (JavaCPP's maxbytes; a percentage
-#   there is of the maximum heap);
+# - the engine's native matrices (allocated through JavaCPP): at most 75% of the heap, so 30% of L
+#   (JavaCPP's maxbytes; a percentage there is of the maximum heap);
 # - the whole process (heap, off-heap, metaspace, thread stacks, native libraries): at most 225% of
 #   the heap, so 90% of L (JavaCPP's maxphysicalbytes). Past it, JavaCPP runs the garbage collector
 #   and then throws OutOfMemoryError, which fails one job instead of the kernel killing the pod.
-# - glibc's malloc: at most two arenas (MALLOC_ARENA_MAX), not eight per core: ND4J's native
+# - glibc's malloc: at most two arenas (MALLOC_ARENA_MAX), not eight per core: native
 #   allocations from many threads otherwise leave tens of MB resident in each arena.
 # A heap OutOfMemoryError ends the JVM: its state is no longer trusted, the orchestrator restarts
 # it and the queue hands the job back.

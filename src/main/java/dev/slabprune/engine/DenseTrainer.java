@@ -2,7 +2,6 @@ package dev.slabprune.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Plain training of a dense network whose zero weights stay zero: fine-tuning of a pruned network
@@ -19,8 +18,8 @@ final class DenseTrainer {
   private final float[][] m2;
   private final float[][] grads;
   private final int[] biasOffsets;
-  private final INDArray[] weightBuffers;
-  private final INDArray[] gradientBuffers;
+  private final NativeMatrix[] weightBuffers;
+  private final NativeMatrix[] gradientBuffers;
   private final Examples train;
   private final float[] targets;
   private final double[] mean;
@@ -160,9 +159,9 @@ final class DenseTrainer {
     Mlp.Workspace ws = mlp.workspace(m);
     ws.loadRows(train, order, from);
     for (int l = 0; l < layers; l++) {
-      Mlp.put(weightBuffers[l], params[l], 0, biasOffsets[l]);
+      weightBuffers[l].put(0, params[l], 0, params[l].length);
     }
-    ws.forward(weightBuffers, params, biasOffsets);
+    ws.forward(weightBuffers);
     int k = mlp.widths[layers];
     double loss =
         output.isClassification()
@@ -170,12 +169,12 @@ final class DenseTrainer {
                 ws.output(), m, k, train.labels(), order, from, ws.outputDelta())
             : Likelihood.gaussian(
                 ws.output(), m, k, targets, order, from, noiseSd, ws.outputDelta());
-    ws.backward(weightBuffers, gradientBuffers, grads, biasOffsets);
+    ws.backward(weightBuffers, gradientBuffers);
     t++;
     double stepSize = learningRate * rateScale / (1 - Math.pow(SlabLayer.BETA1, t));
     float invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(SlabLayer.BETA2, t)));
     for (int l = 0; l < layers; l++) {
-      Mlp.get(gradientBuffers[l], grads[l], 0, biasOffsets[l]);
+      gradientBuffers[l].get(0, grads[l], 0, grads[l].length);
       if (sgd) {
         sgd(params[l], grads[l], trainable[l], (float) learningRate);
       } else {

@@ -1,7 +1,6 @@
 package dev.slabprune.engine;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Predictions and scores of dense networks and of the posterior's model average. */
 final class Evaluator {
@@ -12,14 +11,12 @@ final class Evaluator {
   static float[] outputs(DenseNetwork net, Examples ex) {
     Mlp mlp = Mlp.of(net);
     int layers = net.layers().size();
-    INDArray[] w = mlp.newWeightBuffers();
-    float[][] b = new float[layers][];
+    NativeMatrix[] w = mlp.newWeightBuffers();
     for (int l = 0; l < layers; l++) {
       DenseLayer d = net.layers().get(l);
-      Mlp.put(w[l], d.weights(), 0, d.weights().length);
-      b[l] = d.bias();
+      Mlp.putLayer(w[l], d.weights(), d.bias());
     }
-    return mlp.predict(w, b, new int[layers], ex);
+    return mlp.predict(w, ex);
   }
 
   static Scores score(DenseNetwork net, Examples ex, double noiseSd, double[] targetSd) {
@@ -68,15 +65,13 @@ final class Evaluator {
   static Scores modelAverage(Posterior post, Examples ex, int samples, long seed, double noiseSd) {
     int layers = post.layers();
     Mlp mlp = new Mlp(post.widths, post.activations);
-    INDArray[] w = mlp.newWeightBuffers();
+    NativeMatrix[] w = mlp.newWeightBuffers();
     float[][] theta = new float[layers][];
-    int[] offsets = new int[layers];
     double[][] phi = new double[layers][];
     double[][] sigma = new double[layers][];
     double[][] gatePhi = post.gates == null ? null : new double[layers][];
     for (int l = 0; l < layers; l++) {
       theta[l] = new float[post.mu[l].length];
-      offsets[l] = post.widths[l] * post.widths[l + 1];
       phi[l] = new double[post.mu[l].length];
       sigma[l] = new double[post.mu[l].length];
       for (int i = 0; i < phi[l].length; i++) {
@@ -116,9 +111,9 @@ final class Evaluator {
             }
           }
         }
-        Mlp.put(w[l], t, 0, offsets[l]);
+        w[l].put(0, t, 0, t.length);
       }
-      float[] out = mlp.predict(w, theta, offsets, ex);
+      float[] out = mlp.predict(w, ex);
       if (ex.isClassification()) {
         addSoftmax(out, k, sum, probabilities);
       } else {
@@ -201,18 +196,15 @@ final class Evaluator {
     }
     Mlp mlp = Mlp.of(net);
     int layers = net.layers().size();
-    INDArray[] w = mlp.newWeightBuffers();
-    float[][] b = new float[layers][];
+    NativeMatrix[] w = mlp.newWeightBuffers();
     for (int l = 0; l < layers; l++) {
-      Mlp.put(w[l], net.layers().get(l).weights(), 0, net.layers().get(l).weights().length);
-      b[l] = net.layers().get(l).bias();
+      Mlp.putLayer(w[l], net.layers().get(l).weights(), net.layers().get(l).bias());
     }
-    int[] offsets = new int[layers];
     double[] times = new double[5];
-    mlp.predict(w, b, offsets, batch);
+    mlp.predict(w, batch);
     for (int r = 0; r < times.length; r++) {
       long t0 = System.nanoTime();
-      mlp.predict(w, b, offsets, batch);
+      mlp.predict(w, batch);
       times[r] = (System.nanoTime() - t0) / 1e3 / rows;
     }
     Arrays.sort(times);

@@ -1,27 +1,31 @@
 package dev.slabprune.engine;
 
-import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * Forward and backward passes of a fully connected network in float32. The matrix products go to
- * single-threaded OpenBLAS through ND4J into buffers allocated once per batch size; everything
- * element-wise runs in plain Java over arrays, because ND4J's per-op overhead would dominate.
+ * Forward and backward passes of a fully connected network in float32. The matrix products are
+ * single-threaded OpenBLAS {@code sgemm} calls (the BLAS that ND4J itself calls, through the same
+ * JavaCPP binding, without ND4J's per-call dispatch) on native buffers allocated once per batch
+ * size; everything element-wise runs in plain Java over arrays.
+ *
+ * <p>Each layer's weights and bias are one {@code [inputs + 1][outputs]} matrix, the bias as its
+ * last row (the layout of a layer's weights followed by its bias), and every activation matrix that
+ * feeds a product has a last column of ones: the bias add is the product's last term and the bias
+ * gradient is the last row of the weight-gradient product. Transposes are the products' flags. A
+ * training step of three layers makes eight products (three forward, five backward) and no other
+ * native call.
  */
 final class Mlp {
 
   static {
     // One BLAS thread: gemm results then do not depend on thread scheduling, which is what makes
     // seeded runs bit-for-bit reproducible; the service runs several jobs side by side anyway.
-    Nd4j.factory().blas().setMaxThreads(1);
-    Nd4j.getEnvironment().setMaxThreads(1);
+    openblas_nolapack.blas_set_num_threads(1);
   }
 
   final int[] widths;
@@ -47,35 +51,39 @@ final class Mlp {
     return workspaces.computeIfAbsent(rows, Workspace::new);
   }
 
-  /** Off-heap weight matrices, {@code [in][out]} per layer, in the layout of {@link DenseLayer}. */
-  INDArray[] newWeightBuffers() {
-    INDArray[] w = new INDArray[layers];
+  /**
+   * Native weight matrices, {@code [in + 1][out]} per layer: the weights in the layout of {@link
+   * DenseLayer}, then the bias as the last row. Also the shape of the weight gradients.
+   */
+  NativeMatrix[] newWeightBuffers() {
+    NativeMatrix[] w = new NativeMatrix[layers];
     for (int l = 0; l < layers; l++) {
-      w[l] = Nd4j.create(DataType.FLOAT, widths[l], widths[l + 1]);
+      w[l] = new NativeMatrix(widths[l] + 1, widths[l + 1]);
     }
     return w;
+  }
+
+  /** Writes a layer's weights and then its bias into its weight matrix. */
+  static void putLayer(NativeMatrix target, float[] weights, float[] bias) {
+    target.put(0, weights, 0, weights.length);
+    target.put(weights.length, bias, 0, bias.length);
   }
 
   /**
    * Raw outputs (logits or standardised predictions) of every row of {@code features}, in chunks;
    * {@code weights} must already hold the weight matrices.
    */
-  float[] predict(INDArray[] weights, float[][] biases, int[] biasOffsets, float[] features) {
+  float[] predict(NativeMatrix[] weights, float[] features) {
     return predict(
-        weights,
-        biases,
-        biasOffsets,
-        features.length / widths[0],
-        (ws, from) -> ws.loadRange(features, from));
+        weights, features.length / widths[0], (ws, from) -> ws.loadRange(features, from));
   }
 
   /**
-   * Raw outputs of every example of {@code ex}, as {@link #predict(INDArray[], float[][], int[],
-   * float[])} gives them for its features: the same chunks, read from the examples' store one chunk
-   * at a time.
+   * Raw outputs of every example of {@code ex}, as {@link #predict(NativeMatrix[], float[])} gives
+   * them for its features: the same chunks, read from the examples' store one chunk at a time.
    */
-  float[] predict(INDArray[] weights, float[][] biases, int[] biasOffsets, Examples ex) {
-    return predict(weights, biases, biasOffsets, ex.rows(), (ws, from) -> ws.loadRange(ex, from));
+  float[] predict(NativeMatrix[] weights, Examples ex) {
+    return predict(weights, ex.rows(), (ws, from) -> ws.loadRange(ex, from));
   }
 
   /** Fills a workspace's input with the rows of a chunk starting at {@code from}. */
@@ -83,8 +91,7 @@ final class Mlp {
     void load(Workspace ws, int from);
   }
 
-  private float[] predict(
-      INDArray[] weights, float[][] biases, int[] biasOffsets, int rows, ChunkLoader loader) {
+  private float[] predict(NativeMatrix[] weights, int rows, ChunkLoader loader) {
     int out = widths[layers];
     float[] result = new float[rows * out];
     int chunk = 512;
@@ -92,41 +99,70 @@ final class Mlp {
       int m = Math.min(chunk, rows - from);
       Workspace ws = workspace(m);
       loader.load(ws, from);
-      ws.forward(weights, biases, biasOffsets);
+      ws.forward(weights);
       System.arraycopy(ws.output(), 0, result, from * out, m * out);
     }
     return result;
   }
 
-  static void put(INDArray target, float[] source, int offset, int length) {
-    target.data().asNioFloat().put(0, source, offset, length);
+  /** {@code C = op(A) op(B)} (row-major) over the first {@code m x n} block of C. */
+  private static void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      NativeMatrix a,
+      NativeMatrix b,
+      NativeMatrix c) {
+    openblas_nolapack.cblas_sgemm(
+        openblas_nolapack.CblasRowMajor,
+        transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+        transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+        m,
+        n,
+        k,
+        1f,
+        a.pointer,
+        a.cols,
+        b.pointer,
+        b.cols,
+        0f,
+        c.pointer,
+        c.cols);
   }
 
-  static void get(INDArray source, float[] target, int offset, int length) {
-    source.data().asNioFloat().get(0, target, offset, length);
-  }
-
-  /** Buffers for one batch size: the activations of every layer and the back-propagated deltas. */
+  /**
+   * Buffers for one batch size: the activations of every layer and the back-propagated deltas, each
+   * as a native matrix and a Java copy of the same layout. Layer {@code l}'s row holds its {@code
+   * widths[l]} values and, for every layer but the output, one more column: 1 in the activations
+   * (the bias input), unused (0) in the deltas.
+   */
   final class Workspace {
     final int rows;
-    final INDArray[] acts;
-    final FloatBuffer[] actViews;
-    final float[][] actArrays;
+    private final int[] stride;
+    private final NativeMatrix[] acts;
+    private final float[][] actArrays;
     // made at the first backward pass (a workspace that only predicts never needs them), and
     // none for the input layer, whose delta is never computed
-    private INDArray[] deltas;
-    private FloatBuffer[] deltaViews;
+    private NativeMatrix[] deltas;
     private float[][] deltaArrays;
 
     Workspace(int rows) {
       this.rows = rows;
-      acts = new INDArray[layers + 1];
-      actViews = new FloatBuffer[layers + 1];
+      stride = new int[layers + 1];
+      acts = new NativeMatrix[layers + 1];
       actArrays = new float[layers + 1][];
       for (int l = 0; l <= layers; l++) {
-        acts[l] = Nd4j.create(DataType.FLOAT, rows, widths[l]);
-        actViews[l] = acts[l].data().asNioFloat();
-        actArrays[l] = new float[rows * widths[l]];
+        stride[l] = widths[l] + (l < layers ? 1 : 0);
+        acts[l] = new NativeMatrix(rows, stride[l]);
+        actArrays[l] = new float[rows * stride[l]];
+        if (l < layers) {
+          for (int r = 0; r < rows; r++) {
+            actArrays[l][r * stride[l] + widths[l]] = 1f;
+          }
+          acts[l].put(0, actArrays[l], 0, actArrays[l].length);
+        }
       }
     }
 
@@ -134,13 +170,11 @@ final class Mlp {
       if (deltas != null) {
         return;
       }
-      deltas = new INDArray[layers + 1];
-      deltaViews = new FloatBuffer[layers + 1];
+      deltas = new NativeMatrix[layers + 1];
       deltaArrays = new float[layers + 1][];
       for (int l = 1; l <= layers; l++) {
-        deltas[l] = Nd4j.create(DataType.FLOAT, rows, widths[l]);
-        deltaViews[l] = deltas[l].data().asNioFloat();
-        deltaArrays[l] = new float[rows * widths[l]];
+        deltas[l] = new NativeMatrix(rows, stride[l]);
+        deltaArrays[l] = new float[rows * stride[l]];
       }
     }
 
@@ -149,104 +183,83 @@ final class Mlp {
       int cols = widths[0];
       float[] x = actArrays[0];
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(features, order[from + r] * cols, x, r * cols, cols);
+        System.arraycopy(features, order[from + r] * cols, x, r * stride[0], cols);
       }
-      actViews[0].put(0, x, 0, x.length);
+      acts[0].put(0, x, 0, x.length);
     }
 
     /** Copies examples {@code order[from .. from + rows)} of {@code ex} into the input layer. */
     void loadRows(Examples ex, int[] order, int from) {
-      int cols = widths[0];
       float[] x = actArrays[0];
       for (int r = 0; r < rows; r++) {
-        ex.copyRow(order[from + r], x, r * cols);
+        ex.copyRow(order[from + r], x, r * stride[0]);
       }
-      actViews[0].put(0, x, 0, x.length);
+      acts[0].put(0, x, 0, x.length);
     }
 
     /** Copies the contiguous examples {@code [from, from + rows)} of {@code ex} into the input. */
     void loadRange(Examples ex, int from) {
-      int cols = widths[0];
       float[] x = actArrays[0];
       for (int r = 0; r < rows; r++) {
-        ex.copyRow(from + r, x, r * cols);
+        ex.copyRow(from + r, x, r * stride[0]);
       }
-      actViews[0].put(0, x, 0, x.length);
+      acts[0].put(0, x, 0, x.length);
     }
 
     /** Copies the contiguous rows {@code [from, from + rows)} into the input layer. */
     void loadRange(float[] features, int from) {
       int cols = widths[0];
-      actViews[0].put(0, features, from * cols, rows * cols);
+      float[] x = actArrays[0];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(features, (from + r) * cols, x, r * stride[0], cols);
+      }
+      acts[0].put(0, x, 0, x.length);
     }
 
     /**
-     * Forward pass; afterwards {@code actArrays[layers]} holds the raw output (logits or the
-     * regression prediction) and every hidden layer's activations are in {@code acts}. The bias of
-     * layer {@code l} is {@code biases[l][biasOffsets[l] ..]}.
+     * Forward pass; afterwards {@code output()} holds the raw output (logits or the regression
+     * prediction) and every hidden layer's activations are in {@code acts}. One product per layer,
+     * the bias included.
      */
-    void forward(INDArray[] weights, float[][] biases, int[] biasOffsets) {
+    void forward(NativeMatrix[] weights) {
       for (int l = 0; l < layers; l++) {
-        Nd4j.gemm(acts[l], weights[l], acts[l + 1], false, false, 1.0, 0.0);
-        int width = widths[l + 1];
+        gemm(false, false, rows, widths[l + 1], widths[l] + 1, acts[l], weights[l], acts[l + 1]);
         float[] a = actArrays[l + 1];
-        actViews[l + 1].get(0, a, 0, a.length);
-        float[] b = biases[l];
-        int off = biasOffsets[l];
-        for (int r = 0; r < rows; r++) {
-          int base = r * width;
-          for (int j = 0; j < width; j++) {
-            a[base + j] += b[off + j];
-          }
-        }
-        applyActivation(activations[l], a);
+        acts[l + 1].get(0, a, 0, a.length);
+        applyActivation(activations[l], a, widths[l + 1], stride[l + 1]);
         if (l < layers - 1) {
-          actViews[l + 1].put(0, a, 0, a.length);
+          acts[l + 1].put(0, a, 0, a.length);
         }
       }
     }
 
     /**
-     * Back-propagates {@code deltaArrays[layers]} (dLoss/d raw output). Fills {@code
-     * weightGrads[l]} (off-heap, {@code [in][out]}) and {@code biasGrads[l]}. The input layer's
-     * delta is not computed.
+     * Back-propagates {@code outputDelta()} (dLoss/d raw output). Fills {@code grads[l]} ({@code
+     * [in + 1][out]}: the weight gradients, then the bias gradient as the last row). The input
+     * layer's delta is not computed.
      */
-    void backward(
-        INDArray[] weights, INDArray[] weightGrads, float[][] biasGrads, int[] biasOffsets) {
+    void backward(NativeMatrix[] weights, NativeMatrix[] grads) {
       ensureDeltas();
       for (int l = layers - 1; l >= 0; l--) {
         int width = widths[l + 1];
         float[] d = deltaArrays[l + 1];
+        float[] a = actArrays[l + 1];
+        Activation act = activations[l];
         if (l < layers - 1) {
-          deltaViews[l + 1].get(0, d, 0, d.length);
-          float[] a = actArrays[l + 1];
-          Activation act = activations[l];
-          if (act == Activation.RELU) {
-            reluDelta(d, a);
-          } else if (act != Activation.IDENTITY) {
-            for (int i = 0; i < d.length; i++) {
-              d[i] = (float) (d[i] * act.derivativeFromOutput(a[i]));
-            }
-          }
-        } else if (activations[l] != Activation.IDENTITY) {
-          float[] a = actArrays[l + 1];
+          deltas[l + 1].get(0, d, 0, d.length);
+        }
+        // the extra column of a hidden layer's delta stays 0 whatever the derivative there
+        if (act == Activation.RELU) {
+          reluDelta(d, a);
+        } else if (act != Activation.IDENTITY) {
           for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (d[i] * activations[l].derivativeFromOutput(a[i]));
+            d[i] = (float) (d[i] * act.derivativeFromOutput(a[i]));
           }
         }
-        deltaViews[l + 1].put(0, d, 0, d.length);
-        Nd4j.gemm(acts[l], deltas[l + 1], weightGrads[l], true, false, 1.0, 0.0);
-        float[] gb = biasGrads[l];
-        int off = biasOffsets[l];
-        java.util.Arrays.fill(gb, off, off + width, 0f);
-        for (int r = 0; r < rows; r++) {
-          int base = r * width;
-          for (int j = 0; j < width; j++) {
-            gb[off + j] += d[base + j];
-          }
-        }
+        deltas[l + 1].put(0, d, 0, d.length);
+        gemm(true, false, widths[l] + 1, width, rows, acts[l], deltas[l + 1], grads[l]);
         if (l > 0) {
-          Nd4j.gemm(deltas[l + 1], weights[l], deltas[l], false, true, 1.0, 0.0);
+          gemm(false, true, rows, widths[l], width, deltas[l + 1], weights[l], deltas[l]);
         }
       }
     }
@@ -298,17 +311,25 @@ final class Mlp {
     }
   }
 
-  private static void applyActivation(Activation act, float[] a) {
+  /**
+   * The activation of the first {@code width} values of each row of {@code stride}; the ReLU runs
+   * over whole rows (it keeps the column of ones).
+   */
+  private static void applyActivation(Activation act, float[] a, int width, int stride) {
     switch (act) {
       case RELU -> relu(a);
       case TANH -> {
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (float) Math.tanh(a[i]);
+        for (int base = 0; base < a.length; base += stride) {
+          for (int i = base; i < base + width; i++) {
+            a[i] = (float) Math.tanh(a[i]);
+          }
         }
       }
       case SIGMOID -> {
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (float) SlabMath.sigmoid(a[i]);
+        for (int base = 0; base < a.length; base += stride) {
+          for (int i = base; i < base + width; i++) {
+            a[i] = (float) SlabMath.sigmoid(a[i]);
+          }
         }
       }
       case IDENTITY -> {}

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Spike-and-slab variational training of a dense network, the method of Bai, Song &amp; Cheng,
@@ -30,13 +29,8 @@ final class VariationalTrainer {
   private final OutputKind output;
   private final Mlp mlp;
   private final SlabLayer[] layers;
-  private final INDArray[] weightBuffers;
-  private final INDArray[] gradientBuffers;
-  private final java.nio.FloatBuffer[] weightViews;
-  private final java.nio.FloatBuffer[] gradientViews;
-  private final float[][] thetas;
-  private final float[][] grads;
-  private final int[] biasOffsets;
+  private final NativeMatrix[] weightBuffers;
+  private final NativeMatrix[] gradientBuffers;
   private final float[] trainTargets;
   private final float[] validationTargets;
   private final double[] targetMean;
@@ -55,8 +49,8 @@ final class VariationalTrainer {
   private final double[] gateLogPrior;
   private final double[] gateLog1mPrior;
 
-  /** The gated weights of the forward pass, per layer, when gates are on. */
-  private final float[][] gated;
+  /** Zeros for the rows of closed gates in the forward pass's weights, when gates are on. */
+  private final float[] closedRow;
 
   private boolean stopRequested;
   private double undecided = 1;
@@ -93,25 +87,13 @@ final class VariationalTrainer {
     this.mlp = Mlp.of(start);
     int count = start.layers().size();
     layers = new SlabLayer[count];
-    thetas = new float[count][];
-    grads = new float[count][];
-    biasOffsets = new int[count];
     for (int l = 0; l < count; l++) {
       DenseLayer d = start.layers().get(l);
       SlabLayer s = new SlabLayer(d.inputs(), d.outputs());
       layers[l] = s;
-      thetas[l] = s.theta;
-      grads[l] = s.grad;
-      biasOffsets[l] = s.weightCount;
     }
     weightBuffers = mlp.newWeightBuffers();
     gradientBuffers = mlp.newWeightBuffers();
-    weightViews = new java.nio.FloatBuffer[count];
-    gradientViews = new java.nio.FloatBuffer[count];
-    for (int l = 0; l < count; l++) {
-      weightViews[l] = weightBuffers[l].data().asNioFloat();
-      gradientViews[l] = gradientBuffers[l].data().asNioFloat();
-    }
     int k = start.outputs();
     targetMean = new double[output.isClassification() ? 0 : k];
     targetSd = new double[output.isClassification() ? 0 : k];
@@ -150,21 +132,20 @@ final class VariationalTrainer {
       gateLogitPrior = new double[count];
       gateLogPrior = new double[count];
       gateLog1mPrior = new double[count];
-      gated = new float[count][];
       for (int l = 0; l < count; l++) {
         gates[l] = new NodeGates(layers[l].inputs, layers[l].outputs);
         double[] prior = NodeGates.logPrior(lambda, config.nodePrior(), layers[l].outputs);
         gateLogPrior[l] = prior[0];
         gateLog1mPrior[l] = prior[1];
         gateLogitPrior[l] = prior[0] - prior[1];
-        gated[l] = new float[layers[l].weightCount];
       }
+      closedRow = new float[java.util.Arrays.stream(start.architecture()).max().orElse(0)];
     } else {
       gates = null;
       gateLogitPrior = null;
       gateLogPrior = null;
       gateLog1mPrior = null;
-      gated = null;
+      closedRow = null;
     }
     initialise(start);
     pass = new ParameterPass(layers, config.threads());
@@ -381,14 +362,17 @@ final class VariationalTrainer {
     Mlp.Workspace ws = mlp.workspace(m);
     ws.loadRows(train, order, from);
     for (int l = 0; l < layers.length; l++) {
-      weightViews[l].put(
-          0, gates == null ? layers[l].theta : gatedWeights(l), 0, layers[l].weightCount);
+      if (gates == null) {
+        weightBuffers[l].put(0, layers[l].theta, 0, layers[l].size);
+      } else {
+        putGatedWeights(l);
+      }
     }
-    ws.forward(weightBuffers, thetas, biasOffsets);
+    ws.forward(weightBuffers);
     double nll = outputGradient(ws, m, from);
-    ws.backward(weightBuffers, gradientBuffers, grads, biasOffsets);
+    ws.backward(weightBuffers, gradientBuffers);
     for (int l = 0; l < layers.length; l++) {
-      gradientViews[l].get(0, layers[l].grad, 0, layers[l].weightCount);
+      gradientBuffers[l].get(0, layers[l].grad, 0, layers[l].size);
       if (gates != null) {
         gateGradients(l);
       }
@@ -396,21 +380,24 @@ final class VariationalTrainer {
     return nll;
   }
 
-  /** theta~ with the rows of closed gates zeroed: the weights the forward pass uses. */
-  private float[] gatedWeights(int l) {
+  /**
+   * theta~ with the rows of closed gates zeroed, and the bias: the weights the forward pass uses,
+   * written row by row into the layer's weight matrix.
+   */
+  private void putGatedWeights(int l) {
     SlabLayer s = layers[l];
     NodeGates g = gates[l];
-    float[] out = gated[l];
+    NativeMatrix w = weightBuffers[l];
     int width = s.outputs;
     for (int j = 0; j < s.inputs; j++) {
       int base = j * width;
       if (g.gate(j) != 0) {
-        System.arraycopy(s.theta, base, out, base, width);
+        w.put(base, s.theta, base, width);
       } else {
-        java.util.Arrays.fill(out, base, base + width, 0f);
+        w.put(base, closedRow, 0, width);
       }
     }
-    return out;
+    w.put(s.weightCount, s.theta, s.weightCount, width);
   }
 
   /**
@@ -530,9 +517,9 @@ final class VariationalTrainer {
         boolean open = rows == null || i >= s.weightCount || rows[i / s.outputs] > 0;
         w[l][i] = s.v[i] > 0 && open ? s.mu[i] : 0f;
       }
-      Mlp.put(weightBuffers[l], w[l], 0, s.weightCount);
+      weightBuffers[l].put(0, w[l], 0, s.size);
     }
-    float[] out = mlp.predict(weightBuffers, w, biasOffsets, validation);
+    float[] out = mlp.predict(weightBuffers, validation);
     int k = mlp.widths[mlp.layers];
     if (output.isClassification()) {
       return Metrics.accuracy(out, k, validation.labels());
@@ -618,21 +605,18 @@ final class VariationalTrainer {
 
   /**
    * {@code v[i] = top * rank(|mu_i|) / count} over the first {@code count} entries, rank from 1
-   * (smallest) to count; ties by position.
+   * (smallest) to count; ties by position. Sorts one long per weight, {@code |mu_i|}'s bits above
+   * {@code i} (a non-negative float's bits order as the float does; every NaN has one bit pattern
+   * and sorts last), rather than boxed indices: no garbage the size of the layer.
    */
   static void byMagnitude(float[] mu, float[] v, int count, float top) {
-    Integer[] idx = new Integer[count];
+    long[] keys = new long[count];
     for (int i = 0; i < count; i++) {
-      idx[i] = i;
+      keys[i] = (long) Float.floatToIntBits(Math.abs(mu[i])) << 32 | i;
     }
-    java.util.Arrays.sort(
-        idx,
-        (a, b) -> {
-          int c = Float.compare(Math.abs(mu[a]), Math.abs(mu[b]));
-          return c != 0 ? c : Integer.compare(a, b);
-        });
+    java.util.Arrays.sort(keys);
     for (int r = 0; r < count; r++) {
-      v[idx[r]] = top * (r + 1) / count;
+      v[(int) keys[r]] = top * (r + 1) / count;
     }
   }
 

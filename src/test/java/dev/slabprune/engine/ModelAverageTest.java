@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The model average computes, bit for bit, what one sample at a time from scratch computes. */
 class ModelAverageTest {
@@ -85,12 +84,10 @@ class ModelAverageTest {
   static Scores reference(Posterior post, Examples ex, int samples, long seed, double noiseSd) {
     int layers = post.layers();
     Mlp mlp = new Mlp(post.widths, post.activations);
-    INDArray[] w = mlp.newWeightBuffers();
+    NativeMatrix[] w = mlp.newWeightBuffers();
     float[][] theta = new float[layers][];
-    int[] offsets = new int[layers];
     for (int l = 0; l < layers; l++) {
       theta[l] = new float[post.mu[l].length];
-      offsets[l] = post.widths[l] * post.widths[l + 1];
     }
     Rng rng = new Rng(seed ^ 0xBB67AE8584CAA73BL);
     int k = post.widths[layers];
@@ -114,9 +111,9 @@ class ModelAverageTest {
             }
           }
         }
-        Mlp.put(w[l], theta[l], 0, offsets[l]);
+        w[l].put(0, theta[l], 0, theta[l].length);
       }
-      float[] out = mlp.predict(w, theta, offsets, ex.features());
+      float[] out = mlp.predict(w, ex.features());
       if (ex.isClassification()) {
         double[] p = Metrics.softmax(out, k);
         for (int i = 0; i < p.length; i++) {

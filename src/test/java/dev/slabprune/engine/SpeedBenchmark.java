@@ -9,8 +9,9 @@ import java.util.Locale;
  * {@code bench/run speed}: milliseconds per variational step (its forward and backward passes and
  * its fused parameter pass; the same step with the parameter pass on two threads; the pass alone
  * over Vector API lanes and over one float at a time) and per plain dense SGD step on
- * 784-300-100-10 at batch 128 (median over timed steps after a warm-up), peak resident memory, and
- * the PyTorch peer's figures passed in as its JSON line.
+ * 784-300-100-10 at batch 128 (median over timed steps after a warm-up; for the one-thread steps
+ * also the median of the thread's CPU time per step), peak resident memory, and the PyTorch peer's
+ * figures passed in as its JSON line.
  *
  * <p>Arguments: {@code [steps] [peer-json|null] [peer-peak-rss-kb|null]}.
  */
@@ -52,6 +53,7 @@ public final class SpeedBenchmark {
     double firstStepsMs = (System.nanoTime() - wall0) / 1e6 / first;
     long firstAllocated = allocatedBytes() - allocated0;
     double viMs = median(steps, k -> vi.step((k % batches) * batch, batch, true));
+    double viCpuMs = lastCpuMedian;
     long allocated1 = allocatedBytes();
     int probe = 50;
     for (int k = 0; k < probe; k++) {
@@ -59,6 +61,7 @@ public final class SpeedBenchmark {
     }
     double compiledKbPerStep = (allocatedBytes() - allocated1) / 1024.0 / probe;
     double passesMs = median(steps, k -> vi.forwardBackward((k % batches) * batch, batch));
+    double passesCpuMs = lastCpuMedian;
     double passMs = viMs - passesMs;
     // the peak while one trainer exists, as in a job: the step, its warm-up and its parts
     long oneTrainerPeakKb = statusKb("VmHWM:");
@@ -77,6 +80,7 @@ public final class SpeedBenchmark {
       dense.order()[i] = i;
     }
     double denseMs = median(steps, k -> dense.step((k % batches) * batch, batch));
+    double denseCpuMs = lastCpuMedian;
 
     long rssKb = statusKb("VmHWM:");
     double cpuS = (cpuNanos() - cpu0) / 1e9;
@@ -105,6 +109,8 @@ public final class SpeedBenchmark {
                 + "\"engine_fused_parameter_pass_ms\":%.3f,\"engine_ms_per_step_2_threads\":%.3f,"
                 + "\"pass_alone_vector_ms\":%.3f,\"pass_alone_scalar_ms\":%.3f,"
                 + "\"pass_ns_per_parameter\":%.2f,\"dense_ms_per_step\":%.3f,"
+                + "\"engine_cpu_ms_per_step\":%.3f,\"engine_forward_backward_cpu_ms\":%.3f,"
+                + "\"dense_cpu_ms_per_step\":%.3f,\"engine_over_dense_cpu\":%.2f,"
                 + "\"peer_ms_per_step\":%s,\"peer_dense_ms_per_step\":%s,"
                 + "\"engine_over_dense\":%.2f,\"engine_2_threads_over_dense\":%.2f,"
                 + "\"dense_over_peer_dense\":%s,\"peer_over_engine\":%s,"
@@ -127,6 +133,10 @@ public final class SpeedBenchmark {
             scalarPassMs,
             vectorPassMs * 1e6 / parameters(arch),
             denseMs,
+            viCpuMs,
+            passesCpuMs,
+            denseCpuMs,
+            viCpuMs / denseCpuMs,
             peerVi,
             peerDense,
             viMs / denseMs,
@@ -197,19 +207,34 @@ public final class SpeedBenchmark {
     return String.format(Locale.ROOT, "%.2f", x / y);
   }
 
+  /** The median CPU time of this thread per step in the last {@link #median} call, in ms. */
+  private static double lastCpuMedian;
+
+  /**
+   * The median wall time per step in ms; the median of this thread's CPU time per step goes to
+   * {@link #lastCpuMedian} (on a shared machine a longer step is more often preempted, which the
+   * wall time counts and the CPU time does not).
+   */
   private static double median(int steps, java.util.function.IntConsumer step) {
     // long enough a warm-up for the JIT to compile the Vector API code (before, it boxes every
     // vector on the heap): a job runs thousands of steps
     for (int k = 0; k < Math.max(150, steps / 2); k++) {
       step.accept(k);
     }
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     double[] t = new double[steps];
+    double[] cpu = new double[steps];
     for (int k = 0; k < steps; k++) {
+      long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       step.accept(k);
       t[k] = (System.nanoTime() - t0) / 1e6;
+      cpu[k] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
     }
     Arrays.sort(t);
+    Arrays.sort(cpu);
+    lastCpuMedian = cpu[steps / 2];
     return t[steps / 2];
   }
 
