@@ -186,6 +186,11 @@ final class PathSearch {
       pruning = withPipsOf(chosen.pruning(), last, config);
       network = chosen.network();
       source = last;
+    } else if (chosen.point().source().equals(PathPoint.POSTERIOR_NODES)) {
+      // the dropped nodes' re-ranking is no inclusion probability: report the snapshot's
+      pruning = withPipsOf(chosen.pruning(), chosen.source(), config);
+      network = chosen.network();
+      source = chosen.source();
     } else {
       pruning = chosen.pruning();
       network = chosen.network();
@@ -419,24 +424,53 @@ final class PathSearch {
     }
     PruningRule size = rule != null ? rule : new PruningRule.TargetWeights(weights);
     PosteriorPath.Snapshot snapshot = path.nearest(weights);
+    Posterior at = path.at(snapshot);
+    Posterior gathered = config.pruneNodes() ? Pruner.concentrated(at, weights) : at;
+    Probe[] nodes = new Probe[1];
     Probe[] pair =
         both(
-            () ->
-                candidate(
-                    path.at(snapshot),
-                    snapshot.epoch(),
-                    size,
-                    train,
-                    judge,
-                    config,
-                    PathPoint.POSTERIOR),
+            () -> {
+              Probe p =
+                  candidate(at, snapshot.epoch(), size, train, judge, config, PathPoint.POSTERIOR);
+              PruningResult few =
+                  gathered == at
+                      ? null
+                      : Pruner.prune(
+                          gathered,
+                          size,
+                          config.pruneNodes(),
+                          config.selectInputs(),
+                          config.seed(),
+                          false);
+              // fewer nodes than the size needs hold fewer weights: then no candidate of this size
+              if (few != null && few.keptWeights() >= weights) {
+                Probe n =
+                    candidate(
+                        gathered,
+                        few,
+                        snapshot.epoch(),
+                        train,
+                        judge,
+                        config,
+                        PathPoint.POSTERIOR_NODES);
+                // the snapshot, not its re-ranked copy, is the posterior the network came from
+                nodes[0] = new Probe(n.point(), n.pruning(), n.network(), at);
+              }
+              return p;
+            },
             () -> candidate(all.magnitude(), 0, size, train, judge, config, PathPoint.MAGNITUDE),
             config.threads());
     Probe bayes = pair[0];
     Probe magnitude = pair[1];
     all.evaluated().add(bayes);
+    if (nodes[0] != null) {
+      all.evaluated().add(nodes[0]);
+    }
     all.evaluated().add(magnitude);
-    Probe better = preferred(bayes, magnitude, limit, classification);
+    Probe better =
+        nodes[0] == null
+            ? preferred(bayes, magnitude, limit, classification)
+            : preferred(List.of(bayes, nodes[0], magnitude), limit, classification);
     all.bySize().put(weights, better);
     return better;
   }
@@ -499,17 +533,37 @@ final class PathSearch {
    * when one does, that one; else the better score (the posterior's on ties).
    */
   static Probe preferred(Probe bayes, Probe magnitude, double limit, boolean classification) {
-    boolean a = within(bayes, limit, classification);
-    boolean b = within(magnitude, limit, classification);
-    if (a && b) {
-      return units(magnitude.pruning()) < units(bayes.pruning()) ? magnitude : bayes;
+    return preferred(List.of(bayes, magnitude), limit, classification);
+  }
+
+  /**
+   * As {@link #preferred(Probe, Probe, double, boolean)} for candidates of one size in order of
+   * preference on ties: of those within the limit the one with the fewest inputs and hidden nodes;
+   * when none is, the best score.
+   */
+  static Probe preferred(List<Probe> candidates, double limit, boolean classification) {
+    Probe best = null;
+    boolean bestWithin = false;
+    for (Probe p : candidates) {
+      boolean in = within(p, limit, classification);
+      boolean better;
+      if (best == null) {
+        better = true;
+      } else if (in != bestWithin) {
+        better = in;
+      } else if (in) {
+        better = units(p.pruning()) < units(best.pruning());
+      } else {
+        double x = best.point().validationScore();
+        double y = p.point().validationScore();
+        better = classification ? y > x : y < x;
+      }
+      if (better) {
+        best = p;
+        bestWithin = in;
+      }
     }
-    if (a != b) {
-      return a ? bayes : magnitude;
-    }
-    double x = bayes.point().validationScore();
-    double y = magnitude.point().validationScore();
-    return (classification ? y > x : y < x) ? magnitude : bayes;
+    return best;
   }
 
   /** Inputs and hidden nodes a pruned network keeps. */
@@ -532,6 +586,18 @@ final class PathSearch {
       String source) {
     PruningResult pruning =
         Pruner.prune(post, rule, config.pruneNodes(), config.selectInputs(), config.seed(), false);
+    return candidate(post, pruning, epoch, train, judge, config, source);
+  }
+
+  /** Fine-tunes {@code pruning} (of {@code post}) on the training examples, scores. */
+  private static Probe candidate(
+      Posterior post,
+      PruningResult pruning,
+      int epoch,
+      Examples train,
+      Examples judge,
+      CompressionConfig config,
+      String source) {
     Compression.Tuned fineTuned =
         Compression.fineTuneScored(
             pruning.network(),
@@ -569,7 +635,10 @@ final class PathSearch {
     return classification ? s.accuracy() : s.rmse();
   }
 
-  /** A magnitude pruning with the posterior's inclusion probabilities and PIP histograms. */
+  /**
+   * A pruning (by magnitude, or of a re-ranked posterior) with {@code last}'s inclusion
+   * probabilities and PIP histograms.
+   */
   private static PruningResult withPipsOf(
       PruningResult p, Posterior last, CompressionConfig config) {
     PruningResult all =
