@@ -34,6 +34,7 @@ public record PathPoint(
   static final String POSTERIOR = "posterior";
   static final String POSTERIOR_NODES = "posterior-nodes";
   static final String MAGNITUDE = "magnitude";
+  static final String MAGNITUDE_NODES = "magnitude-nodes";
   static final String UPLOAD = "upload";
 
   PathPoint judged(boolean within, boolean isDelivered) {

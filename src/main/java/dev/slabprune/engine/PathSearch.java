@@ -181,7 +181,8 @@ final class PathSearch {
       network = start;
       source = last;
       uploadPoint = PathPoint.of(0, pruning, uploadScore, false, PathPoint.UPLOAD);
-    } else if (chosen.point().source().equals(PathPoint.MAGNITUDE)) {
+    } else if (chosen.point().source().equals(PathPoint.MAGNITUDE)
+        || chosen.point().source().equals(PathPoint.MAGNITUDE_NODES)) {
       // the network is the upload's; the inclusion probabilities stay the posterior's
       pruning = withPipsOf(chosen.pruning(), last, config);
       network = chosen.network();
@@ -425,75 +426,88 @@ final class PathSearch {
     PruningRule size = rule != null ? rule : new PruningRule.TargetWeights(weights);
     PosteriorPath.Snapshot snapshot = path.nearest(weights);
     Posterior at = path.at(snapshot);
-    Posterior gathered = config.pruneNodes() ? Pruner.concentrated(at, weights) : at;
-    Probe[] nodes = new Probe[1];
-    Probe[] pair =
+    Posterior magnitude = all.magnitude();
+    List<List<Probe>> lanes =
         both(
-            () -> {
-              Probe p =
-                  candidate(at, snapshot.epoch(), size, train, judge, config, PathPoint.POSTERIOR);
-              PruningResult few =
-                  gathered == at
-                      ? null
-                      : Pruner.prune(
-                          gathered,
-                          size,
-                          config.pruneNodes(),
-                          config.selectInputs(),
-                          config.seed(),
-                          false);
-              // fewer nodes than the size needs hold fewer weights: then no candidate of this size
-              if (few != null && few.keptWeights() >= weights) {
-                Probe n =
+            () ->
+                withGathered(
                     candidate(
-                        gathered,
-                        few,
-                        snapshot.epoch(),
-                        train,
-                        judge,
-                        config,
-                        PathPoint.POSTERIOR_NODES);
-                // the snapshot, not its re-ranked copy, is the posterior the network came from
-                nodes[0] = new Probe(n.point(), n.pruning(), n.network(), at);
-              }
-              return p;
-            },
-            () -> candidate(all.magnitude(), 0, size, train, judge, config, PathPoint.MAGNITUDE),
+                        at, snapshot.epoch(), size, train, judge, config, PathPoint.POSTERIOR),
+                    at,
+                    snapshot.epoch(),
+                    weights,
+                    size,
+                    train,
+                    judge,
+                    config,
+                    PathPoint.POSTERIOR_NODES),
+            () ->
+                withGathered(
+                    candidate(magnitude, 0, size, train, judge, config, PathPoint.MAGNITUDE),
+                    magnitude,
+                    0,
+                    weights,
+                    size,
+                    train,
+                    judge,
+                    config,
+                    PathPoint.MAGNITUDE_NODES),
             config.threads());
-    Probe bayes = pair[0];
-    Probe magnitude = pair[1];
-    all.evaluated().add(bayes);
-    if (nodes[0] != null) {
-      all.evaluated().add(nodes[0]);
-    }
-    all.evaluated().add(magnitude);
-    Probe better =
-        nodes[0] == null
-            ? preferred(bayes, magnitude, limit, classification)
-            : preferred(List.of(bayes, nodes[0], magnitude), limit, classification);
+    List<Probe> candidates = new ArrayList<>(lanes.get(0));
+    candidates.addAll(lanes.get(1));
+    all.evaluated().addAll(candidates);
+    Probe better = preferred(candidates, limit, classification);
     all.bySize().put(weights, better);
     return better;
   }
 
   /**
-   * The two candidates of one size, side by side when the job may use more than one thread. Each
-   * prunes, fine-tunes and scores on its own (its own trainer, buffers and seeded shuffle), so the
-   * two give the same bits whichever thread runs them and in whichever order.
+   * {@code plain} and, when the nodes are pruned, the same size of {@code post} gathered on fewer
+   * hidden nodes ({@link Pruner#concentrated}), unless those nodes hold fewer weights than the
+   * size.
    */
-  private static Probe[] both(
-      java.util.function.Supplier<Probe> first,
-      java.util.function.Supplier<Probe> second,
-      int threads) {
-    if (threads < 2) {
-      Probe a = first.get();
-      return new Probe[] {a, second.get()};
+  private static List<Probe> withGathered(
+      Probe plain,
+      Posterior post,
+      int epoch,
+      long weights,
+      PruningRule size,
+      Examples train,
+      Examples judge,
+      CompressionConfig config,
+      String source) {
+    Posterior gathered = config.pruneNodes() ? Pruner.concentrated(post, weights) : post;
+    if (gathered == post) {
+      return List.of(plain);
     }
-    java.util.concurrent.FutureTask<Probe> other =
-        new java.util.concurrent.FutureTask<>(second::get);
+    PruningResult few =
+        Pruner.prune(
+            gathered, size, config.pruneNodes(), config.selectInputs(), config.seed(), false);
+    if (few.keptWeights() < weights) {
+      return List.of(plain);
+    }
+    Probe n = candidate(gathered, few, epoch, train, judge, config, source);
+    // the posterior, not its re-ranked copy, is what the network came from
+    return List.of(plain, new Probe(n.point(), n.pruning(), n.network(), post));
+  }
+
+  /**
+   * The two lanes of candidates of one size (the posterior's, the upload's), side by side when the
+   * job may use more than one thread. Each candidate prunes, fine-tunes and scores on its own (its
+   * own trainer, buffers and seeded shuffle), so they give the same bits whichever thread runs them
+   * and in whichever order.
+   */
+  private static <T> List<T> both(
+      java.util.function.Supplier<T> first, java.util.function.Supplier<T> second, int threads) {
+    if (threads < 2) {
+      T a = first.get();
+      return List.of(a, second.get());
+    }
+    java.util.concurrent.FutureTask<T> other = new java.util.concurrent.FutureTask<>(second::get);
     Thread helper = new Thread(other, "path-search");
     helper.setDaemon(true);
     helper.start();
-    Probe a;
+    T a;
     try {
       a = first.get();
     } finally {
@@ -512,7 +526,7 @@ final class PathSearch {
       }
     }
     try {
-      return new Probe[] {a, other.get()};
+      return List.of(a, other.get());
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
