@@ -408,25 +408,45 @@ final class PathSearch {
       return c;
     }
     Map<Probe, Double> scores = new java.util.IdentityHashMap<>(c.scores());
-    Probe chosen = c.chosen();
-    for (int n = 0; n < MAX_REFINE && hi > lo * RESOLUTION && hi - lo > 1; n++) {
+    Map<Long, Probe> accepted = new java.util.HashMap<>();
+    long smallest =
+        bisect(
+            lo,
+            hi,
+            MAX_REFINE,
+            size -> {
+              Probe p = sized(path, size, null, train, judge, config, all, limit, classification);
+              if (!within(p, limit, classification)) {
+                return false;
+              }
+              double s = score(p.network(), p.pruning(), confirm, p.source(), config);
+              scores.put(p, s);
+              if (!PruningRule.QualityBudget.within(s, c.limit(), classification)) {
+                return false;
+              }
+              accepted.put(size, p);
+              return true;
+            });
+    Probe chosen = accepted.getOrDefault(smallest, c.chosen());
+    return new Confirmation(chosen, c.reference(), c.limit(), scores, c.rejected());
+  }
+
+  /**
+   * Bisection in log size between {@code lo} (not accepted) and {@code hi} (accepted), at most
+   * {@code probes} sizes, until the bracket is within {@link #RESOLUTION}: the smallest size
+   * accepted ({@code hi} when none in between is).
+   */
+  static long bisect(long lo, long hi, int probes, java.util.function.LongPredicate accepts) {
+    for (int n = 0; n < probes && hi > lo * RESOLUTION && hi - lo > 1; n++) {
       long mid = Math.round(Math.sqrt((double) lo * hi));
       mid = Math.max(lo + 1, Math.min(hi - 1, mid));
-      Probe p = sized(path, mid, null, train, judge, config, all, limit, classification);
-      boolean confirmed = false;
-      if (within(p, limit, classification)) {
-        double s = score(p.network(), p.pruning(), confirm, p.source(), config);
-        scores.put(p, s);
-        confirmed = PruningRule.QualityBudget.within(s, c.limit(), classification);
-      }
-      if (confirmed) {
+      if (accepts.test(mid)) {
         hi = mid;
-        chosen = p;
       } else {
         lo = mid;
       }
     }
-    return new Confirmation(chosen, c.reference(), c.limit(), scores, c.rejected());
+    return hi;
   }
 
   /**
