@@ -139,4 +139,19 @@ class ConcentratedNodesTest {
     assertThat(Arrays.stream(gathered.keptNodes().get(0)).count())
         .isLessThan(plain.keptNodes().get(0).length);
   }
+
+  @Test
+  void theGatheredNetworkCostsFewerMultiplyAddsAsDeployed() {
+    Posterior post = random(13, true);
+    long total = Pruner.totalWeights(post);
+    long k = Math.round(total * 0.15);
+    PruningResult plain = prune(post, k);
+    PruningResult gathered = prune(Pruner.concentrated(post, k), k);
+    long expected = 0;
+    for (DenseLayer d : gathered.network().layers()) {
+      expected += (long) d.inputs() * d.outputs();
+    }
+    assertThat(PathSearch.denseCost(gathered)).isEqualTo(expected);
+    assertThat(PathSearch.denseCost(gathered)).isLessThan(PathSearch.denseCost(plain));
+  }
 }
