@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class PosteriorPath {
 
-  /** Posterior snapshots kept: beyond this, the one whose neighbours are closest in size goes. */
+  /** Posterior snapshots kept: beyond this, the one closest in size to its successor goes. */
   public static final int MAX_SNAPSHOTS = 8;
 
   private static final int MAGIC = 0x534c5050; // "SLPP"
@@ -185,27 +185,15 @@ public final class PosteriorPath {
     return new Snapshot(epoch, median, mu, v, gates);
   }
 
-  /**
-   * Drops, while there are too many, the snapshot whose neighbours are closest in log size (the
-   * smallest gap its removal leaves; ties: the earlier), never the first (the largest) or the last
-   * (the newest) (ours). Dropping the earlier of the two closest neighbours instead kept a path's
-   * first epochs and its newest one: a path that falls steadily, fast at first and slower later,
-   * always has its two newest snapshots closest, so each new one replaced the one before it, and on
-   * the suite's MNIST-5k every candidate from 42% of the weights down to 0.1% came from the
-   * snapshot at 42%.
-   */
+  /** Drops, while there are too many, the earlier of the two neighbours closest in size. */
   static void thin(List<Snapshot> kept, int max) {
     while (kept.size() > max) {
-      if (kept.size() < 3) {
-        kept.remove(0);
-        continue;
-      }
-      int drop = 1;
+      int drop = 0;
       double closest = Double.POSITIVE_INFINITY;
-      for (int i = 1; i + 1 < kept.size(); i++) {
+      for (int i = 0; i + 1 < kept.size(); i++) {
         double gap =
             Math.abs(
-                Math.log1p(kept.get(i - 1).medianWeights())
+                Math.log1p(kept.get(i).medianWeights())
                     - Math.log1p(kept.get(i + 1).medianWeights()));
         if (gap < closest) {
           closest = gap;
