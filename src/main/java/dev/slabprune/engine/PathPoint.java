@@ -15,8 +15,9 @@ package dev.slabprune.engine;
  * @param withinBudget whether {@code validationScore} stays within the quality budget
  * @param delivered whether it is the delivered network
  * @param source {@code posterior} (top-k by inclusion probability of the posterior at {@code
- *     epoch}), {@code magnitude} (the upload's weights of largest magnitude, at the same size as a
- *     posterior candidate) or {@code upload} (the uploaded network, unpruned)
+ *     epoch}), {@code posterior-nodes} (the same top-k gathered on fewer hidden nodes, {@link
+ *     Pruner#concentrated}), {@code magnitude} (the upload's weights of largest magnitude, at the
+ *     same size as a posterior candidate) or {@code upload} (the uploaded network, unpruned)
  */
 public record PathPoint(
     int epoch,
@@ -31,7 +32,9 @@ public record PathPoint(
     String source) {
 
   static final String POSTERIOR = "posterior";
+  static final String POSTERIOR_NODES = "posterior-nodes";
   static final String MAGNITUDE = "magnitude";
+  static final String MAGNITUDE_NODES = "magnitude-nodes";
   static final String UPLOAD = "upload";
 
   PathPoint judged(boolean within, boolean isDelivered) {

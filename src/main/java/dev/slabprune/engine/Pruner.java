@@ -375,7 +375,8 @@ final class Pruner {
         int count = post.widths[l] * post.widths[l + 1];
         for (int i = 0; i < count; i++) {
           float x = vs[p++];
-          boolean in = x > kth || (x == kth && ties > 0);
+          // a weight of a node that concentrated() dropped never enters
+          boolean in = x > DROPPED && (x > kth || (x == kth && ties > 0));
           if (x == kth && ties > 0) {
             ties--;
           }
@@ -384,6 +385,114 @@ final class Pruner {
       }
     }
     return keep;
+  }
+
+  /** The ranking value {@link #concentrated} gives the weights, bias and gate of a dropped node. */
+  static final float DROPPED = -1e30f;
+
+  /**
+   * {@code post} with the top-{@code k} weights gathered on fewer hidden nodes (ours): a node-level
+   * candidate for a target size. At density {@code d = k / total}, each hidden layer keeps at most
+   * {@code ceil(width * d^(1/3))} nodes (the share at which a layer between two such layers keeps
+   * its nodes at the density it keeps its weights), and never more than the plain top-k feeds and
+   * uses: those with the most top-k weights in times out (ties: the more probable gate, then the
+   * lower index). The other nodes' weights in and out, bias and gate rank last ({@link #DROPPED}),
+   * so a top-k of the result falls on the kept nodes, the weights the dropped ones held going to
+   * the kept ones. Returns {@code post} itself when every node is kept.
+   */
+  static Posterior concentrated(Posterior post, long k) {
+    long total = totalWeights(post);
+    int layers = post.layers();
+    int[] widths = post.widths;
+    boolean[][] keep = weightMask(post, new PruningRule.TargetWeights(Math.min(k, total)));
+    double share = Math.cbrt((double) Math.min(k, total) / total);
+    float[][] v = null;
+    float[][] gates = null;
+    for (int l = 1; l < layers; l++) {
+      int in = widths[l - 1];
+      int w = widths[l];
+      int out = widths[l + 1];
+      long[] fanIn = new long[w];
+      long[] fanOut = new long[w];
+      for (int i = 0; i < in; i++) {
+        for (int j = 0; j < w; j++) {
+          if (keep[l - 1][i * w + j]) {
+            fanIn[j]++;
+          }
+        }
+      }
+      int live = 0;
+      for (int j = 0; j < w; j++) {
+        for (int o = 0; o < out; o++) {
+          if (keep[l][j * out + o]) {
+            fanOut[j]++;
+          }
+        }
+        if (fanIn[j] > 0 && fanOut[j] > 0) {
+          live++;
+        }
+      }
+      int n = (int) Math.max(1, Math.min(live, Math.ceil(w * share)));
+      if (n >= w) {
+        continue;
+      }
+      float[] gate = post.gates == null ? null : post.gates[l];
+      Integer[] order = new Integer[w];
+      for (int j = 0; j < w; j++) {
+        order[j] = j;
+      }
+      Arrays.sort(
+          order,
+          (a, b) -> {
+            int c = Long.compare(fanIn[b] * fanOut[b], fanIn[a] * fanOut[a]);
+            if (c == 0 && gate != null) {
+              c = Float.compare(gate[b], gate[a]);
+            }
+            return c != 0 ? c : Integer.compare(a, b);
+          });
+      if (v == null) {
+        v = new float[layers][];
+        for (int m = 0; m < layers; m++) {
+          v[m] = post.v[m].clone();
+        }
+        if (post.gates != null) {
+          gates = new float[layers][];
+          for (int m = 0; m < layers; m++) {
+            gates[m] = post.gates[m].clone();
+          }
+        }
+      }
+      for (int r = n; r < w; r++) {
+        int j = order[r];
+        for (int i = 0; i < in; i++) {
+          v[l - 1][i * w + j] = DROPPED;
+        }
+        v[l - 1][in * w + j] = DROPPED;
+        for (int o = 0; o < out; o++) {
+          v[l][j * out + o] = DROPPED;
+        }
+        if (gates != null) {
+          gates[l][j] = DROPPED;
+        }
+      }
+    }
+    if (v == null) {
+      return post;
+    }
+    return new Posterior(
+        widths,
+        post.activations,
+        post.output,
+        post.lambda,
+        post.slabSd,
+        post.noiseSd,
+        post.mu,
+        post.rho,
+        v,
+        post.targetMean,
+        post.targetSd,
+        post.history,
+        gates);
   }
 
   /**

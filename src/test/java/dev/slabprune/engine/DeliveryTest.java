@@ -104,6 +104,34 @@ class DeliveryTest {
   }
 
   @Test
+  void eachSizeIsAlsoTriedOnFewerHiddenNodes() {
+    DenseNetwork start = upload();
+    CompressionReport report =
+        Compression.run(start, TRAIN, VALID, TEST, collapsing(), List.of(), () -> false).report();
+    List<PathPoint> tuned = report.path().stream().filter(PathPoint::fineTuned).toList();
+    for (String[] pair :
+        new String[][] {
+          {PathPoint.POSTERIOR, PathPoint.POSTERIOR_NODES},
+          {PathPoint.MAGNITUDE, PathPoint.MAGNITUDE_NODES}
+        }) {
+      List<PathPoint> gathered = tuned.stream().filter(p -> p.source().equals(pair[1])).toList();
+      assertThat(gathered).as(pair[1]).isNotEmpty();
+      for (PathPoint g : gathered) {
+        // the plain candidate of the same size and posterior keeps at least as many nodes
+        PathPoint plain =
+            tuned.stream()
+                .filter(p -> p.source().equals(pair[0]) && p.epoch() == g.epoch())
+                .filter(p -> Math.abs(p.weights() - g.weights()) <= 24)
+                .findFirst()
+                .orElseThrow();
+        assertThat(java.util.Arrays.stream(g.nodes()).sum())
+            .isLessThanOrEqualTo(java.util.Arrays.stream(plain.nodes()).sum());
+      }
+    }
+    assertThat(report.path()).filteredOn(PathPoint::delivered).hasSize(1);
+  }
+
+  @Test
   void anImpossibleBudgetIsNotMetAndSaysWhatToTry() {
     // labels drawn by a random teacher network, uploaded as it is: every weight matters, and
     // the upload is exact on every row, so no network on the path can match it. Validation on
