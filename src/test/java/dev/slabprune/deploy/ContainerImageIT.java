@@ -216,10 +216,10 @@ class ContainerImageIT {
         // The job's history names the worker pool that claimed it: the worker container's.
         assertThat(worker.logs()).contains("Worker pool " + claimedBy(jobId) + " started");
 
-        // ND4J unpacked its native libraries into the chart's writable folder and loaded them
-        // from there, on a read-only root file system.
+        // The engine's native libraries (OpenBLAS through JavaCPP) were unpacked into the chart's
+        // writable folder and loaded from there, on a read-only root file system.
         Commands.Result javacpp = worker.exec("find", "/tmp/javacpp", "-name", "*.so*");
-        assertThat(javacpp.output()).contains("libnd4jcpu");
+        assertThat(javacpp.output()).contains("libopenblas").contains("libjnijavacpp");
         assertThat(worker.stop()).as(worker.logTail()).isIn(0, 143);
       }
 
