@@ -3,7 +3,6 @@ package dev.slabprune.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The node-level candidate of a target size: the top-k gathered on fewer hidden nodes. */
@@ -13,32 +12,7 @@ class ConcentratedNodesTest {
 
   /** Random inclusion logits and slab means; node gates when {@code gated}. */
   static Posterior random(long seed, boolean gated) {
-    Random r = new Random(seed);
-    int layers = WIDTHS.length - 1;
-    float[][] mu = new float[layers][];
-    float[][] rho = new float[layers][];
-    float[][] v = new float[layers][];
-    float[][] gates = gated ? new float[layers][] : null;
-    Activation[] acts = new Activation[layers];
-    for (int l = 0; l < layers; l++) {
-      int size = WIDTHS[l] * WIDTHS[l + 1] + WIDTHS[l + 1];
-      mu[l] = new float[size];
-      rho[l] = new float[size];
-      v[l] = new float[size];
-      acts[l] = l + 1 < layers ? Activation.RELU : Activation.IDENTITY;
-      for (int i = 0; i < size; i++) {
-        mu[l][i] = (float) r.nextGaussian();
-        rho[l][i] = -6f;
-        v[l][i] = (float) (3 * r.nextGaussian());
-      }
-      if (gated) {
-        gates[l] = new float[WIDTHS[l]];
-        for (int j = 0; j < WIDTHS[l]; j++) {
-          gates[l][j] = (float) (2 + r.nextGaussian());
-        }
-      }
-    }
-    return TestNetworks.classifier(WIDTHS.clone(), acts, mu, rho, v, gates);
+    return TestNetworks.randomPosterior(WIDTHS, seed, gated);
   }
 
   private static PruningResult prune(Posterior post, long k) {

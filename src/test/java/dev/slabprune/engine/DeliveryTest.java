@@ -3,7 +3,6 @@ package dev.slabprune.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The path along training, the quality budget and exact targets, on tiny seeded networks. */
@@ -321,24 +320,6 @@ class DeliveryTest {
   }
 
   static Posterior randomPosterior(int[] widths, long seed) {
-    Random r = new Random(seed);
-    int layers = widths.length - 1;
-    float[][] mu = new float[layers][];
-    float[][] rho = new float[layers][];
-    float[][] v = new float[layers][];
-    Activation[] acts = new Activation[layers];
-    for (int l = 0; l < layers; l++) {
-      int size = widths[l] * widths[l + 1] + widths[l + 1];
-      mu[l] = new float[size];
-      rho[l] = new float[size];
-      v[l] = new float[size];
-      acts[l] = l + 1 < layers ? Activation.RELU : Activation.IDENTITY;
-      for (int i = 0; i < size; i++) {
-        mu[l][i] = (float) r.nextGaussian();
-        rho[l][i] = -6f;
-        v[l][i] = (float) (3 * r.nextGaussian());
-      }
-    }
-    return TestNetworks.classifier(widths.clone(), acts, mu, rho, v, null);
+    return TestNetworks.randomPosterior(widths, seed, false);
   }
 }

@@ -50,4 +50,38 @@ final class TestNetworks {
         List.of(),
         gates);
   }
+
+  /**
+   * A classifier's posterior of {@code widths} with random slab means (standard normal), inclusion
+   * logits (sd 3) and slab sd about 0.0025; with {@code gated}, node gates with logits about 2 on
+   * every layer's inputs.
+   */
+  static Posterior randomPosterior(int[] widths, long seed, boolean gated) {
+    Random r = new Random(seed);
+    int layers = widths.length - 1;
+    float[][] mu = new float[layers][];
+    float[][] rho = new float[layers][];
+    float[][] v = new float[layers][];
+    float[][] gates = gated ? new float[layers][] : null;
+    Activation[] acts = new Activation[layers];
+    for (int l = 0; l < layers; l++) {
+      int size = widths[l] * widths[l + 1] + widths[l + 1];
+      mu[l] = new float[size];
+      rho[l] = new float[size];
+      v[l] = new float[size];
+      acts[l] = l + 1 < layers ? Activation.RELU : Activation.IDENTITY;
+      for (int i = 0; i < size; i++) {
+        mu[l][i] = (float) r.nextGaussian();
+        rho[l][i] = -6f;
+        v[l][i] = (float) (3 * r.nextGaussian());
+      }
+      if (gated) {
+        gates[l] = new float[widths[l]];
+        for (int j = 0; j < widths[l]; j++) {
+          gates[l][j] = (float) (2 + r.nextGaussian());
+        }
+      }
+    }
+    return classifier(widths.clone(), acts, mu, rho, v, gates);
+  }
 }
