@@ -114,7 +114,9 @@ class DashboardBrowserTest extends BrowserTest {
     // at the job's threshold.
     type("job-settings-threshold", 0.5);
     type("job-settings-epochs", EPOCHS);
-    type("job-settings-batchSize", 32);
+    // small steps: the engine trains this network in seconds at 32 examples a step, and the
+    // curves must be seen drawn while the job still runs
+    type("job-settings-batchSize", 8);
     type("job-settings-learningRate", 0.01);
     type("job-settings-fineTuneEpochs", 1);
     type("job-settings-evaluationSamples", 5);
