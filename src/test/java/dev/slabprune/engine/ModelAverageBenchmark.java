@@ -3,7 +3,6 @@ package dev.slabprune.engine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -57,19 +56,12 @@ public final class ModelAverageBenchmark {
       }
     }
     Posterior post =
-        new Posterior(
+        TestNetworks.classifier(
             widths,
             new Activation[] {Activation.RELU, Activation.RELU, Activation.IDENTITY},
-            OutputKind.LOGITS,
-            1e-3,
-            1.0,
-            1.0,
             mu,
             rho,
             v,
-            new double[0],
-            new double[0],
-            List.of(),
             gates);
     float[] x = new float[rows * 784];
     int[] y = new int[rows];
