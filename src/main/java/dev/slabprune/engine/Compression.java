@@ -488,7 +488,7 @@ public final class Compression {
             FINE_TUNE_MIN_STEPS,
             Math.min(FINE_TUNE_MAX_FLOOR_STEPS, FINE_TUNE_FLOOR_WORK / Math.max(1, weights)));
     long floor = (steps + perEpoch - 1) / perEpoch;
-    return (int) Math.min(100_000, Math.max(config.fineTuneEpochs(), floor));
+    return (int) Math.max(config.fineTuneEpochs(), floor);
   }
 
   /** Validation checks of a fine-tuning at most: every epoch, or one in several on small data. */
