@@ -59,9 +59,16 @@ CASES = {
     "mnist": ("classification", [784, 300, 100, 10], "relu", 30, 128, 1e-3, 1e-5),
     "fashion": ("classification", [784, 300, 100, 10], "relu", 30, 128, 1e-3, 1e-5),
     "deep": ("classification", [784, 400, 400, 400, 10], "relu", 30, 128, 1e-3, 1e-5),
+    # regimes no default was tuned on: run them after a change to the defaults, not while making it
+    "iris": ("classification", [4, 16, 8, 3], "relu", 300, 16, 1e-3, 1e-4),
+    "classes": ("classification", [20, 64, 32, 4], "relu", 150, 32, 1e-3, 1e-4),
+    "sparse-linear": ("regression", [50, 24, 1], "sigmoid", 300, 32, 1e-3, 1e-4),
+    "fashion-5k-wide": ("classification", [784, 512, 10], "relu", 60, 128, 1e-3, 1e-5),
 }
-SMALL = ["wine", "breast-cancer", "diabetes", "digits", "friedman1", "bai-sim"]
-INFORMATIVE = {"friedman1": [0, 1, 2, 3, 4], "bai-sim": [0, 1, 2, 3, 4]}
+SMALL = ["wine", "breast-cancer", "diabetes", "digits", "friedman1", "bai-sim",
+         "iris", "classes", "sparse-linear"]
+INFORMATIVE = {"friedman1": [0, 1, 2, 3, 4], "bai-sim": [0, 1, 2, 3, 4],
+               "sparse-linear": [0, 1, 2, 3, 4]}
 TINY = np.finfo(np.float32).tiny
 
 
@@ -99,8 +106,9 @@ def table(name, seed):
     from sklearn import datasets
 
     rng = np.random.default_rng(seed)
-    if name in ("wine", "breast-cancer", "diabetes", "digits"):
+    if name in ("wine", "breast-cancer", "diabetes", "digits", "iris"):
         loader = {
+            "iris": datasets.load_iris,
             "wine": datasets.load_wine,
             "breast-cancer": datasets.load_breast_cancer,
             "diabetes": datasets.load_diabetes,
@@ -124,6 +132,20 @@ def table(name, seed):
         x1, x2, x3, x4, x5 = (x[:, i] for i in range(5))
         y = 7 * x2 / (1 + x1**2) + 5 * np.sin(x3 * x4) + 2 * x5 + rng.normal(0, 1, n)
         x_up, y_up, x_te, y_te = x[:3000], y[:3000], x[3000:], y[3000:]
+    elif name == "classes":
+        x, y = datasets.make_classification(
+            n_samples=3500, n_features=20, n_informative=6, n_redundant=4, n_classes=4,
+            n_clusters_per_class=2, class_sep=1.0, random_state=seed)
+        x_up, x_te = standardise(x[:2500], x[2500:])
+        y_up, y_te = y[:2500], y[2500:]
+    elif name == "sparse-linear":
+        # a linear target on 5 of 50 inputs; 1,200 training rows, noise 1: a network with 24
+        # sigmoid nodes learns the noise too
+        n, p = 2200, 50
+        x = rng.normal(0, 1, size=(n, p))
+        coef = np.array([3.0, -2.0, 1.5, -1.0, 2.5])
+        y = x[:, :5] @ coef + rng.normal(0, 1, n)
+        x_up, y_up, x_te, y_te = x[:1200], y[:1200], x[1200:], y[1200:]
     else:
         raise ValueError(name)
     label_type = np.int64 if CASES[name][0] == "classification" else np.float32
@@ -169,7 +191,7 @@ def images(name, seed):
     ys = read_idx(os.path.join(d, "train-labels-idx1-ubyte" + suffix))
     xt = read_idx(os.path.join(d, "t10k-images-idx3-ubyte" + suffix))
     yt = read_idx(os.path.join(d, "t10k-labels-idx1-ubyte" + suffix))
-    subset = {"mnist-5k": 5000, "fashion-12k": 12000}.get(name)
+    subset = {"mnist-5k": 5000, "fashion-12k": 12000, "fashion-5k-wide": 5000}.get(name)
     if subset:
         rows = np.sort(np.random.default_rng(seed).permutation(len(xs))[:subset])
         xs, ys = xs[rows], ys[rows]
@@ -184,7 +206,7 @@ def network(arch, activation):
     for i in range(len(arch) - 1):
         layers.append(nn.Linear(arch[i], arch[i + 1]))
         if i < len(arch) - 2:
-            layers.append(nn.ReLU() if activation == "relu" else nn.Tanh())
+            layers.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[activation]())
     return nn.Sequential(*layers)
 
 
