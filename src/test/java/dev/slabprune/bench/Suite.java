@@ -31,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>With the environment variable {@code HELD_OUT=1}, the first half of each case's test rows is
  * uploaded as the job's held-out dataset (its validation and test splits; every uploaded row
  * trains) and the delivered network and the upload are scored on the other half: what honest rows
- * change. Such lines carry {@code held_out_rows} and {@code scored_rows}.
+ * change. Such lines carry {@code held_out_rows} and {@code scored_rows}; lines without it score
+ * that half too ({@code uploaded_second_half}, {@code pruned_second_half}).
  *
  * <pre>
  * java -cp ... dev.slabprune.bench.Suite baseUrl=http://127.0.0.1:8183 \
@@ -210,6 +211,12 @@ public final class Suite {
     line.put("metric", metric);
     line.put("uploaded", score(uploaded, test));
     line.put("pruned", score(pruned, test));
+    if (!heldOut) {
+      // the rows a HELD_OUT=1 run scores on, so that the two runs compare on the same rows
+      ParsedDataset second = rows(test, test.rows() / 2, test.rows());
+      line.put("uploaded_second_half", score(uploaded, second));
+      line.put("pruned_second_half", score(pruned, second));
+    }
     line.put("uploaded_training_run", c.get("upload_test_score").get(metric).asDouble());
     JsonNode scores = report.get("scores");
     ObjectNode split = JSON.createObjectNode();

@@ -95,7 +95,7 @@ final class Reports {
         subject.classification() ? null : finite(report.noiseSd()),
         report.history().stream().map(Reports::epoch).toList(),
         provenance,
-        warnings(subject, report, pruning, provenance.splits()),
+        warnings(subject, report, pruning, provenance == null ? null : provenance.splits()),
         budget(report.budget()),
         report.path().stream().map(Reports::entry).toList(),
         phases == null
