@@ -7,7 +7,12 @@ public class NotFoundException extends RuntimeException {
   private final String id;
 
   public NotFoundException(String resource, String id) {
-    super("There is no " + resource + " with id " + id + ".");
+    this(resource, id, "There is no " + resource + " with id " + id + ".");
+  }
+
+  /** With a detail of its own, such as one naming the request field that gave the id. */
+  public NotFoundException(String resource, String id, String detail) {
+    super(detail);
     this.resource = resource;
     this.id = id;
   }

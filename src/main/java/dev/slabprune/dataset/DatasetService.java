@@ -180,8 +180,13 @@ public class DatasetService {
   public void delete(Owner owner, UUID id) {
     DatasetEntity entity = find(owner, id);
     long active =
-        jdbc.sql("select count(*) from job where dataset_id = ? and state in ('QUEUED', 'RUNNING')")
-            .param(entity.getId())
+        jdbc.sql(
+                """
+                select count(*) from job
+                where (dataset_id = :id or held_out_dataset_id = :id)
+                  and state in ('QUEUED', 'RUNNING')
+                """)
+            .param("id", entity.getId())
             .query(Long.class)
             .single();
     if (active > 0) {

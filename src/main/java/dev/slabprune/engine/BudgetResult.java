@@ -14,7 +14,9 @@ package dev.slabprune.engine;
  *     made worse by its estimated optimism (it scores as well on the validation rows as on its
  *     training rows, where a network trained on the training rows alone loses more: it saw them);
  *     {@code largest-candidate} when that correction reaches the largest candidate's score, which
- *     bounds it (see {@code PathSearch.Gaps})
+ *     bounds it (see {@code PathSearch.Gaps}); {@code upload-held-out} when the validation and test
+ *     rows are held out from the upload ({@link CompressionConfig#heldOut()}): its own score,
+ *     honest, uncorrected
  * @param limit the worst validation score still within the budget
  * @param met whether the delivered network is within the budget
  * @param delivered the delivered network's point on the path

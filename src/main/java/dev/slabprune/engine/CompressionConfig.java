@@ -52,6 +52,9 @@ import java.util.Objects;
  * @param threads threads of the variational parameter pass (1 = the calling thread only); the
  *     result does not depend on it, bit for bit: the pass runs in fixed chunks, each with its own
  *     random stream. More than one pays where the service runs fewer jobs than it has cores
+ * @param heldOut whether the validation and confirmation examples are rows the uploaded network
+ *     never saw (ours): the quality budget's reference is then the upload's own score on them,
+ *     without the optimism correction that rows it learned need ({@code PathSearch.Gaps})
  */
 public record CompressionConfig(
     int epochs,
@@ -78,7 +81,8 @@ public record CompressionConfig(
     NodePrior nodePrior,
     double stopUndecided,
     int settleEpochs,
-    int threads) {
+    int threads,
+    boolean heldOut) {
 
   /** How the inclusion probabilities phi start. */
   public enum InclusionStart {
@@ -240,7 +244,8 @@ public record CompressionConfig(
         NodePrior.LAMBDA,
         0.05,
         5,
-        1);
+        1,
+        false);
   }
 
   /** A builder holding the defaults. */
@@ -276,6 +281,7 @@ public record CompressionConfig(
     b.stopUndecided = stopUndecided;
     b.settleEpochs = settleEpochs;
     b.threads = threads;
+    b.heldOut = heldOut;
     return b;
   }
 
@@ -306,8 +312,14 @@ public record CompressionConfig(
     private double stopUndecided;
     private int settleEpochs;
     private int threads;
+    private boolean heldOut;
 
     private Builder() {}
+
+    public Builder heldOut(boolean v) {
+      this.heldOut = v;
+      return this;
+    }
 
     public Builder threads(int v) {
       this.threads = v;
@@ -460,7 +472,8 @@ public record CompressionConfig(
           nodePrior,
           stopUndecided,
           settleEpochs,
-          threads);
+          threads,
+          heldOut);
     }
   }
 }

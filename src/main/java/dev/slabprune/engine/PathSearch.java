@@ -99,15 +99,18 @@ final class PathSearch {
             PathPoint.POSTERIOR);
     double largest = largestProbe.point().validationScore();
     Gaps gaps =
-        new Gaps(
-            metric(Evaluator.score(start, train, config.noiseSd(), last.targetSd), classification),
-            score(
-                largestProbe.network(),
-                largestProbe.pruning(),
-                train,
-                largestProbe.source(),
-                config),
-            classification);
+        config.heldOut()
+            ? Gaps.heldOut(classification)
+            : new Gaps(
+                metric(
+                    Evaluator.score(start, train, config.noiseSd(), last.targetSd), classification),
+                score(
+                    largestProbe.network(),
+                    largestProbe.pruning(),
+                    train,
+                    largestProbe.source(),
+                    config),
+                classification);
     double reference = gaps.reference(uploadScore, largest);
     boolean inflated = reference != uploadScore;
     double limit = budget.limit(reference, classification);
@@ -174,7 +177,8 @@ final class PathSearch {
         chosen = uploadBetter ? null : best;
         upload = uploadBetter;
       }
-      advice = advice(best, budget, reference, classification, upload, confirmation);
+      advice =
+          advice(best, budget, reference, classification, upload, confirmation, gaps.heldOut());
     }
     PruningResult pruning;
     DenseNetwork network;
@@ -242,9 +246,11 @@ final class PathSearch {
             uploadScore,
             largest,
             reference,
-            !inflated
-                ? "upload"
-                : reference == largest ? "largest-candidate" : "upload-less-optimism",
+            gaps.heldOut()
+                ? "upload-held-out"
+                : !inflated
+                    ? "upload"
+                    : reference == largest ? "largest-candidate" : "upload-less-optimism",
             limit,
             met,
             delivered,
@@ -503,12 +509,28 @@ final class PathSearch {
    * a gap as the candidate's) keeps its own score as the reference, and a variational training that
    * costs accuracy on every split does not lower the bar.
    *
+   * <p>Rows the upload never saw (a job's held-out dataset) need no correction: the reference is
+   * the upload's own score on them ({@link #heldOut(boolean)}).
+   *
    * @param uploadTrain the upload's score on the training split
    * @param largestTrain the largest candidate's score on the training split
+   * @param heldOut whether the scored rows are held out from the upload: no correction
    */
-  record Gaps(double uploadTrain, double largestTrain, boolean classification) {
+  record Gaps(double uploadTrain, double largestTrain, boolean classification, boolean heldOut) {
+
+    Gaps(double uploadTrain, double largestTrain, boolean classification) {
+      this(uploadTrain, largestTrain, classification, false);
+    }
+
+    /** The reference on rows the upload never saw: its own score. */
+    static Gaps heldOut(boolean classification) {
+      return new Gaps(Double.NaN, Double.NaN, classification, true);
+    }
 
     double reference(double upload, double largest) {
+      if (heldOut) {
+        return upload;
+      }
       if (classification) {
         double optimism = Math.max(0, (largestTrain - largest) - (uploadTrain - upload));
         return Math.min(upload, Math.max(largest, upload - optimism));
@@ -860,7 +882,8 @@ final class PathSearch {
       double reference,
       boolean classification,
       boolean upload,
-      Confirmation confirmation) {
+      Confirmation confirmation,
+      boolean heldOut) {
     String keep =
         upload
             ? " The upload itself is delivered, unpruned."
@@ -880,14 +903,14 @@ final class PathSearch {
               Locale.ROOT,
               "%d pruned network(s) stayed within the budget on the validation split, but none on"
                   + " the test split (reference %.4g, limit %.4g; the best scored %.4g): on small"
-                  + " splits a few rows decide. Try %s %.3f, a larger validationFraction and"
-                  + " testFraction, or keep the upload.",
+                  + " splits a few rows decide. Try %s %.3f, %s, or keep the upload.",
               confirmation.rejected(),
               confirmation.reference(),
               confirmation.limit(),
               bestConfirmed,
               classification ? "maxAccuracyDrop" : "maxRelativeRmseIncrease",
-              Math.ceil(miss * 1000 - 1e-6) / 1000)
+              Math.ceil(miss * 1000 - 1e-6) / 1000,
+              heldOut ? "more held-out rows" : "a larger validationFraction and testFraction")
           + keep;
     }
     if (best == null) {

@@ -93,28 +93,46 @@ public class JobService {
     ModelView model = models.get(owner, request.modelId());
     DatasetView dataset = datasets.get(owner, request.datasetId());
     DatasetSummaryView data = dataset.summary();
+    DatasetView heldOut =
+        request.heldOutDatasetId() == null ? null : heldOutDataset(owner, request);
 
-    double validation =
-        request.validationFraction() == null
-            ? defaultValidationFraction(data.rows())
-            : request.validationFraction();
-    double test = request.testFraction() == null ? 0.2 : request.testFraction();
-    if (!(validation >= 0 && validation <= 0.5)) {
-      errors.add(
-          new BadInputException.Violation("validationFraction", "must be between 0 and 0.5"));
-    }
-    if (!(test >= 0.01 && test <= 0.5)) {
-      errors.add(new BadInputException.Violation("testFraction", "must be between 0.01 and 0.5"));
-    }
-    int testRows = (int) Math.round(data.rows() * test);
-    int trainRows = data.rows() - testRows - (int) Math.round(data.rows() * validation);
-    if (trainRows < 2 || testRows < 1) {
-      errors.add(
-          new BadInputException.Violation(
-              "datasetId",
-              "has "
-                  + data.rows()
-                  + " rows: too few to hold out validation and test rows and still train"));
+    double validation;
+    double test;
+    int trainRows;
+    if (heldOut != null) {
+      // the held-out rows are the validation and test splits, half each; every row trains
+      validation = 0.5;
+      test = 0.5;
+      trainRows = data.rows();
+      errors.addAll(HeldOut.violations(request, dataset, heldOut));
+      if (trainRows < 2) {
+        errors.add(
+            new BadInputException.Violation(
+                "datasetId", "has " + data.rows() + " rows: too few to train"));
+      }
+    } else {
+      validation =
+          request.validationFraction() == null
+              ? defaultValidationFraction(data.rows())
+              : request.validationFraction();
+      test = request.testFraction() == null ? 0.2 : request.testFraction();
+      if (!(validation >= 0 && validation <= 0.5)) {
+        errors.add(
+            new BadInputException.Violation("validationFraction", "must be between 0 and 0.5"));
+      }
+      if (!(test >= 0.01 && test <= 0.5)) {
+        errors.add(new BadInputException.Violation("testFraction", "must be between 0.01 and 0.5"));
+      }
+      int testRows = (int) Math.round(data.rows() * test);
+      trainRows = data.rows() - testRows - (int) Math.round(data.rows() * validation);
+      if (trainRows < 2 || testRows < 1) {
+        errors.add(
+            new BadInputException.Violation(
+                "datasetId",
+                "has "
+                    + data.rows()
+                    + " rows: too few to hold out validation and test rows and still train"));
+      }
     }
     int inputs = model.summary().architecture().get(0);
     int outputs = model.summary().architecture().get(model.summary().architecture().size() - 1);
@@ -175,9 +193,8 @@ public class JobService {
             seed,
             Boolean.TRUE.equals(request.reducedInput()),
             model.sha256(),
-            dataset.files().stream()
-                .map(f -> new JobReport.DatasetFile(f.role(), f.sha256()))
-                .toList());
+            files(dataset),
+            heldOut == null ? null : files(heldOut));
     UUID id =
         limits.admit(
             owner,
@@ -188,9 +205,31 @@ public class JobService {
                     null,
                     request.modelId(),
                     request.datasetId(),
+                    request.heldOutDatasetId(),
                     parameters,
                     queueProperties.maxAttempts()));
     return get(owner, id);
+  }
+
+  private static List<JobReport.DatasetFile> files(DatasetView dataset) {
+    return dataset.files().stream()
+        .map(f -> new JobReport.DatasetFile(f.role(), f.sha256()))
+        .toList();
+  }
+
+  /** The owner's held-out dataset, or a 404 that names the field. */
+  private DatasetView heldOutDataset(Owner owner, JobRequest request) {
+    try {
+      return datasets.get(owner, request.heldOutDatasetId());
+    } catch (NotFoundException e) {
+      throw new NotFoundException(
+          "dataset",
+          request.heldOutDatasetId().toString(),
+          "heldOutDatasetId: there is no dataset with id "
+              + request.heldOutDatasetId()
+              + ". Upload the rows the model never saw as a dataset of their own and give its"
+              + " id.");
+    }
   }
 
   public JobView get(Owner owner, UUID id) {
@@ -274,12 +313,16 @@ public class JobService {
     if (source.state() != JobState.SUCCEEDED) {
       throw notFinished(source);
     }
-    if (source.modelId() == null || source.datasetId() == null) {
+    if (source.modelId() == null
+        || source.datasetId() == null
+        || (source.parameters().heldOut() && source.heldOutDatasetId() == null)) {
       throw new ConflictException(
           "job-input-deleted",
           "Input deleted",
           "The job's "
-              + (source.modelId() == null ? "model" : "dataset")
+              + (source.modelId() == null
+                  ? "model"
+                  : source.datasetId() == null ? "dataset" : "held-out dataset")
               + " was deleted, so it cannot be re-pruned: re-pruning scores the new network on"
               + " the job's test split and writes it with the model's names.");
     }
@@ -308,6 +351,7 @@ public class JobService {
                       id,
                       source.modelId(),
                       source.datasetId(),
+                      source.heldOutDatasetId(),
                       source.parameters().withSettings(settings),
                       queueProperties.maxAttempts()));
     } catch (DataIntegrityViolationException e) {

@@ -37,6 +37,7 @@ class JobStore {
    * Queues a job.
    *
    * @param source the job a re-pruning works on; null for a compression
+   * @param heldOut the held-out dataset; null for none
    */
   UUID create(
       String owner,
@@ -44,6 +45,7 @@ class JobStore {
       UUID source,
       UUID model,
       UUID dataset,
+      UUID heldOut,
       JobParameters parameters,
       int maxAttempts) {
     UUID id = UUID.randomUUID();
@@ -51,9 +53,10 @@ class JobStore {
     jdbc.sql(
             """
             with created as (
-                insert into job (id, owner, kind, source_job_id, model_id, dataset_id, state,
-                                 parameters, max_attempts, run_after, created_at)
-                values (:id, :owner, :kind, :source, :model, :dataset, 'QUEUED',
+                insert into job (id, owner, kind, source_job_id, model_id, dataset_id,
+                                 held_out_dataset_id, state, parameters, max_attempts,
+                                 run_after, created_at)
+                values (:id, :owner, :kind, :source, :model, :dataset, :heldOut, 'QUEUED',
                         cast(:parameters as jsonb), :maxAttempts, :now, :now)
                 returning id
             )
@@ -66,6 +69,7 @@ class JobStore {
         .param("source", source)
         .param("model", model)
         .param("dataset", dataset)
+        .param("heldOut", heldOut)
         .param("parameters", json.writeValueAsString(parameters))
         .param("maxAttempts", maxAttempts)
         .param("now", now)
@@ -155,6 +159,7 @@ class JobStore {
         state,
         row.getObject("model_id", UUID.class),
         row.getObject("dataset_id", UUID.class),
+        row.getObject("held_out_dataset_id", UUID.class),
         json.readValue(row.getString("parameters"), JobParameters.class),
         progress(state, read(row.getString("progress"), Progress.class)),
         row.getInt("attempts"),

@@ -12,6 +12,8 @@ import java.util.UUID;
  *
  * @param sourceJobId for a re-pruning, the job whose posterior it prunes; null for a compression
  *     (and once that job is deleted)
+ * @param heldOutDatasetId the dataset whose rows give the validation and test splits; null for a
+ *     job without one (and once it is deleted)
  * @param parameters what the job runs with, every default resolved
  * @param progress how far it has come; once it ends, its phase says how
  * @param failure why it failed; null unless it failed (or is waiting to retry)
@@ -23,6 +25,7 @@ public record JobView(
     JobState state,
     UUID modelId,
     UUID datasetId,
+    UUID heldOutDatasetId,
     JobParameters parameters,
     Progress progress,
     int attempts,

@@ -90,9 +90,22 @@ final class ServiceClient {
   /** Starts a job with the given settings (an object, empty for the defaults); answers 202. */
   JsonNode startJob(String modelId, String datasetId, long seed, ObjectNode settings)
       throws IOException, InterruptedException {
+    return startJob(modelId, datasetId, null, seed, settings);
+  }
+
+  /**
+   * Starts a job with the given settings whose validation and test splits are the rows of {@code
+   * heldOutDatasetId} (null: held out from the dataset); answers 202.
+   */
+  JsonNode startJob(
+      String modelId, String datasetId, String heldOutDatasetId, long seed, ObjectNode settings)
+      throws IOException, InterruptedException {
     ObjectNode request = JSON.createObjectNode();
     request.put("modelId", modelId);
     request.put("datasetId", datasetId);
+    if (heldOutDatasetId != null) {
+      request.put("heldOutDatasetId", heldOutDatasetId);
+    }
     request.set("settings", settings);
     request.put("seed", seed);
     return send(

@@ -28,6 +28,12 @@ import tools.jackson.databind.node.ObjectNode;
  * and seed on stdout, then a summary line with the bars of the issue (median over the seeds);
  * progress goes to stderr.
  *
+ * <p>With the environment variable {@code HELD_OUT=1}, the first half of each case's test rows is
+ * uploaded as the job's held-out dataset (its validation and test splits; every uploaded row
+ * trains) and the delivered network and the upload are scored on the other half: what honest rows
+ * change. Such lines carry {@code held_out_rows} and {@code scored_rows}; lines without it score
+ * that half too ({@code uploaded_second_half}, {@code pruned_second_half}).
+ *
  * <pre>
  * java -cp ... dev.slabprune.bench.Suite baseUrl=http://127.0.0.1:8183 \
  *     dir=bench/.cache/suite cases=wine,digits seeds=1,2,3
@@ -100,6 +106,9 @@ public final class Suite {
    */
   private final ObjectNode settings = settingsFromEnvironment();
 
+  /** Whether jobs are given the first half of the test rows as their held-out dataset. */
+  private final boolean heldOut = "1".equals(System.getenv("HELD_OUT"));
+
   private static ObjectNode settingsFromEnvironment() {
     String text = System.getenv("SETTINGS");
     if (text == null || text.isBlank()) {
@@ -131,9 +140,31 @@ public final class Suite {
             Map.of("format", c.get("format").asString(), "task", c.get("kind").asString()),
             parts);
 
+    ParsedDataset test = readTest(folder, c, classification);
+    String heldOutId = null;
+    int heldOutRows = 0;
+    if (heldOut) {
+      int half = test.rows() / 2;
+      heldOutRows = half;
+      Path csv = folder.resolve("held-out.csv");
+      Files.writeString(csv, csv(test, 0, half));
+      heldOutId =
+          service
+              .postMultipart(
+                  "/api/v1/datasets",
+                  Map.of("format", "csv", "task", c.get("kind").asString()),
+                  Map.of("file", csv))
+              .get("id")
+              .asString();
+      test = rows(test, half, test.rows());
+    }
     JsonNode job =
         service.startJob(
-            model.get("id").asString(), dataset.get("id").asString(), seed, settings.deepCopy());
+            model.get("id").asString(),
+            dataset.get("id").asString(),
+            heldOutId,
+            seed,
+            settings.deepCopy());
     String id = job.get("id").asString();
     Instant submitted = Instant.now();
     log(name + " seed " + seed + ": job " + id);
@@ -158,6 +189,10 @@ public final class Suite {
     if (!settings.isEmpty()) {
       line.set("settings", settings);
     }
+    if (heldOut) {
+      line.put("held_out_rows", heldOutRows);
+      line.put("scored_rows", test.rows());
+    }
     line.put("state", state.toUpperCase());
     SuiteSummary.put(
         line, "job_seconds", ServiceClient.seconds(job.get("startedAt"), job.get("finishedAt")));
@@ -171,12 +206,17 @@ public final class Suite {
     Files.write(folder.resolve("pruned.onnx"), pruned);
     Files.writeString(folder.resolve("report.json"), JSON.writeValueAsString(report));
 
-    ParsedDataset test = readTest(folder, c, classification);
     byte[] uploaded = Files.readAllBytes(folder.resolve("model.onnx"));
     String metric = classification ? "accuracy" : "rmse";
     line.put("metric", metric);
     line.put("uploaded", score(uploaded, test));
     line.put("pruned", score(pruned, test));
+    if (!heldOut) {
+      // the rows a HELD_OUT=1 run scores on, so that the two runs compare on the same rows
+      ParsedDataset second = rows(test, test.rows() / 2, test.rows());
+      line.put("uploaded_second_half", score(uploaded, second));
+      line.put("pruned_second_half", score(pruned, second));
+    }
     line.put("uploaded_training_run", c.get("upload_test_score").get(metric).asDouble());
     JsonNode scores = report.get("scores");
     ObjectNode split = JSON.createObjectNode();
@@ -224,6 +264,9 @@ public final class Suite {
     line.put("epochs", report.get("history").size());
     JsonNode budget = report.get("budget");
     line.set("budget_met", budget == null || budget.isNull() ? null : budget.get("met"));
+    line.set(
+        "reference_source",
+        budget == null || budget.isNull() ? null : budget.get("referenceSource"));
     line.put("warnings", report.get("warnings").size());
     return line;
   }
@@ -240,6 +283,47 @@ public final class Suite {
         .readNpz(
             folder.resolve(t.get("file").asString()),
             classification ? Task.CLASSIFICATION : Task.REGRESSION);
+  }
+
+  /**
+   * Rows {@code [from, to)} as a headerless CSV, features then the class label (as the dataset
+   * names it) or the target in its own units.
+   */
+  static String csv(ParsedDataset data, int from, int to) {
+    float[] x = data.x();
+    StringBuilder out = new StringBuilder();
+    for (int r = from; r < to; r++) {
+      for (int f = 0; f < data.features(); f++) {
+        out.append(x[r * data.features() + f]).append(',');
+      }
+      out.append(
+              data.task() == Task.CLASSIFICATION
+                  ? data.classes().get(data.labels()[r])
+                  : Double.toString(data.unstandardise(data.targets()[r])))
+          .append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Rows {@code [from, to)} of a dataset, as a dataset of their own (the same classes). */
+  static ParsedDataset rows(ParsedDataset data, int from, int to) {
+    int n = to - from;
+    int features = data.features();
+    float[] x = Arrays.copyOfRange(data.x(), from * features, to * features);
+    boolean classification = data.task() == Task.CLASSIFICATION;
+    return new ParsedDataset(
+        n,
+        features,
+        x,
+        null,
+        null,
+        data.featureNames(),
+        data.task(),
+        classification ? Arrays.copyOfRange(data.labels(), from, to) : null,
+        data.classes(),
+        classification ? null : Arrays.copyOfRange(data.targets(), from, to),
+        data.targetMean(),
+        data.targetSd());
   }
 
   /** Accuracy (classification) or RMSE in the target's units (regression) in ONNX Runtime. */

@@ -37,6 +37,17 @@ class BudgetReferenceTest {
   }
 
   @Test
+  void rowsTheUploadNeverSawNeedNoCorrection() {
+    // where the gaps of the same scores would lower the reference (the optimism test above)
+    PathSearch.Gaps accuracy = PathSearch.Gaps.heldOut(true);
+    assertThat(accuracy.reference(1.0, 0.95)).isEqualTo(1.0);
+    assertThat(accuracy.reference(0.9, 0.95)).isEqualTo(0.9);
+    PathSearch.Gaps rmse = PathSearch.Gaps.heldOut(false);
+    assertThat(rmse.reference(1.02, 1.25)).isEqualTo(1.02);
+    assertThat(new PathSearch.Gaps(1.0, 0.99, true).heldOut()).isFalse();
+  }
+
+  @Test
   void forRmseTheGapsAreRatios() {
     // upload: 1.0 on training, 1.02 on validation rows (saw them); candidate 1.0 -> 1.25
     PathSearch.Gaps gaps = new PathSearch.Gaps(1.0, 1.0, false);

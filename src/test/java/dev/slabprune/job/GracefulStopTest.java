@@ -149,7 +149,7 @@ class GracefulStopTest {
         new EngineSettings(
             400, 16, null, null, null, null, 5, null, null, null, null, 1, null, null, null, null,
             null);
-    return new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false);
+    return new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false, null);
   }
 
   private int progressEpoch(UUID job) {

@@ -83,7 +83,7 @@ class JobResumeTest {
         new EngineSettings(
             8, 64, null, null, null, null, 5, null, null, null, null, 1, null, null, null, null,
             null);
-    JobRequest request = new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false);
+    JobRequest request = new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false, null);
 
     UUID interrupted = jobs.create(owner, request).id();
     WorkerPool doomed = pool("doomed");

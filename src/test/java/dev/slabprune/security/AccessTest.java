@@ -1,6 +1,7 @@
 package dev.slabprune.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
@@ -192,6 +193,35 @@ class AccessTest {
         .andExpect(status().isNotFound());
     mvc.perform(get("/api/v1/models/" + model).header("Authorization", "Bearer " + alice))
         .andExpect(status().isOk());
+
+    // another owner's dataset as the held-out rows: the same 404, naming the field
+    String bobs =
+        id(
+            mvc.perform(
+                    multipart("/api/v1/datasets")
+                        .file(
+                            new MockMultipartFile(
+                                "file", "held.csv", "text/csv", TeacherData.dataset(teacher)))
+                        .header("Authorization", "Bearer " + bob))
+                .andExpect(status().isCreated())
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
+    mvc.perform(
+            post("/api/v1/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"modelId\":\""
+                        + model
+                        + "\",\"datasetId\":\""
+                        + dataset
+                        + "\",\"heldOutDatasetId\":\""
+                        + bobs
+                        + "\"}")
+                .header("Authorization", "Bearer " + alice))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.type").value("/problems/not-found"))
+        .andExpect(jsonPath("$.detail").value(startsWith("heldOutDatasetId")));
   }
 
   @Test

@@ -77,6 +77,7 @@ final class HostileServer {
                     null,
                     null,
                     1L,
+                    null,
                     null))
             .id();
     return new Fixture(aliceKey, bob.key(), bob.id(), model, dataset, job, onnx, csv);

@@ -61,6 +61,37 @@ public final class TeacherData {
     return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Other rows labelled by the teacher, as {@link #dataset} writes them, drawn with {@code seed}:
+   * only rows of the classes {@code keep} (class indices), until there are {@code rows}.
+   */
+  public static byte[] heldOutDataset(
+      DenseNetwork teacher, int rows, long seed, java.util.Set<Integer> keep) {
+    SplittableRandom random = new SplittableRandom(seed);
+    StringBuilder csv = new StringBuilder();
+    for (int f = 0; f < FEATURES; f++) {
+      csv.append("f").append(f).append(',');
+    }
+    csv.append("label\n");
+    float[] x = new float[FEATURES];
+    int written = 0;
+    while (written < rows) {
+      for (int f = 0; f < FEATURES; f++) {
+        x[f] = (float) random.nextGaussian();
+      }
+      int label = argmax(teacher.forward(x, 1), 0, CLASSES);
+      if (!keep.contains(label)) {
+        continue;
+      }
+      for (int f = 0; f < FEATURES; f++) {
+        csv.append(x[f]).append(',');
+      }
+      csv.append("class").append(label).append('\n');
+      written++;
+    }
+    return csv.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   /** A fixed network whose single output, around 100 with a spread of about 20, is the target. */
   public static DenseNetwork regressionTeacher() {
     SplittableRandom random = new SplittableRandom(13);

@@ -9,6 +9,7 @@ import java.util.UUID;
  * @param attempt which start this is, from 1
  * @param kind what the job does, as its handler names it (the queue does not interpret it)
  * @param sourceJobId the job this one works on, for kinds that derive from another job; else null
+ * @param heldOutDatasetId the dataset whose rows give the validation and test splits; else null
  * @param parameters the job's settings as JSON
  */
 public record ClaimedJob(
@@ -21,4 +22,5 @@ public record ClaimedJob(
     UUID sourceJobId,
     UUID modelId,
     UUID datasetId,
+    UUID heldOutDatasetId,
     String parameters) {}

@@ -56,7 +56,7 @@ public class JobQueue {
                     started_at = coalesce(j.started_at, :now)
                 from picked where j.id = picked.id
                 returning j.id, j.version, j.attempts, j.max_attempts, j.owner, j.kind,
-                          j.source_job_id, j.model_id, j.dataset_id,
+                          j.source_job_id, j.model_id, j.dataset_id, j.held_out_dataset_id,
                           j.parameters::text as parameters
             ), logged as (
                 insert into job_event (job_id, at, type, from_state, to_state, attempt, detail)
@@ -81,6 +81,7 @@ public class JobQueue {
                     row.getObject("source_job_id", UUID.class),
                     row.getObject("model_id", UUID.class),
                     row.getObject("dataset_id", UUID.class),
+                    row.getObject("held_out_dataset_id", UUID.class),
                     row.getString("parameters")))
         .list();
   }

@@ -271,6 +271,8 @@ public record JobReport(
    *     before the service recorded it
    * @param modelSha256 SHA-256 of the uploaded ONNX file
    * @param datasetFiles SHA-256 of each uploaded dataset file
+   * @param heldOutDatasetFiles SHA-256 of each file of the held-out dataset whose rows gave the
+   *     validation and test splits; null for a job without one
    * @param splits how the rows were split; null in results stored before the service recorded it
    * @param settings the engine settings the job ran with, every default resolved
    * @param trainSha256 SHA-256 of the training split's features and targets, as the engine saw them
@@ -279,6 +281,7 @@ public record JobReport(
       String serviceVersion,
       String modelSha256,
       List<DatasetFile> datasetFiles,
+      List<DatasetFile> heldOutDatasetFiles,
       Splits splits,
       RunSettings settings,
       long seed,
@@ -291,11 +294,17 @@ public record JobReport(
   /** One uploaded dataset file, by the part it was uploaded as. */
   public record DatasetFile(String role, String sha256) {}
 
-  /** How the rows were split: the fractions asked for and the rows each split got. */
+  /**
+   * How the rows were split: the fractions asked for and the rows each split got.
+   *
+   * @param heldOut whether the validation and test rows are the held-out dataset's (half each, the
+   *     fractions 0.5 of its rows) and every row of the dataset trained
+   */
   public record Splits(
       double validationFraction,
       double testFraction,
       int trainRows,
       int validationRows,
-      int testRows) {}
+      int testRows,
+      boolean heldOut) {}
 }

@@ -49,6 +49,7 @@ public class CompressionPipeline {
   // the job's own phases in the report, beside the engine's (Phases)
   static final String READ_MODEL = "readModel";
   static final String READ_DATASET = "readDataset";
+  static final String READ_HELD_OUT = "readHeldOutDataset";
   static final String SPLIT = "split";
   static final String READ_POSTERIOR = "readPosterior";
   static final String STORE_POSTERIOR = "storePosterior";
@@ -245,17 +246,40 @@ public class CompressionPipeline {
           "The job's model or dataset was deleted before the job could run.",
           null);
     }
+    if (parameters.heldOut() && job.heldOutDatasetId() == null) {
+      throw JobFailedException.permanent(
+          "job-input-deleted",
+          "Input deleted",
+          "The job's held-out dataset was deleted before the job could run: its rows are the"
+              + " job's validation and test splits.",
+          null);
+    }
     OnnxModel model = phases.time(READ_MODEL, () -> models.network(job.modelId()));
     ParsedDataset data = phases.time(READ_DATASET, () -> datasets.parse(job.datasetId()));
-    Splits splits =
-        phases.time(
-            SPLIT,
-            () ->
-                Splits.of(
-                    data,
-                    parameters.validationFraction(),
-                    parameters.testFraction(),
-                    parameters.seed()));
+    ParsedDataset heldOut =
+        parameters.heldOut()
+            ? phases.time(READ_HELD_OUT, () -> datasets.parse(job.heldOutDatasetId()))
+            : null;
+    Splits splits;
+    try {
+      splits =
+          phases.time(
+              SPLIT,
+              () ->
+                  heldOut != null
+                      ? Splits.heldOut(data, heldOut, parameters.seed())
+                      : Splits.of(
+                          data,
+                          parameters.validationFraction(),
+                          parameters.testFraction(),
+                          parameters.seed()));
+    } catch (IllegalArgumentException e) {
+      throw JobFailedException.permanent(
+          "dataset-mismatch",
+          "Datasets do not match",
+          "The job's rows cannot be split: " + e.getMessage() + ". Start the job again.",
+          e);
+    }
     return new Inputs(model, data.task() == Task.CLASSIFICATION, data.featureNames(), splits);
   }
 
@@ -299,7 +323,11 @@ public class CompressionPipeline {
         serviceVersion,
         parameters.modelSha256(),
         parameters.datasetFiles(),
-        inputs.splits().describe(parameters.validationFraction(), parameters.testFraction()),
+        parameters.heldOutDatasetFiles(),
+        inputs
+            .splits()
+            .describe(
+                parameters.validationFraction(), parameters.testFraction(), parameters.heldOut()),
         parameters.settings(),
         parameters.seed(),
         engine.trainSha256(),
@@ -314,6 +342,7 @@ public class CompressionPipeline {
       // the cores the pool leaves idle: the same result on any number of threads
       return EngineConfigs.of(parameters.settings(), parameters.seed()).toBuilder()
           .threads(engineThreads)
+          .heldOut(parameters.heldOut())
           .build();
     } catch (InvalidInputException e) {
       throw refused(e);

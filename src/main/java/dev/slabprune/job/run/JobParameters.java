@@ -15,6 +15,9 @@ import java.util.List;
  * @param reducedInput whether the pruned model takes only the kept inputs (else a Gather in front)
  * @param modelSha256 SHA-256 of the uploaded ONNX file
  * @param datasetFiles SHA-256 of each uploaded dataset file
+ * @param heldOutDatasetFiles SHA-256 of each file of the held-out dataset, whose rows give the
+ *     validation and test splits (the fractions are then 0.5 each, of those rows, and every row of
+ *     the dataset trains); null for a job without one
  */
 public record JobParameters(
     RunSettings settings,
@@ -23,11 +26,24 @@ public record JobParameters(
     long seed,
     boolean reducedInput,
     String modelSha256,
-    List<JobReport.DatasetFile> datasetFiles) {
+    List<JobReport.DatasetFile> datasetFiles,
+    List<JobReport.DatasetFile> heldOutDatasetFiles) {
+
+  /** Whether the validation and test rows come from a held-out dataset. */
+  public boolean heldOut() {
+    return heldOutDatasetFiles != null;
+  }
 
   /** These parameters with other settings, as a re-pruning of the job runs with. */
   public JobParameters withSettings(RunSettings other) {
     return new JobParameters(
-        other, validationFraction, testFraction, seed, reducedInput, modelSha256, datasetFiles);
+        other,
+        validationFraction,
+        testFraction,
+        seed,
+        reducedInput,
+        modelSha256,
+        datasetFiles,
+        heldOutDatasetFiles);
   }
 }

@@ -17,6 +17,7 @@ import dev.slabprune.storage.Artifact;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -26,6 +27,12 @@ import java.util.stream.IntStream;
  * inclusion probabilities.
  */
 final class Reports {
+
+  /**
+   * Held-out rows below this many (100 judging the budget, 100 confirming it) are reported as a
+   * warning; the small-data default of the validation split asks for 200 validation rows.
+   */
+  static final int MIN_HELD_OUT_ROWS = 200;
 
   /** Accuracy lost beyond this (0.5 points) is reported as a warning. */
   static final double ACCURACY_TOLERANCE = 0.005;
@@ -88,7 +95,7 @@ final class Reports {
         subject.classification() ? null : finite(report.noiseSd()),
         report.history().stream().map(Reports::epoch).toList(),
         provenance,
-        warnings(subject, report, pruning),
+        warnings(subject, report, pruning, provenance == null ? null : provenance.splits()),
         budget(report.budget()),
         report.path().stream().map(Reports::entry).toList(),
         phases == null
@@ -229,13 +236,36 @@ final class Reports {
   }
 
   private static List<String> warnings(
-      Subject subject, CompressionReport report, JobReport.Pruning pruning) {
+      Subject subject,
+      CompressionReport report,
+      JobReport.Pruning pruning,
+      JobReport.Splits splits) {
     List<String> warnings = new ArrayList<>();
     BudgetResult budget = report.budget();
     if (!budget.met()) {
       warnings.add("The quality budget was not met. " + budget.advice());
     }
+    if (splits != null
+        && splits.heldOut()
+        && splits.validationRows() + splits.testRows() < MIN_HELD_OUT_ROWS) {
+      warnings.add(
+          String.format(
+              Locale.ROOT,
+              "The held-out dataset has %d rows: %d judge the quality budget and %d confirm it, so"
+                  + " a few rows decide%s. Give at least %d held-out rows.",
+              splits.validationRows() + splits.testRows(),
+              splits.validationRows(),
+              splits.testRows(),
+              subject.classification()
+                  ? String.format(
+                      Locale.ROOT,
+                      " (one validation row is %.1f accuracy points)",
+                      100.0 / Math.max(1, splits.validationRows()))
+                  : "",
+              MIN_HELD_OUT_ROWS));
+    }
     if (!budget.referenceSource().equals("upload")
+        && !budget.referenceSource().equals("upload-held-out")
         && Math.abs(budget.uploadScore() - budget.reference())
             > Math.abs(budget.limit() - budget.reference())) {
       warnings.add(

@@ -81,6 +81,7 @@ class JobQueueTest {
             job.sourceJobId(),
             job.modelId(),
             job.datasetId(),
+            job.heldOutDatasetId(),
             "{}");
     assertThat(queue.heartbeat(stale, null)).isEmpty();
     assertThat(queue.succeed(stale, null, () -> {})).isFalse();

@@ -144,6 +144,37 @@ class ReportsTest {
   }
 
   /** A budget met by the delivered network, as most jobs end. */
+  @Test
+  void aJobWithFewHeldOutRowsIsWarnedThatAFewRowsDecide() {
+    JobReport few =
+        report(
+            true, new JobReport.Splits(0.5, 0.5, 600, 60, 61, true), accuracy(0.9), accuracy(0.9));
+    JobReport enough =
+        report(
+            true,
+            new JobReport.Splits(0.5, 0.5, 600, 100, 100, true),
+            accuracy(0.9),
+            accuracy(0.9));
+    JobReport notHeldOut =
+        report(
+            true, new JobReport.Splits(0.1, 0.2, 600, 60, 61, false), accuracy(0.9), accuracy(0.9));
+
+    assertThat(few.warnings())
+        .singleElement()
+        .asString()
+        .contains("held-out dataset has 121 rows: 60 judge the quality budget and 61 confirm it")
+        .contains("1.7 accuracy points")
+        .contains("at least 200 held-out rows");
+    assertThat(enough.warnings()).isEmpty();
+    assertThat(notHeldOut.warnings()).isEmpty();
+    assertThat(
+            report(false, new JobReport.Splits(0.5, 0.5, 600, 5, 5, true), rmse(1.0), rmse(1.0))
+                .warnings())
+        .singleElement()
+        .asString()
+        .doesNotContain("accuracy points");
+  }
+
   private static BudgetResult budget(boolean classification) {
     PathPoint delivered =
         new PathPoint(3, 10, new int[] {2}, 2, 0.5, 0.9, true, true, true, "posterior");
@@ -189,6 +220,51 @@ class ReportsTest {
       Scores magnitude,
       long kept,
       long total) {
+    return report(
+        kind,
+        fineTuneEpochs,
+        classification,
+        uploaded,
+        pruned,
+        average,
+        magnitude,
+        kept,
+        total,
+        null);
+  }
+
+  /** A compression that pruned 5 of 8 weights, scoring as the upload does, with these splits. */
+  private static JobReport report(
+      boolean classification, JobReport.Splits splits, Scores uploaded, Scores pruned) {
+    JobReport.Provenance provenance =
+        new JobReport.Provenance(
+            "test",
+            "m",
+            List.of(),
+            splits.heldOut() ? List.of(new JobReport.DatasetFile("file", "h")) : null,
+            splits,
+            null,
+            1,
+            "t",
+            "n",
+            "j",
+            "o",
+            "c");
+    return report(
+        JobKind.COMPRESSION, 3, classification, uploaded, pruned, pruned, pruned, 5, 8, provenance);
+  }
+
+  private static JobReport report(
+      JobKind kind,
+      int fineTuneEpochs,
+      boolean classification,
+      Scores uploaded,
+      Scores pruned,
+      Scores average,
+      Scores magnitude,
+      long kept,
+      long total,
+      JobReport.Provenance provenance) {
     DenseNetwork network =
         new DenseNetwork(
             List.of(
@@ -241,6 +317,6 @@ class ReportsTest {
             new Artifact("a".repeat(64), 600, "application/onnx", Instant.EPOCH),
             1000,
             fineTuneEpochs);
-    return Reports.report(subject, engine, null, List.of());
+    return Reports.report(subject, engine, provenance, List.of());
   }
 }
