@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,15 @@ class JobResumeTest {
 
   @Test
   void aJobWhoseWorkerDiedResumesFromItsCheckpointAndEndsAsAnUninterruptedRunWould() {
+    resumesAsAnUninterruptedRunWould(false);
+  }
+
+  @Test
+  void aJobWithHeldOutRowsResumesOnTheSameSplits() {
+    resumesAsAnUninterruptedRunWould(true);
+  }
+
+  private void resumesAsAnUninterruptedRunWould(boolean heldOut) {
     // Jobs left open by other test classes must not be claimed by these pools.
     jdbc.sql(
             "update job set state = 'CANCELLED', claimed_by = null, heartbeat_at = null"
@@ -83,7 +93,26 @@ class JobResumeTest {
         new EngineSettings(
             8, 64, null, null, null, null, 5, null, null, null, null, 1, null, null, null, null,
             null);
-    JobRequest request = new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false, null);
+    UUID heldOutDataset = null;
+    if (heldOut) {
+      byte[] rows = TeacherData.heldOutDataset(TeacherData.teacher(), 200, 29, Set.of(0, 1, 2));
+      heldOutDataset =
+          datasets
+              .upload(
+                  owner,
+                  "held-out",
+                  null,
+                  new DatasetOptions(null, null, null, null),
+                  Map.of(
+                      "file",
+                      new DatasetService.Part(
+                          "held-out.csv", () -> new ByteArrayInputStream(rows))))
+              .id();
+    }
+    JobRequest request =
+        heldOut
+            ? new JobRequest(model, dataset, settings, null, null, 3L, false, heldOutDataset)
+            : new JobRequest(model, dataset, settings, 0.1, 0.2, 3L, false, null);
 
     UUID interrupted = jobs.create(owner, request).id();
     WorkerPool doomed = pool("doomed");
@@ -126,6 +155,15 @@ class JobResumeTest {
     JobReport b = jobs.report(owner, straight);
     assertThat(a.pruning()).isEqualTo(b.pruning());
     assertThat(a.scores().pruned()).isEqualTo(b.scores().pruned());
+    assertThat(a.provenance().splits()).isEqualTo(b.provenance().splits());
+    assertThat(a.provenance().splits().heldOut()).isEqualTo(heldOut);
+    assertThat(a.provenance().trainSha256()).isEqualTo(b.provenance().trainSha256());
+    if (heldOut) {
+      assertThat(a.provenance().splits().trainRows()).isEqualTo(TeacherData.ROWS);
+      assertThat(a.provenance().splits().validationRows()).isEqualTo(100);
+      assertThat(a.budget().referenceSource()).isEqualTo("upload-held-out");
+      assertThat(a.budget().reference()).isEqualTo(b.budget().reference());
+    }
     assertThat(
             jdbc.sql("select count(*) from job_checkpoint where job_id in (?, ?)")
                 .params(interrupted, straight)

@@ -121,14 +121,9 @@ public record Splits(Examples train, Examples validation, Examples test) {
     return order;
   }
 
-  /** The fractions asked for and the rows each split got, for the report's provenance. */
-  public JobReport.Splits describe(double validationFraction, double testFraction) {
-    return describe(validationFraction, testFraction, false);
-  }
-
   /**
-   * As {@link #describe(double, double)}, saying whether the validation and test rows are a
-   * held-out dataset's.
+   * The fractions asked for and the rows each split got, for the report's provenance, saying
+   * whether the validation and test rows are a held-out dataset's.
    */
   public JobReport.Splits describe(
       double validationFraction, double testFraction, boolean heldOut) {
