@@ -275,7 +275,8 @@ final class Reports {
                   + " about as well on its training rows as on the validation rows, where a"
                   + " network that did not see them loses more: the upload has probably seen the"
                   + " validation rows, and its score there is optimistic. The budget is measured"
-                  + " against %.4g (%s).",
+                  + " against %.4g (%s), an estimate: give rows the network never saw as"
+                  + " heldOutDatasetId and the budget is measured on them.",
               budget.uploadScore(),
               budget.largestCandidateScore(),
               budget.reference(),

@@ -143,6 +143,44 @@ class ReportsTest {
     assertThat(report.scores().pruned().rmse()).isNull();
   }
 
+  @Test
+  void anUploadThatLearnedTheValidationRowsIsWarnedOfAndPointedToHeldOutRows() {
+    JobReport learned =
+        report(
+            JobKind.COMPRESSION,
+            3,
+            true,
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            5,
+            8,
+            null,
+            budget(true, 0.976, 0.932, "largest-candidate"));
+    JobReport honest =
+        report(
+            JobKind.COMPRESSION,
+            3,
+            true,
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            accuracy(0.9),
+            5,
+            8,
+            null,
+            budget(true, 0.976, 0.976, "upload-held-out"));
+
+    assertThat(learned.warnings())
+        .singleElement()
+        .asString()
+        .contains("scores 0.9760 on the validation split")
+        .contains("measured against 0.9320 (largest-candidate)")
+        .contains("heldOutDatasetId");
+    assertThat(honest.warnings()).isEmpty();
+  }
+
   /** A budget met by the delivered network, as most jobs end. */
   @Test
   void aJobWithFewHeldOutRowsIsWarnedThatAFewRowsDecide() {
@@ -176,16 +214,22 @@ class ReportsTest {
   }
 
   private static BudgetResult budget(boolean classification) {
+    return budget(classification, 0.9, 0.9, "upload");
+  }
+
+  /** A met budget: the upload's and the largest candidate's scores, the reference's source. */
+  private static BudgetResult budget(
+      boolean classification, double upload, double reference, String source) {
     PathPoint delivered =
         new PathPoint(3, 10, new int[] {2}, 2, 0.5, 0.9, true, true, true, "posterior");
     return new BudgetResult(
         classification,
         PruningRule.QualityBudget.defaults(),
-        0.9,
-        0.9,
-        0.9,
-        "upload",
-        classification ? 0.89 : 0.945,
+        upload,
+        reference,
+        reference,
+        source,
+        classification ? reference - 0.01 : reference * 1.05,
         true,
         delivered,
         null,
@@ -265,6 +309,32 @@ class ReportsTest {
       long kept,
       long total,
       JobReport.Provenance provenance) {
+    return report(
+        kind,
+        fineTuneEpochs,
+        classification,
+        uploaded,
+        pruned,
+        average,
+        magnitude,
+        kept,
+        total,
+        provenance,
+        budget(classification));
+  }
+
+  private static JobReport report(
+      JobKind kind,
+      int fineTuneEpochs,
+      boolean classification,
+      Scores uploaded,
+      Scores pruned,
+      Scores average,
+      Scores magnitude,
+      long kept,
+      long total,
+      JobReport.Provenance provenance,
+      BudgetResult budget) {
     DenseNetwork network =
         new DenseNetwork(
             List.of(
@@ -306,7 +376,7 @@ class ReportsTest {
             0.2,
             List.of(),
             null,
-            budget(classification),
+            budget,
             List.of());
     Reports.Subject subject =
         new Reports.Subject(
