@@ -28,11 +28,13 @@ import tools.jackson.databind.node.ObjectNode;
  * and seed on stdout, then a summary line with the bars of the issue (median over the seeds);
  * progress goes to stderr.
  *
- * <p>With the environment variable {@code HELD_OUT=1}, the first half of each case's test rows is
- * uploaded as the job's held-out dataset (its validation and test splits; every uploaded row
- * trains) and the delivered network and the upload are scored on the other half: what honest rows
- * change. Such lines carry {@code held_out_rows} and {@code scored_rows}; lines without it score
- * that half too ({@code uploaded_second_half}, {@code pruned_second_half}).
+ * <p>With the environment variable {@code HELD_OUT=1}, half of each case's test rows (the even
+ * ones: test files of tables made from sorted data are sorted by class, so a first half may lack
+ * classes) is uploaded as the job's held-out dataset (its validation and test splits; every
+ * uploaded row trains) and the delivered network and the upload are scored on the other half (the
+ * odd rows): what honest rows change. Such lines carry {@code held_out_rows} and {@code
+ * scored_rows}; lines without it score that half too ({@code uploaded_second_half}, {@code
+ * pruned_second_half}).
  *
  * <pre>
  * java -cp ... dev.slabprune.bench.Suite baseUrl=http://127.0.0.1:8183 \
@@ -106,7 +108,7 @@ public final class Suite {
    */
   private final ObjectNode settings = settingsFromEnvironment();
 
-  /** Whether jobs are given the first half of the test rows as their held-out dataset. */
+  /** Whether jobs are given half of the test rows (the even ones) as their held-out dataset. */
   private final boolean heldOut = "1".equals(System.getenv("HELD_OUT"));
 
   private static ObjectNode settingsFromEnvironment() {
@@ -144,10 +146,9 @@ public final class Suite {
     String heldOutId = null;
     int heldOutRows = 0;
     if (heldOut) {
-      int half = test.rows() / 2;
-      heldOutRows = half;
       Path csv = folder.resolve("held-out.csv");
-      Files.writeString(csv, csv(test, 0, half));
+      Files.writeString(csv, csv(test, 0));
+      heldOutRows = (test.rows() + 1) / 2;
       heldOutId =
           service
               .postMultipart(
@@ -156,7 +157,7 @@ public final class Suite {
                   Map.of("file", csv))
               .get("id")
               .asString();
-      test = rows(test, half, test.rows());
+      test = rows(test, 1);
     }
     JsonNode job =
         service.startJob(
@@ -213,7 +214,7 @@ public final class Suite {
     line.put("pruned", score(pruned, test));
     if (!heldOut) {
       // the rows a HELD_OUT=1 run scores on, so that the two runs compare on the same rows
-      ParsedDataset second = rows(test, test.rows() / 2, test.rows());
+      ParsedDataset second = rows(test, 1);
       line.put("uploaded_second_half", score(uploaded, second));
       line.put("pruned_second_half", score(pruned, second));
     }
@@ -286,13 +287,13 @@ public final class Suite {
   }
 
   /**
-   * Rows {@code [from, to)} as a headerless CSV, features then the class label (as the dataset
-   * names it) or the target in its own units.
+   * The rows whose index has this parity (0: even, 1: odd) as a headerless CSV, features then the
+   * class label (as the dataset names it) or the target in its own units.
    */
-  static String csv(ParsedDataset data, int from, int to) {
+  static String csv(ParsedDataset data, int parity) {
     float[] x = data.x();
     StringBuilder out = new StringBuilder();
-    for (int r = from; r < to; r++) {
+    for (int r = parity; r < data.rows(); r += 2) {
       for (int f = 0; f < data.features(); f++) {
         out.append(x[r * data.features() + f]).append(',');
       }
@@ -305,12 +306,22 @@ public final class Suite {
     return out.toString();
   }
 
-  /** Rows {@code [from, to)} of a dataset, as a dataset of their own (the same classes). */
-  static ParsedDataset rows(ParsedDataset data, int from, int to) {
-    int n = to - from;
+  /** The rows whose index has this parity (0: even, 1: odd), as a dataset of their own. */
+  static ParsedDataset rows(ParsedDataset data, int parity) {
     int features = data.features();
-    float[] x = Arrays.copyOfRange(data.x(), from * features, to * features);
+    int n = (data.rows() - parity + 1) / 2;
+    float[] x = new float[n * features];
     boolean classification = data.task() == Task.CLASSIFICATION;
+    int[] labels = classification ? new int[n] : null;
+    float[] targets = classification ? null : new float[n];
+    for (int i = 0, r = parity; r < data.rows(); i++, r += 2) {
+      System.arraycopy(data.x(), r * features, x, i * features, features);
+      if (classification) {
+        labels[i] = data.labels()[r];
+      } else {
+        targets[i] = data.targets()[r];
+      }
+    }
     return new ParsedDataset(
         n,
         features,
@@ -319,9 +330,9 @@ public final class Suite {
         null,
         data.featureNames(),
         data.task(),
-        classification ? Arrays.copyOfRange(data.labels(), from, to) : null,
+        labels,
         data.classes(),
-        classification ? null : Arrays.copyOfRange(data.targets(), from, to),
+        targets,
         data.targetMean(),
         data.targetSd());
   }
