@@ -284,10 +284,9 @@ final class Mlp {
    */
   static void relu(float[] a) {
     int end = F.loopBound(a.length);
-    FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < end; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, a, i);
-      v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(a, i);
+      v.blend(FloatVector.zero(F), v.compare(VectorOperators.LT, 0f)).intoArray(a, i);
     }
     for (int i = end; i < a.length; i++) {
       if (a[i] < 0) {
@@ -299,10 +298,10 @@ final class Mlp {
   /** {@code d[i] = 0} where {@code a[i] <= 0}: the ReLU's derivative, as {@link #relu}. */
   static void reluDelta(float[] d, float[] a) {
     int end = F.loopBound(d.length);
-    FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < end; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, d, i);
-      v.blend(zero, FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f)).intoArray(d, i);
+      v.blend(FloatVector.zero(F), FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f))
+          .intoArray(d, i);
     }
     for (int i = end; i < d.length; i++) {
       if (a[i] <= 0) {
