@@ -147,6 +147,7 @@ final class Mlp {
     // none for the input layer, whose delta is never computed
     private NativeMatrix[] deltas;
     private float[][] deltaArrays;
+    private float[] row;
 
     Workspace(int rows) {
       this.rows = rows;
@@ -188,13 +189,20 @@ final class Mlp {
       acts[0].put(0, x, 0, x.length);
     }
 
-    /** Copies examples {@code order[from .. from + rows)} of {@code ex} into the input layer. */
+    /**
+     * Copies examples {@code order[from .. from + rows)} of {@code ex} into the input layer, one
+     * row at a time through a buffer that stays in the L1 cache (the input layer's Java copy is
+     * never read: only its native matrix feeds the products, and its column of ones stays).
+     */
     void loadRows(Examples ex, int[] order, int from) {
-      float[] x = actArrays[0];
-      for (int r = 0; r < rows; r++) {
-        ex.copyRow(order[from + r], x, r * stride[0]);
+      int cols = widths[0];
+      if (row == null) {
+        row = new float[cols];
       }
-      acts[0].put(0, x, 0, x.length);
+      for (int r = 0; r < rows; r++) {
+        ex.copyRow(order[from + r], row, 0);
+        acts[0].put(r * stride[0], row, 0, cols);
+      }
     }
 
     /** Copies the contiguous examples {@code [from, from + rows)} of {@code ex} into the input. */
