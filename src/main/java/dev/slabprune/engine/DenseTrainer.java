@@ -16,7 +16,8 @@ final class DenseTrainer {
   private final boolean[][] trainable;
   private final float[][] m1;
   private final float[][] m2;
-  private final float[][] grads;
+  /** One piece of a layer's gradient, read from its native matrix: stays in the L1 cache. */
+  private final float[] gradPiece = new float[PIECE];
   private final int[] biasOffsets;
   private final NativeMatrix[] weightBuffers;
   private final NativeMatrix[] gradientBuffers;
@@ -51,7 +52,6 @@ final class DenseTrainer {
     trainable = new boolean[layers][];
     m1 = new float[layers][];
     m2 = new float[layers][];
-    grads = new float[layers][];
     biasOffsets = new int[layers];
     int k = net.outputs();
     boolean regression = !net.output().isClassification();
@@ -98,7 +98,6 @@ final class DenseTrainer {
       }
       m1[l] = new float[size];
       m2[l] = new float[size];
-      grads[l] = new float[size];
       biasOffsets[l] = w;
     }
     if (regression) {
@@ -111,6 +110,10 @@ final class DenseTrainer {
     }
     weightBuffers = mlp.newWeightBuffers();
     gradientBuffers = mlp.newWeightBuffers();
+    // the native weight matrices always hold params: each step's update writes back what it moved
+    for (int l = 0; l < layers; l++) {
+      weightBuffers[l].put(0, params[l], 0, params[l].length);
+    }
     order = new int[train.rows()];
     shuffle = new Rng(seed ^ 0x3C6EF372FE94F82BL);
   }
@@ -158,9 +161,6 @@ final class DenseTrainer {
   double step(int from, int m) {
     Mlp.Workspace ws = mlp.workspace(m);
     ws.loadRows(train, order, from);
-    for (int l = 0; l < layers; l++) {
-      weightBuffers[l].put(0, params[l], 0, params[l].length);
-    }
     ws.forward(weightBuffers);
     int k = mlp.widths[layers];
     double loss =
@@ -173,44 +173,71 @@ final class DenseTrainer {
     t++;
     double stepSize = learningRate * rateScale / (1 - Math.pow(SlabLayer.BETA1, t));
     float invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(SlabLayer.BETA2, t)));
+    // piece by piece: the gradient read from its native matrix, the update, the moved weights
+    // written back for the next forward pass, all while the piece is in the L1 cache (whole
+    // layers copied each way cost a quarter of the matrix products' time)
+    float[] g = gradPiece;
     for (int l = 0; l < layers; l++) {
-      gradientBuffers[l].get(0, grads[l], 0, grads[l].length);
-      if (sgd) {
-        sgd(params[l], grads[l], trainable[l], (float) learningRate);
-      } else {
-        adam(params[l], grads[l], trainable[l], m1[l], m2[l], (float) stepSize, invSqrtBias2);
+      float[] p = params[l];
+      for (int from0 = 0; from0 < p.length; from0 += PIECE) {
+        int to = Math.min(p.length, from0 + PIECE);
+        gradientBuffers[l].get(from0, g, 0, to - from0);
+        if (sgd) {
+          sgd(p, g, trainable[l], (float) learningRate, from0, to);
+        } else {
+          adam(p, g, trainable[l], m1[l], m2[l], (float) stepSize, invSqrtBias2, from0, to);
+        }
+        weightBuffers[l].put(from0, p, from0, to - from0);
       }
     }
     return loss;
   }
 
+  /** Parameters per piece of the update (a multiple of every vector width). */
+  static final int PIECE = 2048;
+
   private static final jdk.incubator.vector.VectorSpecies<Float> F = FloatMath.F;
 
-  /** {@code p -= lr * g} where trainable, over Vector API lanes and then the tail. */
-  private static void sgd(float[] p, float[] g, boolean[] tr, float lr) {
-    int end = p.length / F.length() * F.length();
-    for (int i = 0; i < end; i += F.length()) {
+  /**
+   * {@code p[i] -= lr * g[i - from]} for i in [from, to) where trainable, over Vector API lanes and
+   * then the tail.
+   */
+  private static void sgd(float[] p, float[] g, boolean[] tr, float lr, int from, int to) {
+    int end = from + (to - from) / F.length() * F.length();
+    for (int i = from; i < end; i += F.length()) {
       jdk.incubator.vector.VectorMask<Float> on =
           jdk.incubator.vector.VectorMask.fromArray(F, tr, i);
       jdk.incubator.vector.FloatVector w = jdk.incubator.vector.FloatVector.fromArray(F, p, i);
-      w.blend(w.sub(jdk.incubator.vector.FloatVector.fromArray(F, g, i).mul(lr)), on)
+      w.blend(w.sub(jdk.incubator.vector.FloatVector.fromArray(F, g, i - from).mul(lr)), on)
           .intoArray(p, i);
     }
-    for (int i = end; i < p.length; i++) {
+    for (int i = end; i < to; i++) {
       if (tr[i]) {
-        p[i] -= lr * g[i];
+        p[i] -= lr * g[i - from];
       }
     }
   }
 
-  /** Adam where trainable, over Vector API lanes (the same operations as the tail's). */
+  /**
+   * Adam on [from, to) where trainable, the gradient of i at {@code g[i - from]}, over Vector API
+   * lanes (the same operations as the tail's).
+   */
   private static void adam(
-      float[] p, float[] g, boolean[] tr, float[] a, float[] b, float ss, float invSqrtBias2) {
-    int end = p.length / F.length() * F.length();
-    for (int i = 0; i < end; i += F.length()) {
+      float[] p,
+      float[] g,
+      boolean[] tr,
+      float[] a,
+      float[] b,
+      float ss,
+      float invSqrtBias2,
+      int from,
+      int to) {
+    int end = from + (to - from) / F.length() * F.length();
+    for (int i = from; i < end; i += F.length()) {
       jdk.incubator.vector.VectorMask<Float> on =
           jdk.incubator.vector.VectorMask.fromArray(F, tr, i);
-      jdk.incubator.vector.FloatVector gi = jdk.incubator.vector.FloatVector.fromArray(F, g, i);
+      jdk.incubator.vector.FloatVector gi =
+          jdk.incubator.vector.FloatVector.fromArray(F, g, i - from);
       jdk.incubator.vector.FloatVector ai = jdk.incubator.vector.FloatVector.fromArray(F, a, i);
       jdk.incubator.vector.FloatVector bi = jdk.incubator.vector.FloatVector.fromArray(F, b, i);
       jdk.incubator.vector.FloatVector na = ai.mul(0.9f).add(gi.mul(0.1f));
@@ -222,9 +249,9 @@ final class DenseTrainer {
       bi.blend(nb, on).intoArray(b, i);
       w.blend(w.sub(step), on).intoArray(p, i);
     }
-    for (int i = end; i < p.length; i++) {
+    for (int i = end; i < to; i++) {
       if (tr[i]) {
-        float gi = g[i];
+        float gi = g[i - from];
         a[i] = 0.9f * a[i] + 0.1f * gi;
         b[i] = 0.999f * b[i] + 0.001f * gi * gi;
         p[i] -= ss * a[i] / ((float) Math.sqrt(b[i]) * invSqrtBias2 + 1e-8f);

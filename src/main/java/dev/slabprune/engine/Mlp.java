@@ -147,6 +147,7 @@ final class Mlp {
     // none for the input layer, whose delta is never computed
     private NativeMatrix[] deltas;
     private float[][] deltaArrays;
+    private float[] row;
 
     Workspace(int rows) {
       this.rows = rows;
@@ -188,13 +189,20 @@ final class Mlp {
       acts[0].put(0, x, 0, x.length);
     }
 
-    /** Copies examples {@code order[from .. from + rows)} of {@code ex} into the input layer. */
+    /**
+     * Copies examples {@code order[from .. from + rows)} of {@code ex} into the input layer, one
+     * row at a time through a buffer that stays in the L1 cache (the input layer's Java copy is
+     * never read: only its native matrix feeds the products, and its column of ones stays).
+     */
     void loadRows(Examples ex, int[] order, int from) {
-      float[] x = actArrays[0];
-      for (int r = 0; r < rows; r++) {
-        ex.copyRow(order[from + r], x, r * stride[0]);
+      int cols = widths[0];
+      if (row == null) {
+        row = new float[cols];
       }
-      acts[0].put(0, x, 0, x.length);
+      for (int r = 0; r < rows; r++) {
+        ex.copyRow(order[from + r], row, 0);
+        acts[0].put(r * stride[0], row, 0, cols);
+      }
     }
 
     /** Copies the contiguous examples {@code [from, from + rows)} of {@code ex} into the input. */
@@ -284,10 +292,9 @@ final class Mlp {
    */
   static void relu(float[] a) {
     int end = F.loopBound(a.length);
-    FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < end; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, a, i);
-      v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(a, i);
+      v.blend(FloatVector.zero(F), v.compare(VectorOperators.LT, 0f)).intoArray(a, i);
     }
     for (int i = end; i < a.length; i++) {
       if (a[i] < 0) {
@@ -299,10 +306,10 @@ final class Mlp {
   /** {@code d[i] = 0} where {@code a[i] <= 0}: the ReLU's derivative, as {@link #relu}. */
   static void reluDelta(float[] d, float[] a) {
     int end = F.loopBound(d.length);
-    FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < end; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, d, i);
-      v.blend(zero, FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f)).intoArray(d, i);
+      v.blend(FloatVector.zero(F), FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f))
+          .intoArray(d, i);
     }
     for (int i = end; i < d.length; i++) {
       if (a[i] <= 0) {

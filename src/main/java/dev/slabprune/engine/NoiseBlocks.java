@@ -89,9 +89,9 @@ final class NoiseBlocks {
 
   /** {@code out[i]} = the uniform of counter {@code 4 i + stream}, for i in [0, count). */
   private static void uniforms(float[] out, int count, int stream, int k0, int k1) {
-    IntVector iota = IntVector.fromArray(FloatMath.I, IOTA, 0);
     for (int i = 0; i < count; i += FloatMath.LANES) {
-      IntVector x = iota.add(i).lanewise(VectorOperators.LSHL, 2).add(stream).mul(GOLDEN).add(k0);
+      // the lane indices loaded in the loop: no vector lives across iterations (see SlabLayer)
+      IntVector x = IntVector.fromArray(FloatMath.I, IOTA, 0).add(i).lanewise(VectorOperators.LSHL, 2).add(stream).mul(GOLDEN).add(k0);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(M1);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(M2);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15));

@@ -486,25 +486,31 @@ final class SlabLayer {
     }
   }
 
+  /**
+   * The sample of parameters [t0, t0 + n) and the KL gradients at it, in two loops: each loop's
+   * compiled code stays small, and no vector lives across iterations (a loop entered by on-stack
+   * replacement would receive such a vector boxed, of a type the JIT does not know exactly).
+   */
   private void sampleAndKl(Constants c, int t0, int n, int q, Scratch s) {
+    sampleLanes(c.halfTau, t0, n, q, s);
+    klLanes(c, t0, n, s);
+  }
+
+  /** The gate, the slab draw, theta~ and what the update needs of them. */
+  private void sampleLanes(boolean halfTau, int t0, int n, int q, Scratch s) {
     float[] k = work;
-    FloatVector zero = FloatVector.zero(F);
-    FloatVector one = FloatVector.broadcast(F, 1f);
     for (int j = 0; j < n; j += L) {
       int i = t0 + j;
       int w = w(i);
-      FloatVector m = FloatVector.fromArray(F, mu, i);
       FloatVector uu = FloatVector.fromArray(F, s.u, q + j);
       FloatVector ee = FloatVector.fromArray(F, s.e, q + j);
-      FloatVector er = FloatVector.fromArray(F, s.er, j);
       FloatVector ev = FloatVector.fromArray(F, s.ev, j);
       FloatVector sigma = FloatVector.fromArray(F, s.sigma, j);
       // sigmoid(rho) = sigma * (sigmoid(rho) / sigma), without a third division
       FloatVector sig = sigma.mul(FloatVector.fromArray(F, s.ratio, j));
-      FloatVector phi = one.div(ev.add(1f));
       FloatVector b = ev.mul(uu.neg().add(1f));
       FloatVector slope;
-      if (c.halfTau) {
+      if (halfTau) {
         FloatVector a2 = uu.mul(uu);
         FloatVector b2 = b.mul(b);
         FloatVector d = a2.add(b2);
@@ -513,11 +519,26 @@ final class SlabLayer {
         slope = FloatVector.fromArray(F, s.slope, j);
       }
       VectorMask<Float> open = uu.compare(VectorOperators.GT, b);
-      FloatVector slab = sigma.fma(ee, m);
-      zero.blend(1f, open).intoArray(k, w + GATE * BLOCK);
-      zero.blend(ee.mul(sig), open).intoArray(k, w + GATE_EPS_SIG * BLOCK);
+      FloatVector slab = sigma.fma(ee, FloatVector.fromArray(F, mu, i));
+      FloatVector.zero(F).blend(1f, open).intoArray(k, w + GATE * BLOCK);
+      FloatVector.zero(F).blend(ee.mul(sig), open).intoArray(k, w + GATE_EPS_SIG * BLOCK);
       slab.mul(slope).intoArray(k, w + SLAB_SLOPE * BLOCK);
-      zero.blend(slab, open).intoArray(theta, i);
+      FloatVector.zero(F).blend(slab, open).intoArray(theta, i);
+    }
+  }
+
+  /** The KL gradients (divided by n) of parameters [t0, t0 + n). */
+  private void klLanes(Constants c, int t0, int n, Scratch s) {
+    float[] k = work;
+    for (int j = 0; j < n; j += L) {
+      int i = t0 + j;
+      int w = w(i);
+      FloatVector m = FloatVector.fromArray(F, mu, i);
+      FloatVector ev = FloatVector.fromArray(F, s.ev, j);
+      FloatVector sigma = FloatVector.fromArray(F, s.sigma, j);
+      FloatVector ratio = FloatVector.fromArray(F, s.ratio, j);
+      FloatVector sig = sigma.mul(ratio);
+      FloatVector phi = FloatVector.broadcast(F, 1f).div(ev.add(1f));
       FloatVector gaussKl =
           sigma
               .mul(sigma)
@@ -526,8 +547,7 @@ final class SlabLayer {
               .sub(FloatVector.fromArray(F, s.logSigma, j));
       FloatVector phiN = phi.mul(c.klScale);
       phiN.mul(m).mul(c.invVar0).intoArray(k, w + KL_MU * BLOCK);
-      phiN.mul(sigma.mul(sig).mul(c.invVar0).sub(FloatVector.fromArray(F, s.ratio, j)))
-          .intoArray(k, w + KL_RHO * BLOCK);
+      phiN.mul(sigma.mul(sig).mul(c.invVar0).sub(ratio)).intoArray(k, w + KL_RHO * BLOCK);
       phiN.mul(ev.mul(phi))
           .mul(FloatVector.fromArray(F, v, i).sub(c.logitLambda).add(gaussKl))
           .intoArray(k, w + KL_V * BLOCK);

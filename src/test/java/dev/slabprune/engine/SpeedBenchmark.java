@@ -71,6 +71,7 @@ public final class SpeedBenchmark {
     vi2.closePass();
     // the pass alone, over Vector API lanes and over one float at a time (the same bits)
     double vectorPassMs = median(steps, k -> passOnly(vi, k));
+    double vectorPassKb = lastAllocatedKb;
     SlabLayer.vector = false;
     double scalarPassMs = median(Math.max(20, steps / 4), k -> passOnly(vi, k));
     SlabLayer.vector = true;
@@ -108,7 +109,9 @@ public final class SpeedBenchmark {
                 + "\"engine_ms_per_step\":%.3f,\"engine_forward_backward_ms\":%.3f,"
                 + "\"engine_fused_parameter_pass_ms\":%.3f,\"engine_ms_per_step_2_threads\":%.3f,"
                 + "\"pass_alone_vector_ms\":%.3f,\"pass_alone_scalar_ms\":%.3f,"
-                + "\"pass_ns_per_parameter\":%.2f,\"dense_ms_per_step\":%.3f,"
+                + "\"pass_ns_per_parameter\":%.2f,\"pass_vector_over_scalar\":%.3f,"
+                + "\"pass_alone_allocated_kb\":%.1f,\"pass_at_vector_speed\":%b,"
+                + "\"dense_ms_per_step\":%.3f,"
                 + "\"engine_cpu_ms_per_step\":%.3f,\"engine_forward_backward_cpu_ms\":%.3f,"
                 + "\"dense_cpu_ms_per_step\":%.3f,\"engine_over_dense_cpu\":%.2f,"
                 + "\"peer_ms_per_step\":%s,\"peer_dense_ms_per_step\":%s,"
@@ -132,6 +135,9 @@ public final class SpeedBenchmark {
             vectorPassMs,
             scalarPassMs,
             vectorPassMs * 1e6 / parameters(arch),
+            vectorPassMs / scalarPassMs,
+            vectorPassKb,
+            vectorPassKb < 64 && vectorPassMs < 0.5 * scalarPassMs,
             denseMs,
             viCpuMs,
             passesCpuMs,
@@ -211,6 +217,12 @@ public final class SpeedBenchmark {
   private static double lastCpuMedian;
 
   /**
+   * The KB this thread allocated per timed step in the last {@link #median} call: 0 once the JIT
+   * has compiled the Vector API code (before, or where it failed to, every vector is boxed).
+   */
+  private static double lastAllocatedKb;
+
+  /**
    * The median wall time per step in ms; the median of this thread's CPU time per step goes to
    * {@link #lastCpuMedian} (on a shared machine a longer step is more often preempted, which the
    * wall time counts and the CPU time does not).
@@ -225,6 +237,7 @@ public final class SpeedBenchmark {
         java.lang.management.ManagementFactory.getThreadMXBean();
     double[] t = new double[steps];
     double[] cpu = new double[steps];
+    long allocated = allocatedBytes();
     for (int k = 0; k < steps; k++) {
       long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
@@ -232,6 +245,7 @@ public final class SpeedBenchmark {
       t[k] = (System.nanoTime() - t0) / 1e6;
       cpu[k] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
     }
+    lastAllocatedKb = (allocatedBytes() - allocated) / 1024.0 / steps;
     Arrays.sort(t);
     Arrays.sort(cpu);
     lastCpuMedian = cpu[steps / 2];
