@@ -5,9 +5,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Refuses to start a service whose JVM lacks the Vector API module, which every training step
- * uses: without it the service would start, take uploads and fail every job. The failure is
- * reported by {@link VectorModuleFailureAnalyzer} as the option to add.
+ * Refuses to start a service whose JVM lacks the Vector API module, which every training step uses:
+ * without it the service would start, take uploads and fail every job. The failure is reported by
+ * {@link VectorModuleFailureAnalyzer} as the option to add.
  */
 public class VectorModuleCheck implements EnvironmentPostProcessor {
 

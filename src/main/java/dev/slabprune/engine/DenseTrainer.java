@@ -16,8 +16,10 @@ final class DenseTrainer {
   private final boolean[][] trainable;
   private final float[][] m1;
   private final float[][] m2;
+
   /** One piece of a layer's gradient, read from its native matrix: stays in the L1 cache. */
   private final float[] gradPiece = new float[PIECE];
+
   private final int[] biasOffsets;
   private final NativeMatrix[] weightBuffers;
   private final NativeMatrix[] gradientBuffers;

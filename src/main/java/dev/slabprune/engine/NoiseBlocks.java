@@ -91,7 +91,13 @@ final class NoiseBlocks {
   private static void uniforms(float[] out, int count, int stream, int k0, int k1) {
     for (int i = 0; i < count; i += FloatMath.LANES) {
       // the lane indices loaded in the loop: no vector lives across iterations (see SlabLayer)
-      IntVector x = IntVector.fromArray(FloatMath.I, IOTA, 0).add(i).lanewise(VectorOperators.LSHL, 2).add(stream).mul(GOLDEN).add(k0);
+      IntVector x =
+          IntVector.fromArray(FloatMath.I, IOTA, 0)
+              .add(i)
+              .lanewise(VectorOperators.LSHL, 2)
+              .add(stream)
+              .mul(GOLDEN)
+              .add(k0);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(M1);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(M2);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15));

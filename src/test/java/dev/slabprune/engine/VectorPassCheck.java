@@ -7,8 +7,8 @@ import java.util.Locale;
  * (784-300-100-10, batch 128) runs {@code warm} steps, then reports whether its parameter pass runs
  * as compiled Vector API code: the KB this thread allocates per step over 50 steps, then again
  * after {@code warm} more steps (0 once the JIT has compiled the step; a kernel left boxed
- * allocates MBs), and the pass alone over lanes against the same pass one float at a time (the
- * same bits). One JSON line.
+ * allocates MBs), and the pass alone over lanes against the same pass one float at a time (the same
+ * bits). One JSON line.
  *
  * <p>Arguments: {@code [warm-steps]} (300).
  */

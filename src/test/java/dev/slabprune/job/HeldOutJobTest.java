@@ -138,7 +138,12 @@ class HeldOutJobTest {
     assertThat(budget.get("reference")).isEqualTo(budget.get("uploadScore"));
     assertThat(budget.get("confirmationRows")).isEqualTo(120);
     assertThat((List<?>) report.get("warnings"))
-        .noneSatisfy(w -> assertThat((String) w).contains("held-out dataset has"));
+        .noneSatisfy(w -> assertThat((String) w).contains("held-out dataset has"))
+        .anySatisfy(
+            w ->
+                assertThat((String) w)
+                    .contains("No held-out row holds class 'class0'")
+                    .contains("heldOutDatasetId"));
 
     // the report's test scores are those of the held-out test half, labels mapped by name
     ParsedDataset data = parse(csv);

@@ -233,8 +233,15 @@ public class CompressionPipeline {
    * What a run needs of its model and dataset. The parsed dataset itself is not kept: the splits
    * are views of its feature array, which they hold alone, so the job holds its examples once.
    */
+  /**
+   * @param classes the dataset's class labels; empty for a regression
+   */
   private record Inputs(
-      OnnxModel model, boolean classification, List<String> featureNames, Splits splits) {}
+      OnnxModel model,
+      boolean classification,
+      List<String> featureNames,
+      List<String> classes,
+      Splits splits) {}
 
   private Inputs load(
       ClaimedJob job, JobParameters parameters, ProgressReporter progress, Phases phases) {
@@ -280,7 +287,13 @@ public class CompressionPipeline {
           "The job's rows cannot be split: " + e.getMessage() + ". Start the job again.",
           e);
     }
-    return new Inputs(model, data.task() == Task.CLASSIFICATION, data.featureNames(), splits);
+    boolean classification = data.task() == Task.CLASSIFICATION;
+    return new Inputs(
+        model,
+        classification,
+        data.featureNames(),
+        classification ? data.classes() : List.of(),
+        splits);
   }
 
   private Output finish(
@@ -311,6 +324,13 @@ public class CompressionPipeline {
     JobReport jobReport =
         Reports.report(
             subject, report, provenance(report.provenance(), parameters, inputs), phases.list());
+    String notJudged =
+        Reports.classesNotJudged(
+            inputs.splits().classesNotJudged().stream().map(inputs.classes()::get).toList(),
+            parameters.heldOut());
+    if (notJudged != null) {
+      jobReport = jobReport.withWarning(notJudged);
+    }
     InclusionProbabilities pips =
         Reports.inclusionProbabilities(
             job.id(), report.pruning(), posterior.architecture(), inputs.featureNames());

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -233,6 +234,28 @@ final class Reports {
         finite(e.density()),
         finite(e.validationMetric()),
         finite(e.seconds()));
+  }
+
+  /**
+   * The warning of classes that no validation or test row holds ({@link Splits#classesNotJudged}),
+   * by their labels; null when every class is judged.
+   */
+  static String classesNotJudged(List<String> labels, boolean heldOut) {
+    if (labels.isEmpty()) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "No %s row holds class%s %s: the quality budget cannot see how the pruned network does on"
+            + " %s. %s",
+        heldOut ? "held-out" : "validation or test",
+        labels.size() == 1 ? "" : "es",
+        labels.stream().map(l -> "'" + l + "'").collect(Collectors.joining(", ")),
+        labels.size() == 1 ? "it" : "them",
+        heldOut
+            ? "Add held-out rows of every class to heldOutDatasetId."
+            : "Give a larger validationFraction and testFraction, or rows of every class as"
+                + " heldOutDatasetId.");
   }
 
   private static List<String> warnings(

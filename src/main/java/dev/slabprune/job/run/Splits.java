@@ -4,6 +4,7 @@ import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
 import dev.slabprune.engine.Examples;
 import dev.slabprune.job.result.JobReport;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -33,6 +34,32 @@ public record Splits(Examples train, Examples validation, Examples test) {
         take(data, features, order, 0, train, null, classes),
         validation == 0 ? null : take(data, features, order, train, validation, null, classes),
         take(data, features, order, train + validation, test, null, classes));
+  }
+
+  /**
+   * The classes (indices) that no validation or test row holds; empty for a regression. Held-out
+   * rows may hold some of the classes only, and a small split may miss a rare one: the quality
+   * budget then never sees how the pruned network does on them.
+   */
+  public List<Integer> classesNotJudged() {
+    if (!train.isClassification()) {
+      return List.of();
+    }
+    boolean[] seen = new boolean[train.classes()];
+    for (Examples split : new Examples[] {validation, test}) {
+      if (split != null) {
+        for (int label : split.labels()) {
+          seen[label] = true;
+        }
+      }
+    }
+    List<Integer> missing = new ArrayList<>();
+    for (int c = 0; c < seen.length; c++) {
+      if (!seen[c]) {
+        missing.add(c);
+      }
+    }
+    return missing;
   }
 
   /**

@@ -181,6 +181,19 @@ class ReportsTest {
     assertThat(honest.warnings()).isEmpty();
   }
 
+  @Test
+  void classesNoRowJudgesAreNamedWithWhatToGive() {
+    assertThat(Reports.classesNotJudged(List.of(), true)).isNull();
+    assertThat(Reports.classesNotJudged(List.of("7"), true))
+        .isEqualTo(
+            "No held-out row holds class '7': the quality budget cannot see how the pruned"
+                + " network does on it. Add held-out rows of every class to heldOutDatasetId.");
+    assertThat(Reports.classesNotJudged(List.of("cat", "emu"), false))
+        .startsWith("No validation or test row holds classes 'cat', 'emu':")
+        .contains("on them.")
+        .contains("validationFraction");
+  }
+
   /** A budget met by the delivered network, as most jobs end. */
   @Test
   void aJobWithFewHeldOutRowsIsWarnedThatAFewRowsDecide() {
@@ -358,26 +371,8 @@ class ReportsTest {
             PruningRule.median());
     CompressionReport engine =
         new CompressionReport(
-            network,
-            pruning,
-            uploaded,
-            pruned,
-            pruned,
-            average,
-            magnitude,
-            12,
-            12,
-            40,
-            40,
-            30,
-            NAN,
-            2.0,
-            1e-4,
-            0.2,
-            List.of(),
-            null,
-            budget,
-            List.of());
+            network, pruning, uploaded, pruned, pruned, average, magnitude, 12, 12, 40, 40, 30, NAN,
+            2.0, 1e-4, 0.2, List.of(), null, budget, List.of());
     Reports.Subject subject =
         new Reports.Subject(
             UUID.randomUUID(),

@@ -116,6 +116,18 @@ class SplitsTest {
   }
 
   @Test
+  void theClassesNoValidationOrTestRowHoldsAreNamedByIndex() {
+    ParsedDataset data = csv("a,b,y\n1,1,cat\n2,2,dog\n3,3,emu\n4,4,cat\n5,5,dog\n", null);
+    ParsedDataset held = csv("a,b,y\n10,0,emu\n11,0,cat\n12,0,emu\n13,0,emu\n14,0,cat\n", null);
+    ParsedDataset every = csv("a,b,y\n10,0,emu\n11,0,cat\n12,0,dog\n13,0,emu\n", null);
+    ParsedDataset targets = csv("a,b,y\n1,1,0.5\n2,2,1.5\n3,3,2.5\n4,4,3.5\n", Task.REGRESSION);
+
+    assertThat(Splits.heldOut(data, held, 7).classesNotJudged()).containsExactly(1);
+    assertThat(Splits.heldOut(data, every, 7).classesNotJudged()).isEmpty();
+    assertThat(Splits.of(targets, 0.25, 0.25, 7).classesNotJudged()).isEmpty();
+  }
+
+  @Test
   void heldOutRegressionTargetsAreInTheirOwnUnits() {
     ParsedDataset data = csv("a,y\n1,10\n2,20\n3,30\n", Task.REGRESSION);
     ParsedDataset held = csv("a,y\n4,400\n5,500\n", Task.REGRESSION);
