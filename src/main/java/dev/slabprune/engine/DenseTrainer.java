@@ -32,9 +32,6 @@ final class DenseTrainer {
   private final OutputKind output;
   private long t;
   private double rateScale = 1;
-  private float[] teacher;
-  private double distillWeight;
-  private double distillTemperature = 1;
 
   DenseTrainer(
       DenseNetwork net,
@@ -172,9 +169,6 @@ final class DenseTrainer {
                 ws.output(), m, k, train.labels(), order, from, ws.outputDelta())
             : Likelihood.gaussian(
                 ws.output(), m, k, targets, order, from, noiseSd, ws.outputDelta());
-    if (teacher != null && output.isClassification()) {
-      addDistillation(ws.output(), m, k, from, ws.outputDelta());
-    }
     ws.backward(weightBuffers, gradientBuffers);
     t++;
     double stepSize = learningRate * rateScale / (1 - Math.pow(SlabLayer.BETA1, t));
@@ -235,49 +229,6 @@ final class DenseTrainer {
         b[i] = 0.999f * b[i] + 0.001f * gi * gi;
         p[i] -= ss * a[i] / ((float) Math.sqrt(b[i]) * invSqrtBias2 + 1e-8f);
       }
-    }
-  }
-
-  /**
-   * Soft targets during training: {@code teacherLogits} (one row of logits per training row, in the
-   * training examples' order) blended into the loss with weight {@code weight} at {@code
-   * temperature} (Hinton, Vinyals &amp; Dean 2015: (1 - w) CE(y) + w T^2 KL(teacher_T ||
-   * student_T)).
-   */
-  void distill(float[] teacherLogits, double weight, double temperature) {
-    this.teacher = teacherLogits;
-    this.distillWeight = weight;
-    this.distillTemperature = temperature;
-  }
-
-  private void addDistillation(float[] logits, int m, int k, int from, float[] delta) {
-    double w = distillWeight;
-    double invT = 1 / distillTemperature;
-    double scale = w * distillTemperature / m;
-    double[] ps = new double[k];
-    double[] pt = new double[k];
-    for (int r = 0; r < m; r++) {
-      int row = order[from + r];
-      softmax(logits, r * k, k, invT, ps);
-      softmax(teacher, row * k, k, invT, pt);
-      for (int j = 0; j < k; j++) {
-        delta[r * k + j] = (float) ((1 - w) * delta[r * k + j] + scale * (ps[j] - pt[j]));
-      }
-    }
-  }
-
-  private static void softmax(float[] z, int base, int k, double invT, double[] out) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < k; j++) {
-      max = Math.max(max, z[base + j] * invT);
-    }
-    double sum = 0;
-    for (int j = 0; j < k; j++) {
-      out[j] = Math.exp(z[base + j] * invT - max);
-      sum += out[j];
-    }
-    for (int j = 0; j < k; j++) {
-      out[j] /= sum;
     }
   }
 

@@ -23,9 +23,10 @@ import java.util.SplittableRandom;
  * <p>Arguments: {@code data=IDX_DIR model=UPLOAD.onnx cache=DIR [seed=1]
  * [sizes=0.015,0.02,0.03,0.05] [variants=base,e6,...]
  * [sources=posterior,posterior-nodes,magnitude,magnitude-nodes]}. A variant is {@code base} (the
- * job's fine-tuning) or {@code e<epochs>[lr<rate>][kd<weight>][t<temp>] [polish]}: epochs and
- * learning rate of the fine-tuning, distillation weight and temperature from the upload's logits;
- * {@code polish} starts from the base fine-tuned network.
+ * job's fine-tuning) or {@code e<epochs>[lr<rate>][polish]}: epochs and learning rate of the
+ * fine-tuning (distillation from the upload's logits, {@code kd<weight>t<temp>}, was measured at
+ * commit b8317fb and dropped, docs/method.md §9); {@code polish} starts from the base fine-tuned
+ * network.
  */
 public final class AnchorExperiment {
 
@@ -112,13 +113,7 @@ public final class AnchorExperiment {
         int[] in = rep.pruning().keptInputs();
         long t1 = System.nanoTime();
         DenseNetwork p =
-            fineTune(
-                rep.network(),
-                train.selectColumns(in),
-                validation.selectColumns(in),
-                v,
-                v.kd > 0 ? Evaluator.outputs(upload, train) : null,
-                seed);
+            fineTune(rep.network(), train.selectColumns(in), validation.selectColumns(in), v, seed);
         System.out.printf(
             Locale.ROOT,
             "{\"polish\":\"%s\",\"validation\":%.4f,\"confirm\":%.4f,\"heldout\":%.4f,"
@@ -136,7 +131,6 @@ public final class AnchorExperiment {
     }
     Posterior last = path.posterior();
     long total = Pruner.totalWeights(last);
-    float[] teacher = Evaluator.outputs(upload, train);
     String[] sizes = opt.getOrDefault("sizes", "0.015,0.02,0.03,0.05").split(",");
     String[] variants = opt.getOrDefault("variants", "base").split(",");
     List<String> sources =
@@ -185,7 +179,7 @@ public final class AnchorExperiment {
               }
               startNet = base;
             }
-            tuned = fineTune(startNet, tr, va, v, v.kd > 0 ? teacher : null, seed);
+            tuned = fineTune(startNet, tr, va, v, seed);
           }
           double s = (System.nanoTime() - t0) / 1e9;
           int[] nodes = pr.keptNodes().stream().mapToInt(n -> n.length).toArray();
@@ -250,7 +244,6 @@ public final class AnchorExperiment {
                         train.selectColumns(in),
                         validation.selectColumns(in),
                         v,
-                        null,
                         seed);
                 int[] nodes = pr.keptNodes().stream().mapToInt(n -> n.length).toArray();
                 System.out.printf(
@@ -354,36 +347,24 @@ public final class AnchorExperiment {
     System.out.flush();
   }
 
-  record Variant(int epochs, double lr, double kd, double temperature, boolean polish) {
+  record Variant(int epochs, double lr, boolean polish) {
     static Variant parse(String s) {
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile(
-                  "e(\\d+)(?:lr([0-9.e-]+?))?(?:kd([0-9.]+?))?(?:t([0-9.]+?))?(polish)?")
-              .matcher(s);
+          java.util.regex.Pattern.compile("e(\\d+)(?:lr([0-9.e-]+?))?(polish)?").matcher(s);
       if (!m.matches()) {
         throw new IllegalArgumentException("variant " + s);
       }
       return new Variant(
           Integer.parseInt(m.group(1)),
           m.group(2) == null ? 1e-3 : Double.parseDouble(m.group(2)),
-          m.group(3) == null ? 0 : Double.parseDouble(m.group(3)),
-          m.group(4) == null ? 1 : Double.parseDouble(m.group(4)),
-          m.group(5) != null);
+          m.group(3) != null);
     }
   }
 
   /** As {@link Compression#fineTuneScored}: cosine-annealed Adam, best validation loss kept. */
   static DenseNetwork fineTune(
-      DenseNetwork net,
-      Examples train,
-      Examples validation,
-      Variant v,
-      float[] teacher,
-      long seed) {
+      DenseNetwork net, Examples train, Examples validation, Variant v, long seed) {
     DenseTrainer t = new DenseTrainer(net, train, v.lr, false, 1.0, seed);
-    if (teacher != null) {
-      t.distill(teacher, v.kd, v.temperature);
-    }
     DenseNetwork[] best = {net};
     double[] bestLoss = {loss(net, validation)};
     t.epochs(
