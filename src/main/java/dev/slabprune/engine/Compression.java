@@ -491,6 +491,17 @@ public final class Compression {
     return (int) Math.max(config.fineTuneEpochs(), floor);
   }
 
+  /**
+   * The first step size of a fine-tuning on {@code rows} examples for a network pruned from one of
+   * {@code weights} weights (ours, {@link CompressionConfig#resolvedFineTuneLearningRate}): the
+   * automatic rate is the larger one where {@code fineTuneEpochs} set the length, the shared one
+   * where the floor of steps did.
+   */
+  static double fineTuneLearningRate(CompressionConfig config, int rows, long weights) {
+    return config.resolvedFineTuneLearningRate(
+        fineTuneEpochs(config, rows, weights) > config.fineTuneEpochs());
+  }
+
   /** Validation checks of a fine-tuning at most: every epoch, or one in several on small data. */
   static final int FINE_TUNE_CHECKS = 50;
 
@@ -529,9 +540,15 @@ public final class Compression {
     if (config.fineTuneEpochs() == 0) {
       return new Tuned(net, null);
     }
-    DenseTrainer t =
-        new DenseTrainer(net, train, config.learningRate(), false, config.noiseSd(), config.seed());
     int epochs = fineTuneEpochs(config, train.rows(), uploadedWeights);
+    DenseTrainer t =
+        new DenseTrainer(
+            net,
+            train,
+            fineTuneLearningRate(config, train.rows(), uploadedWeights),
+            false,
+            config.noiseSd(),
+            config.seed());
     if (validation == null || validation.rows() == 0) {
       t.epochs(epochs, config.batchSize(), true);
       return new Tuned(t.network(), null);
