@@ -24,17 +24,8 @@ public final class SpeedBenchmark {
     int[] arch = {784, 300, 100, 10};
     int batch = 128;
     int batches = 40;
-    Rng r = new Rng(7);
     int n = batch * batches;
-    float[] x = new float[n * arch[0]];
-    int[] y = new int[n];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    for (int i = 0; i < n; i++) {
-      y[i] = r.nextInt(10);
-    }
-    Examples data = Examples.classification(x, n, arch[0], y, 10);
+    Examples data = TestNetworks.noise(n, arch[0], 10, 7);
     DenseNetwork net = Initialisation.kaimingUniform(arch, Activation.RELU, OutputKind.LOGITS, 3);
     // the KL scale of MNIST's 60000 examples is irrelevant to speed; n only sets 1/n
 

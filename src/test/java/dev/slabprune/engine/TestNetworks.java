@@ -8,6 +8,23 @@ final class TestNetworks {
 
   private TestNetworks() {}
 
+  /**
+   * Standard normal features and uniform labels, nothing to learn: the benchmarks' data, whose
+   * figures depend on the sizes only. The features are drawn first, then the labels.
+   */
+  static Examples noise(int rows, int cols, int classes, long seed) {
+    Rng r = new Rng(seed);
+    float[] x = new float[rows * cols];
+    int[] y = new int[rows];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    for (int i = 0; i < rows; i++) {
+      y[i] = r.nextInt(classes);
+    }
+    return Examples.classification(x, rows, cols, y, classes);
+  }
+
   /** Two Gaussian blobs per class in {@code cols} dimensions, only the first two informative. */
   static Examples blobs(int rows, int cols, int classes, long seed) {
     Random r = new Random(seed);

@@ -145,32 +145,8 @@ class ReportsTest {
 
   @Test
   void anUploadThatLearnedTheValidationRowsIsWarnedOfAndPointedToHeldOutRows() {
-    JobReport learned =
-        report(
-            JobKind.COMPRESSION,
-            3,
-            true,
-            accuracy(0.9),
-            accuracy(0.9),
-            accuracy(0.9),
-            accuracy(0.9),
-            5,
-            8,
-            null,
-            budget(true, 0.976, 0.932, "largest-candidate"));
-    JobReport honest =
-        report(
-            JobKind.COMPRESSION,
-            3,
-            true,
-            accuracy(0.9),
-            accuracy(0.9),
-            accuracy(0.9),
-            accuracy(0.9),
-            5,
-            8,
-            null,
-            budget(true, 0.976, 0.976, "upload-held-out"));
+    JobReport learned = report(budget(true, 0.976, 0.932, "largest-candidate"));
+    JobReport honest = report(budget(true, 0.976, 0.976, "upload-held-out"));
 
     assertThat(learned.warnings())
         .singleElement()
@@ -287,7 +263,14 @@ class ReportsTest {
         magnitude,
         kept,
         total,
-        null);
+        null,
+        budget(classification));
+  }
+
+  /** A classifier's compression that pruned 5 of 8 weights, scoring 0.9, with this budget. */
+  private static JobReport report(BudgetResult budget) {
+    Scores same = accuracy(0.9);
+    return report(JobKind.COMPRESSION, 3, true, same, same, same, same, 5, 8, null, budget);
   }
 
   /** A compression that pruned 5 of 8 weights, scoring as the upload does, with these splits. */
@@ -308,30 +291,15 @@ class ReportsTest {
             "o",
             "c");
     return report(
-        JobKind.COMPRESSION, 3, classification, uploaded, pruned, pruned, pruned, 5, 8, provenance);
-  }
-
-  private static JobReport report(
-      JobKind kind,
-      int fineTuneEpochs,
-      boolean classification,
-      Scores uploaded,
-      Scores pruned,
-      Scores average,
-      Scores magnitude,
-      long kept,
-      long total,
-      JobReport.Provenance provenance) {
-    return report(
-        kind,
-        fineTuneEpochs,
+        JobKind.COMPRESSION,
+        3,
         classification,
         uploaded,
         pruned,
-        average,
-        magnitude,
-        kept,
-        total,
+        pruned,
+        pruned,
+        5,
+        8,
         provenance,
         budget(classification));
   }
