@@ -232,8 +232,7 @@ public class CompressionPipeline {
   /**
    * What a run needs of its model and dataset. The parsed dataset itself is not kept: the splits
    * are views of its feature array, which they hold alone, so the job holds its examples once.
-   */
-  /**
+   *
    * @param classes the dataset's class labels; empty for a regression
    */
   private record Inputs(
