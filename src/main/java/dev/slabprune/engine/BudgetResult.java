@@ -25,6 +25,9 @@ package dev.slabprune.engine;
  *     chosen as {@code reference} is; NaN without a confirmation
  * @param confirmationLimit the worst score within the budget on the confirmation examples
  * @param confirmationScore the delivered network's score on the confirmation examples
+ * @param confirmationMargin the allowance for the confirmation rows' noise the delivered network
+ *     was confirmed with: one standard error of its paired difference with the reference network,
+ *     in the score's units (the score made worse by it is held against the limit)
  * @param confirmationRows rows of the confirmation examples; 0 without a confirmation
  * @param pathSeconds wall time spent recording the path at epoch ends
  * @param searchSeconds wall time spent pruning, fine-tuning and scoring candidates at the end
@@ -44,6 +47,7 @@ public record BudgetResult(
     double confirmationReference,
     double confirmationLimit,
     double confirmationScore,
+    double confirmationMargin,
     int confirmationRows,
     double pathSeconds,
     double searchSeconds,

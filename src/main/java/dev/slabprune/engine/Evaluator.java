@@ -42,6 +42,38 @@ final class Evaluator {
         Double.NaN, nll / ex.rows(), Double.NaN, Math.sqrt(se / out.length), meanSd / out.length);
   }
 
+  /**
+   * One loss per example of {@code net} on {@code ex}, in the example's order: 1 for a wrong class
+   * and 0 for a right one, as {@link #score} counts them (classification); the squared error
+   * averaged over the outputs (regression). Their mean is one minus the accuracy, or the squared
+   * RMSE, of {@link #score} up to rounding: what a paired comparison of two networks on the same
+   * rows needs.
+   */
+  static double[] rowLosses(DenseNetwork net, Examples ex) {
+    float[] out = outputs(net, ex);
+    int k = net.outputs();
+    int rows = ex.rows();
+    double[] losses = new double[rows];
+    if (ex.isClassification()) {
+      double[] p = Metrics.softmax(out, k);
+      int[] labels = ex.labels();
+      for (int r = 0; r < rows; r++) {
+        losses[r] = Metrics.argmax(p, r * k, k) == labels[r] ? 0 : 1;
+      }
+      return losses;
+    }
+    float[] targets = ex.targets();
+    for (int r = 0; r < rows; r++) {
+      double se = 0;
+      for (int j = 0; j < k; j++) {
+        double d = out[r * k + j] - targets[r * k + j];
+        se += d * d;
+      }
+      losses[r] = se / k;
+    }
+    return losses;
+  }
+
   private static Scores classificationScores(double[] p, int k, int[] labels) {
     double entropy = 0;
     for (double q : p) {

@@ -127,8 +127,8 @@ final class PathSearch {
         confirmation =
             confirmation(chosen, all, largestProbe, start, confirm, config, budget, limit, gaps);
         confirmation =
-            refined(confirmation, path, train, judge, confirm, config, limit, classification, all);
-        confirmation = faster(confirmation, all, confirm, config, limit, classification);
+            refined(confirmation, path, train, judge, config, limit, classification, all);
+        confirmation = faster(confirmation, all, limit, classification);
         chosen = confirmation.chosen();
       }
     } else if (rule instanceof PruningRule.TargetWeights
@@ -257,9 +257,12 @@ final class PathSearch {
             advice,
             confirmation == null ? Double.NaN : confirmation.reference(),
             confirmation == null ? Double.NaN : confirmation.limit(),
-            confirmation == null || chosen == null
+            confirmation == null || chosen == null || !confirmation.scores().containsKey(chosen)
                 ? Double.NaN
-                : confirmation.scores().getOrDefault(chosen, Double.NaN),
+                : confirmation.scores().get(chosen).score(),
+            confirmation == null || chosen == null || !confirmation.scores().containsKey(chosen)
+                ? Double.NaN
+                : confirmation.scores().get(chosen).margin(),
             confirmation == null ? 0 : confirm.rows(),
             path.seconds(),
             (System.nanoTime() - started) / 1e9,
@@ -323,9 +326,88 @@ final class PathSearch {
    * @param reference the confirmation examples' reference, chosen as the validation one is
    * @param scores the confirmation score of each candidate checked
    * @param rejected candidates within the budget on validation but not on these examples
+   * @param judge what judges a candidate on these examples; null when there was none to judge
    */
   private record Confirmation(
-      Probe chosen, double reference, double limit, Map<Probe, Double> scores, int rejected) {}
+      Probe chosen,
+      double reference,
+      double limit,
+      Map<Probe, Judged> scores,
+      int rejected,
+      Judge judge) {}
+
+  /**
+   * The confirmation's margin, in standard errors of a candidate's paired difference with the
+   * reference network on the confirmation rows (ours). A candidate confirms when its score, made
+   * worse by this margin ({@link #guarded}), is within the budget: the search keeps the smallest
+   * candidate within the limit on validation, so the candidates it brings are near the limit, and
+   * half of those whose true score is at the limit, and a sixth of those one standard error past
+   * it, pass a confirmation without margin. With one standard error, a sixth of those at the limit
+   * pass and a fortieth of those one error past it. The difference is paired (the same rows for
+   * both networks), so a candidate that disagrees with the reference network on few rows has a
+   * small error whatever the rows' number, and MNIST's twelve thousand test rows cost a tenth of a
+   * point; on a few hundred rows, it is one or two points.
+   */
+  static final double MARGIN_STANDARD_ERRORS = 1;
+
+  /**
+   * A candidate's score on the confirmation rows and its margin ({@link #guarded}).
+   *
+   * @param score accuracy or RMSE
+   * @param margin how much worse the guarded score is: accuracy points as a fraction, or RMSE
+   */
+  record Judged(double score, double margin) {
+
+    /** The score made worse by the margin: what the confirmation holds against the limit. */
+    double guarded(boolean classification) {
+      return classification ? score - margin : score + margin;
+    }
+  }
+
+  /**
+   * The {@link #MARGIN_STANDARD_ERRORS} margin of a score from its per-row losses and those of the
+   * reference network on the same rows ({@link Evaluator#rowLosses}): the standard error of the
+   * mean paired difference, in accuracy for a classification; for a regression the error is of the
+   * mean squared error, carried to the RMSE ({@code sqrt(mse + margin) - rmse}).
+   */
+  static Judged guarded(
+      double score, double[] losses, double[] referenceLosses, boolean classification) {
+    int n = losses.length;
+    if (n < 2 || referenceLosses.length != n) {
+      return new Judged(score, 0);
+    }
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      mean += losses[i] - referenceLosses[i];
+    }
+    mean /= n;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      double d = losses[i] - referenceLosses[i] - mean;
+      squares += d * d;
+    }
+    double error = MARGIN_STANDARD_ERRORS * Math.sqrt(squares / (n - 1) / n);
+    if (classification) {
+      return new Judged(score, error);
+    }
+    return new Judged(score, Math.sqrt(score * score + error) - score);
+  }
+
+  /** The confirmation rows and the per-row losses of the network the reference is measured on. */
+  private record Judge(Examples rows, double[] referenceLosses, CompressionConfig config) {
+
+    Judged of(Probe p) {
+      double score = score(p.network(), p.pruning(), rows, p.source(), config);
+      double[] losses =
+          Evaluator.rowLosses(p.network(), rows.selectColumns(p.pruning().keptInputs()));
+      return guarded(score, losses, referenceLosses, rows.isClassification());
+    }
+
+    boolean accepts(Judged j, double limit) {
+      return PruningRule.QualityBudget.within(
+          j.guarded(rows.isClassification()), limit, rows.isClassification());
+    }
+  }
 
   /**
    * Walks up from the search's choice through every candidate within the budget on validation,
@@ -355,10 +437,19 @@ final class PathSearch {
             largestProbe.network(), largestProbe.pruning(), confirm, largestProbe.source(), config);
     double reference = gaps.reference(upload, largest);
     double confirmLimit = budget.limit(reference, classification);
-    Map<Probe, Double> scores = new java.util.IdentityHashMap<>();
+    Map<Probe, Judged> scores = new java.util.IdentityHashMap<>();
     if (chosen == null) {
-      return new Confirmation(null, reference, confirmLimit, scores, 0);
+      return new Confirmation(null, reference, confirmLimit, scores, 0, null);
     }
+    // paired with the network whose score the reference is: the upload (less its optimism), or
+    // the largest candidate where the correction reached it
+    double[] referenceLosses =
+        reference == largest && reference != upload
+            ? Evaluator.rowLosses(
+                largestProbe.network(),
+                confirm.selectColumns(largestProbe.pruning().keptInputs()))
+            : Evaluator.rowLosses(start, confirm);
+    Judge judge = new Judge(confirm, referenceLosses, config);
     List<Probe> ladder =
         all.evaluated().stream()
             .filter(p -> within(p, limit, classification))
@@ -369,14 +460,14 @@ final class PathSearch {
             .toList();
     int rejected = 0;
     for (Probe p : ladder) {
-      double s = score(p.network(), p.pruning(), confirm, p.source(), config);
-      scores.put(p, s);
-      if (PruningRule.QualityBudget.within(s, confirmLimit, classification)) {
-        return new Confirmation(p, reference, confirmLimit, scores, rejected);
+      Judged j = judge.of(p);
+      scores.put(p, j);
+      if (judge.accepts(j, confirmLimit)) {
+        return new Confirmation(p, reference, confirmLimit, scores, rejected, judge);
       }
       rejected++;
     }
-    return new Confirmation(null, reference, confirmLimit, scores, rejected);
+    return new Confirmation(null, reference, confirmLimit, scores, rejected, judge);
   }
 
   /**
@@ -386,12 +477,7 @@ final class PathSearch {
    * nodes over 16,376 on 119-40: a network 5% larger with half the multiply-adds.
    */
   private static Confirmation faster(
-      Confirmation c,
-      Candidates all,
-      Examples confirm,
-      CompressionConfig config,
-      double limit,
-      boolean classification) {
+      Confirmation c, Candidates all, double limit, boolean classification) {
     Probe chosen = c.chosen();
     if (chosen == null) {
       return c;
@@ -407,18 +493,14 @@ final class PathSearch {
     if (faster.isEmpty()) {
       return c;
     }
-    Map<Probe, Double> scores = new java.util.IdentityHashMap<>(c.scores());
+    Map<Probe, Judged> scores = new java.util.IdentityHashMap<>(c.scores());
     for (Probe p : faster) {
-      Double s = scores.get(p);
-      if (s == null) {
-        s = score(p.network(), p.pruning(), confirm, p.source(), config);
-        scores.put(p, s);
-      }
-      if (PruningRule.QualityBudget.within(s, c.limit(), classification)) {
-        return new Confirmation(p, c.reference(), c.limit(), scores, c.rejected());
+      Judged j = scores.computeIfAbsent(p, c.judge()::of);
+      if (c.judge().accepts(j, c.limit())) {
+        return new Confirmation(p, c.reference(), c.limit(), scores, c.rejected(), c.judge());
       }
     }
-    return new Confirmation(chosen, c.reference(), c.limit(), scores, c.rejected());
+    return new Confirmation(chosen, c.reference(), c.limit(), scores, c.rejected(), c.judge());
   }
 
   /** At most this many sizes are probed between a rejected candidate and the confirmed one. */
@@ -437,7 +519,6 @@ final class PathSearch {
       PosteriorPath path,
       Examples train,
       Examples judge,
-      Examples confirm,
       CompressionConfig config,
       double limit,
       boolean classification,
@@ -447,16 +528,16 @@ final class PathSearch {
     }
     long hi = c.chosen().point().weights();
     long lo = 0;
-    for (Map.Entry<Probe, Double> e : c.scores().entrySet()) {
+    for (Map.Entry<Probe, Judged> e : c.scores().entrySet()) {
       long w = e.getKey().point().weights();
-      if (w < hi && !PruningRule.QualityBudget.within(e.getValue(), c.limit(), classification)) {
+      if (w < hi && !c.judge().accepts(e.getValue(), c.limit())) {
         lo = Math.max(lo, w);
       }
     }
     if (lo == 0) {
       return c;
     }
-    Map<Probe, Double> scores = new java.util.IdentityHashMap<>(c.scores());
+    Map<Probe, Judged> scores = new java.util.IdentityHashMap<>(c.scores());
     Map<Long, Probe> accepted = new java.util.HashMap<>();
     long smallest =
         bisect(
@@ -468,16 +549,15 @@ final class PathSearch {
               if (!within(p, limit, classification)) {
                 return false;
               }
-              double s = score(p.network(), p.pruning(), confirm, p.source(), config);
-              scores.put(p, s);
-              if (!PruningRule.QualityBudget.within(s, c.limit(), classification)) {
+              Judged j = scores.computeIfAbsent(p, c.judge()::of);
+              if (!c.judge().accepts(j, c.limit())) {
                 return false;
               }
               accepted.put(size, p);
               return true;
             });
     Probe chosen = accepted.getOrDefault(smallest, c.chosen());
-    return new Confirmation(chosen, c.reference(), c.limit(), scores, c.rejected());
+    return new Confirmation(chosen, c.reference(), c.limit(), scores, c.rejected(), c.judge());
   }
 
   /**
@@ -890,24 +970,32 @@ final class PathSearch {
             : " The best network found is delivered.";
     if (confirmation != null && confirmation.rejected() > 0) {
       // within on validation, not confirmed on the test split: the budget that would have been
-      double bestConfirmed =
+      Judged bestConfirmed =
           confirmation.scores().values().stream()
-              .mapToDouble(Double::doubleValue)
-              .reduce(classification ? Math::max : Math::min)
-              .orElse(Double.NaN);
+              .min(
+                  Comparator.comparingDouble(
+                      (Judged j) ->
+                          classification ? -j.guarded(true) : j.guarded(false)))
+              .orElseThrow();
+      double guarded = bestConfirmed.guarded(classification);
       double miss =
           classification
-              ? confirmation.reference() - bestConfirmed
-              : bestConfirmed / confirmation.reference() - 1;
+              ? confirmation.reference() - guarded
+              : guarded / confirmation.reference() - 1;
       return String.format(
               Locale.ROOT,
               "%d pruned network(s) stayed within the budget on the validation split, but none on"
-                  + " the test split (reference %.4g, limit %.4g; the best scored %.4g): on small"
-                  + " splits a few rows decide. Try %s %.3f, %s, or keep the upload.",
+                  + " the test split with its margin for the noise of %d rows (reference %.4g,"
+                  + " limit %.4g; the best scored %.4g, %.4g with a margin of %.2g, one standard"
+                  + " error of its paired difference with the reference network). Try %s %.3f, %s,"
+                  + " or keep the upload.",
               confirmation.rejected(),
+              confirmation.judge().rows().rows(),
               confirmation.reference(),
               confirmation.limit(),
-              bestConfirmed,
+              bestConfirmed.score(),
+              guarded,
+              bestConfirmed.margin(),
               classification ? "maxAccuracyDrop" : "maxRelativeRmseIncrease",
               Math.ceil(miss * 1000 - 1e-6) / 1000,
               heldOut ? "more held-out rows" : "a larger validationFraction and testFraction")

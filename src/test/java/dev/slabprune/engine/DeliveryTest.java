@@ -98,6 +98,12 @@ class DeliveryTest {
             java.util.Comparator.comparingInt(PathPoint::epoch)
                 .thenComparingLong(PathPoint::weights)
                 .thenComparing(PathPoint::fineTuned));
+    // confirmed on the test split with a margin for its noise: the score less the margin is
+    // within the test split's limit
+    assertThat(budget.confirmationRows()).isEqualTo(TEST.rows());
+    assertThat(budget.confirmationMargin()).isBetween(0.0, 0.1);
+    assertThat(budget.confirmationScore() - budget.confirmationMargin())
+        .isGreaterThanOrEqualTo(budget.confirmationLimit() - 1e-9);
     // judged on validation, it holds on the test rows too
     assertThat(report.pruned().accuracy()).isGreaterThan(report.uploaded().accuracy() - 0.03);
   }

@@ -107,6 +107,9 @@ public record JobReport(
    *     choice (chosen as {@code reference} is); null when the job delivered a target size
    * @param confirmationLimit the worst test-split score still within the budget
    * @param confirmationScore the delivered network's score on the test split, when confirmed
+   * @param confirmationMargin the margin for the test split's noise that score was held to: one
+   *     standard error of the paired difference with the reference network on the same rows (in
+   *     accuracy, or RMSE); the score made worse by it is within {@code confirmationLimit}
    * @param confirmationRows rows of the test split the choice was confirmed on; 0 when none
    * @param uploadScore the upload's validation score
    * @param largestCandidateScore the largest candidate's validation score
@@ -127,6 +130,7 @@ public record JobReport(
       Double confirmationReference,
       Double confirmationLimit,
       Double confirmationScore,
+      Double confirmationMargin,
       int confirmationRows,
       Double uploadScore,
       Double largestCandidateScore,

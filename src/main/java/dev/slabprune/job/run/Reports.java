@@ -121,6 +121,7 @@ final class Reports {
         finite(b.confirmationReference()),
         finite(b.confirmationLimit()),
         finite(b.confirmationScore()),
+        finite(b.confirmationMargin()),
         b.confirmationRows(),
         finite(b.uploadScore()),
         finite(b.largestCandidateScore()),

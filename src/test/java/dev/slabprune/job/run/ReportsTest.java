@@ -225,6 +225,7 @@ class ReportsTest {
         0.9,
         classification ? 0.89 : 0.945,
         0.9,
+        0.004,
         100,
         0.1,
         0.2,
