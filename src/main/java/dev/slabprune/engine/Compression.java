@@ -491,17 +491,6 @@ public final class Compression {
     return (int) Math.max(config.fineTuneEpochs(), floor);
   }
 
-  /**
-   * The first step size of a fine-tuning on {@code rows} examples for a network pruned from one of
-   * {@code weights} weights (ours, {@link CompressionConfig#resolvedFineTuneLearningRate}): the
-   * automatic rate is the larger one where {@code fineTuneEpochs} set the length, the shared one
-   * where the floor of steps did.
-   */
-  static double fineTuneLearningRate(CompressionConfig config, int rows, long weights) {
-    return config.resolvedFineTuneLearningRate(
-        fineTuneEpochs(config, rows, weights) > config.fineTuneEpochs());
-  }
-
   /** Validation checks of a fine-tuning at most: every epoch, or one in several on small data. */
   static final int FINE_TUNE_CHECKS = 50;
 
@@ -545,7 +534,7 @@ public final class Compression {
         new DenseTrainer(
             net,
             train,
-            fineTuneLearningRate(config, train.rows(), uploadedWeights),
+            config.resolvedFineTuneLearningRate(),
             false,
             config.noiseSd(),
             config.seed());

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param epochs passes over the training examples in the variational phase (at least 1)
  * @param batchSize examples per step; the last step of an epoch takes the remainder
- * @param learningRate Adam step size for the variational parameters and for fine-tuning
+ * @param learningRate Adam step size for the variational parameters, and for fine-tuning unless
+ *     {@code fineTuneLearningRate} is set
  * @param priorInclusion prior inclusion probability lambda, fixed or automatic
  * @param slabSd sd {@code sigma0} of the Gaussian slab
  * @param temperature temperature {@code tau} of the relaxed Bernoulli; it shapes only the
@@ -56,10 +57,8 @@ import java.util.Objects;
  *     never saw (ours): the quality budget's reference is then the upload's own score on them,
  *     without the optimism correction that rows it learned need ({@code PathSearch.Gaps})
  * @param fineTuneLearningRate the first Adam step size of fine-tuning (it falls to zero along a
- *     half cosine); {@link #FINE_TUNE_LEARNING_RATE_AUTO} (0, the default, ours) = {@link
- *     #AUTO_FINE_TUNE_RATE} times {@code learningRate} where the fine-tuning runs its epochs, and
- *     {@code learningRate} where the floor of steps sets its length (the reference method
- *     fine-tunes at the shared step size)
+ *     half cosine); {@link #FINE_TUNE_LEARNING_RATE_AUTO} (0, the default) = {@code learningRate},
+ *     the shared step size of the reference method
  */
 public record CompressionConfig(
     int epochs,
@@ -119,22 +118,8 @@ public record CompressionConfig(
   /** {@link #noiseSd} of a config that estimates the noise from the uploaded network. */
   public static final double NOISE_SD_FROM_UPLOAD = 0;
 
-  /**
-   * {@link #fineTuneLearningRate} that lets the engine choose: see {@link #AUTO_FINE_TUNE_RATE}.
-   */
+  /** {@link #fineTuneLearningRate} that fine-tunes at the shared {@code learningRate}. */
   public static final double FINE_TUNE_LEARNING_RATE_AUTO = 0;
-
-  /**
-   * The automatic fine-tuning step size (ours), as a multiple of {@code learningRate}, where the
-   * fine-tuning runs its {@code fineTuneEpochs} (large data); where the floor of steps sets its
-   * length (small data, 500-5,000 steps) it keeps {@code learningRate}. 1: the shared step size.
-   * Ten times was tried (docs/method.md §9): on MNIST's LeNet-300-100 the candidates at 2-5.6% of
-   * the weights scored 0.3-1.8 points more on held-out rows and a default job delivered 3.8%
-   * instead of 5.6% of the weights, but on the suite's full Fashion-MNIST (seed 1, the same host
-   * and code otherwise) it delivered 41.8% of the weights at 1.29 points under the upload on
-   * held-out rows, outside the budget, against 14.6% and 0.42 points at the shared step.
-   */
-  public static final double AUTO_FINE_TUNE_RATE = 1;
 
   /**
    * The least noise sd estimated from an upload, in units of the target's sd (ours): an upload that
@@ -168,18 +153,9 @@ public record CompressionConfig(
     return inclusionLearningRate > 0 ? inclusionLearningRate : learningRate;
   }
 
-  /**
-   * The fine-tuning's first step size: {@code fineTuneLearningRate} when set; else {@link
-   * #AUTO_FINE_TUNE_RATE} times {@code learningRate} when the fine-tuning runs {@code
-   * fineTuneEpochs}, and {@code learningRate} when the floor of steps lengthened it.
-   *
-   * @param floorSetsLength whether the floor of steps, not {@code fineTuneEpochs}, set the length
-   */
-  public double resolvedFineTuneLearningRate(boolean floorSetsLength) {
-    if (fineTuneLearningRate > 0) {
-      return fineTuneLearningRate;
-    }
-    return floorSetsLength ? learningRate : Math.min(1, AUTO_FINE_TUNE_RATE * learningRate);
+  /** The fine-tuning's first step size: {@link #fineTuneLearningRate}, or the shared one. */
+  public double resolvedFineTuneLearningRate() {
+    return fineTuneLearningRate > 0 ? fineTuneLearningRate : learningRate;
   }
 
   /** The weight of the KL term at step {@code t} (0-based): geometric from the start to 1. */

@@ -8,6 +8,7 @@ import dev.slabprune.job.run.Splits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -74,9 +75,9 @@ final class HeldOut {
       errors.add(
           violation(
               "is a "
-                  + held.task().name().toLowerCase(java.util.Locale.ROOT)
+                  + held.task().name().toLowerCase(Locale.ROOT)
                   + " task but datasetId is a "
-                  + data.task().name().toLowerCase(java.util.Locale.ROOT)
+                  + data.task().name().toLowerCase(Locale.ROOT)
                   + " task: upload it with the same task"));
     } else if (data.task() == Task.CLASSIFICATION) {
       int[] index = Splits.classIndex(data.classes(), held.classes());

@@ -58,15 +58,16 @@ export async function jobStates() {
 
 /**
  * The fields of a job request: the engine settings (under `settings`) and the run's own
- * (splits, seed, input reduction); not the model and dataset, which the form chooses apart.
+ * (splits, seed, input reduction); not the model and the datasets (ids), which the form chooses
+ * apart.
  */
 export async function jobFields() {
   const doc = await contract();
   const request = doc.components.schemas.JobRequest;
   const fields = { settings: [], run: [] };
   for (const [name, schema] of Object.entries(request.properties)) {
-    if (request.required?.includes(name)) continue;
     const resolved = resolve(doc, schema);
+    if (request.required?.includes(name) || resolved.format === 'uuid') continue;
     if (resolved.type === 'object') {
       for (const [inner, innerSchema] of Object.entries(resolved.properties)) {
         fields.settings.push(field(doc, inner, innerSchema, [name, inner]));

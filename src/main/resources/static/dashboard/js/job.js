@@ -56,6 +56,19 @@ function header(job, { showError }) {
       h('dd', {}, job.modelId ? h('span', { class: 'mono' }, shortId(job.modelId)) : 'deleted'),
       h('dt', {}, 'Dataset'),
       h('dd', {}, job.datasetId ? h('span', { class: 'mono' }, shortId(job.datasetId)) : 'deleted'),
+      job.parameters.heldOutDatasetFiles
+        ? [
+            h('dt', {}, 'Held-out rows'),
+            h(
+              'dd',
+              { id: 'job-held-out' },
+              job.heldOutDatasetId
+                ? h('span', { class: 'mono' }, shortId(job.heldOutDatasetId))
+                : 'deleted',
+              ': the validation and test splits, rows the upload never saw',
+            ),
+          ]
+        : null,
       h('dt', {}, 'Created'),
       h('dd', {}, when(job.createdAt)),
       h('dt', {}, 'Finished'),
@@ -304,7 +317,7 @@ function budget(report) {
     h(
       'p',
       { class: 'hint' },
-      `${limitText}${limitText ? ', ' : ''}measured against ${num(b.reference, 4)} (${{ upload: 'the uploaded network', 'upload-less-optimism': 'the uploaded network, less its optimism on rows it saw', 'largest-candidate': 'the largest candidate' }[b.referenceSource] || b.referenceSource}) on the validation split.`,
+      `${limitText}${limitText ? ', ' : ''}measured against ${num(b.reference, 4)} (${{ upload: 'the uploaded network', 'upload-held-out': 'the uploaded network on rows it never saw', 'upload-less-optimism': 'the uploaded network, less its optimism on rows it saw', 'largest-candidate': 'the largest candidate' }[b.referenceSource] || b.referenceSource}) on the validation split${report.provenance.splits?.heldOut ? ', half of the held-out rows' : ''}.`,
     ),
     b.advice
       ? h('p', { id: 'budget-advice', class: 'advice' }, h('strong', {}, 'Advice: '), b.advice)
@@ -325,6 +338,13 @@ function warnings(report) {
         )
       : h('p', { class: 'muted' }, 'None.'),
   );
+}
+
+/** The test split in words: its rows, and whose they are. */
+function testSplit(splits) {
+  if (!splits) return 'held out';
+  const rows = `${int(splits.testRows)} rows`;
+  return splits.heldOut ? `${rows} of the held-out dataset, never seen by the upload` : rows;
 }
 
 function scoresTable(report) {
@@ -377,7 +397,7 @@ function scoresTable(report) {
       h(
         'caption',
         {},
-        `On the test split (${report.provenance.splits ? int(report.provenance.splits.testRows) + ' rows' : 'held out'}); latency measured per example. Magnitude pruning keeps as many weights and the same nodes.`,
+        `On the test split (${testSplit(report.provenance.splits)}); latency measured per example. Magnitude pruning keeps as many weights and the same nodes.`,
       ),
       h(
         'thead',

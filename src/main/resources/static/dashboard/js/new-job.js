@@ -97,14 +97,17 @@ function setAt(target, path, value) {
   node[path.at(-1)] = value;
 }
 
-/** Marks the fields a problem detail names (errors[].location) and says what is wrong. */
-function showProblem(form, status, error) {
-  for (const el of form.querySelectorAll('.field-error')) el.hidden = true;
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+/**
+ * Marks the fields within `scope` that a problem detail names (errors[].location) and says what
+ * is wrong.
+ */
+function showProblem(scope, status, error) {
+  for (const el of scope.querySelectorAll('.field-error')) el.hidden = true;
+  for (const el of scope.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   status.textContent = error.message;
   status.className = 'status error';
   for (const item of (error instanceof ApiError && error.problem?.errors) || []) {
-    const field = form.querySelector(`[data-field="${CSS.escape(item.location)}"]`);
+    const field = scope.querySelector(`[data-field="${CSS.escape(item.location)}"]`);
     if (!field) continue;
     field.querySelector('input, select')?.setAttribute('aria-invalid', 'true');
     const message = field.querySelector('.field-error');
@@ -113,10 +116,13 @@ function showProblem(form, status, error) {
   }
 }
 
-/** An upload form built from the contract's multipart schema; calls onDone with the answer. */
-async function uploadForm(kind, operationId, path, onDone) {
+/**
+ * An upload form of a `noun` built from the contract's multipart schema, its element ids starting
+ * `upload-${id}`; calls onDone with the answer.
+ */
+async function uploadForm(id, noun, operationId, path, onDone) {
   const spec = await uploadFields(operationId);
-  const prefix = `upload-${kind}`;
+  const prefix = `upload-${id}`;
   const status = h('p', { class: 'status', role: 'status', id: `${prefix}-status` });
   const form = h(
     'form',
@@ -127,7 +133,7 @@ async function uploadForm(kind, operationId, path, onDone) {
       { class: 'fields' },
       spec.fields.map((field) => control(field, prefix)),
     ),
-    h('button', { type: 'submit', id: `${prefix}-submit` }, `Upload ${kind}`),
+    h('button', { type: 'submit', id: `${prefix}-submit` }, `Upload ${noun}`),
     status,
   );
   form.addEventListener('submit', async (event) => {
@@ -155,6 +161,12 @@ async function uploadForm(kind, operationId, path, onDone) {
   return form;
 }
 
+const HELD_OUT_HINT =
+  'Rows the uploaded network never saw, such as your own validation or test set. Every row ' +
+  'of the dataset then trains, and the quality budget is measured on these rows against the ' +
+  "upload's own score on them: honestly, where its score on rows it learned from flatters it. " +
+  'Half of them judge the budget, half confirm it; the split fractions below do not apply.';
+
 function modelLabel(model) {
   return `${model.name} — ${model.summary.architecture.join('-')}, ${int(model.summary.parameterCount)} parameters (${shortId(model.id)})`;
 }
@@ -164,40 +176,67 @@ function datasetLabel(dataset) {
   return `${dataset.name} — ${int(s.rows)} rows × ${int(s.features)} features, ${s.task.toLowerCase()} (${shortId(dataset.id)})`;
 }
 
-/** A select of the owner's models or datasets, with an upload form that adds to it. */
-async function chooser(kind, label, operationId, path, describe, signal) {
-  const page = await getJson(`${path}?size=100`, { signal });
+/**
+ * A panel that chooses one of the owner's models or datasets (`items`), with an upload form that
+ * adds to it and calls `onUpload`. An optional choice starts at `none`; `hint` says what it is for.
+ */
+async function chooser({
+  id,
+  noun,
+  name,
+  heading,
+  items,
+  describe,
+  operationId,
+  path,
+  none,
+  hint,
+  onUpload,
+}) {
+  const stored = await items;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
   const select = h(
     'select',
-    { id: `${kind}-choice`, name: `${kind}Id`, required: true },
+    {
+      id: `${id}-choice`,
+      name,
+      required: !none,
+      'aria-describedby': `${hint ? `${hintId} ` : ''}${errorId}`,
+    },
     h(
       'option',
       { value: '' },
-      page.items.length ? `choose a ${kind}` : `no ${kind}s yet: upload one`,
+      none ?? (stored.length ? `choose a ${noun}` : `no ${noun}s yet: upload one`),
     ),
-    page.items.map((item) => h('option', { value: item.id }, describe(item))),
+    stored.map((item) => h('option', { value: item.id }, describe(item))),
   );
-  const upload = await uploadForm(kind, operationId, path, (item) => {
-    select.append(h('option', { value: item.id }, describe(item)));
+  const add = (item) => select.append(h('option', { value: item.id }, describe(item)));
+  const upload = await uploadForm(id, noun, operationId, path, (item) => {
+    add(item);
+    onUpload?.(item);
     select.value = item.id;
     select.dispatchEvent(new Event('change'));
   });
   return {
     select,
+    add,
     element: h(
       'section',
-      { class: 'panel', 'aria-labelledby': `${kind}-heading` },
-      h('h2', { id: `${kind}-heading` }, label),
+      { class: 'panel', 'aria-labelledby': `${id}-heading` },
+      h('h2', { id: `${id}-heading` }, heading),
       h(
         'div',
-        { class: 'field' },
-        h('label', { for: `${kind}-choice` }, `Use a stored ${kind}`),
+        { class: 'field', dataset: { field: name } },
+        h('label', { for: `${id}-choice` }, `Use a stored ${noun}`),
         select,
+        hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
+        h('p', { id: errorId, class: 'field-error', hidden: true }),
       ),
       h(
         'details',
-        { open: page.items.length === 0, id: `${kind}-upload` },
-        h('summary', {}, `Upload a ${kind}`),
+        { open: !none && stored.length === 0, id: `${id}-upload` },
+        h('summary', {}, `Upload a ${noun}`),
         upload,
       ),
     ),
@@ -205,11 +244,48 @@ async function chooser(kind, label, operationId, path, describe, signal) {
 }
 
 export async function newJobView(root, { signal }) {
-  const [fields, model, dataset] = await Promise.all([
+  const list = (path) => getJson(`${path}?size=100`, { signal }).then((page) => page.items);
+  const datasets = list('/api/v1/datasets');
+  const datasetChooser = {
+    noun: 'dataset',
+    describe: datasetLabel,
+    operationId: 'uploadDataset',
+    path: '/api/v1/datasets',
+    items: datasets,
+  };
+  // an upload in either dataset panel is a choice in both
+  let dataset;
+  let heldOut;
+  const [fields, model, ...chosen] = await Promise.all([
     jobFields(),
-    chooser('model', '1. Model', 'uploadModel', '/api/v1/models', modelLabel, signal),
-    chooser('dataset', '2. Dataset', 'uploadDataset', '/api/v1/datasets', datasetLabel, signal),
+    chooser({
+      id: 'model',
+      noun: 'model',
+      name: 'modelId',
+      heading: '1. Model',
+      items: list('/api/v1/models'),
+      describe: modelLabel,
+      operationId: 'uploadModel',
+      path: '/api/v1/models',
+    }),
+    chooser({
+      ...datasetChooser,
+      id: 'dataset',
+      name: 'datasetId',
+      heading: '2. Dataset',
+      onUpload: (item) => heldOut.add(item),
+    }),
+    chooser({
+      ...datasetChooser,
+      id: 'held-out',
+      name: 'heldOutDatasetId',
+      heading: '3. Held-out rows (optional)',
+      none: 'none: the job splits the dataset',
+      hint: HELD_OUT_HINT,
+      onUpload: (item) => dataset.add(item),
+    }),
   ]);
+  [dataset, heldOut] = chosen;
   const status = h('p', { class: 'status', role: 'status', id: 'job-status' });
   const all = [...fields.settings, ...fields.run];
   const form = h(
@@ -218,7 +294,7 @@ export async function newJobView(root, { signal }) {
     h(
       'section',
       { class: 'panel', 'aria-labelledby': 'settings-heading' },
-      h('h2', { id: 'settings-heading' }, '3. Settings'),
+      h('h2', { id: 'settings-heading' }, '4. Settings'),
       h(
         'p',
         { class: 'hint' },
@@ -257,8 +333,10 @@ export async function newJobView(root, { signal }) {
       (request.modelId ? dataset.select : model.select).focus();
       return;
     }
+    if (heldOut.select.value) request.heldOutDatasetId = heldOut.select.value;
     for (const field of all) {
-      const value = valueOf(field, form.querySelector(`#${inputId(field, 'job')}`));
+      const input = form.querySelector(`#${inputId(field, 'job')}`);
+      const value = input.disabled ? null : valueOf(field, input);
       if (value != null) setAt(request, field.path, value);
     }
     status.textContent = 'Starting…';
@@ -267,13 +345,31 @@ export async function newJobView(root, { signal }) {
       const { body } = await post('/api/v1/jobs', request);
       location.hash = `#/jobs/${body.id}`;
     } catch (error) {
-      showProblem(form, status, error);
+      showProblem(root, status, error);
     }
   });
+  // the dataset cannot be its own held-out rows; held-out rows replace the split fractions
+  const fractions = ['validationFraction', 'testFraction']
+    .map((name) => form.querySelector(`#job-${name}`))
+    .filter(Boolean);
+  const heldOutChanged = () => {
+    for (const input of fractions) input.disabled = heldOut.select.value !== '';
+  };
+  const datasetChanged = () => {
+    for (const option of heldOut.select.options) {
+      option.disabled = option.value !== '' && option.value === dataset.select.value;
+    }
+    if (heldOut.select.selectedOptions[0]?.disabled) {
+      heldOut.select.value = '';
+      heldOutChanged();
+    }
+  };
+  heldOut.select.addEventListener('change', heldOutChanged);
+  dataset.select.addEventListener('change', datasetChanged);
   fill(
     root,
     h('h1', {}, 'New job'),
-    h('div', { class: 'columns' }, model.element, dataset.element),
+    h('div', { class: 'columns' }, model.element, dataset.element, heldOut.element),
     form,
   );
 }

@@ -1,5 +1,10 @@
 package dev.slabprune.api;
 
+import static dev.slabprune.support.ServiceCalls.awaitEnd;
+import static dev.slabprune.support.ServiceCalls.createJob;
+import static dev.slabprune.support.ServiceCalls.reprune;
+import static dev.slabprune.support.ServiceCalls.state;
+import static dev.slabprune.support.ServiceCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,15 +40,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -146,11 +148,9 @@ class ApiOnlyContractTest {
 
     // A compression, run by this JVM's worker, and everything it produced, served by the API.
     String job =
-        created(
-            http.post()
-                .uri("/api/v1/jobs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(
+        (String)
+            createJob(
+                    http,
                     Map.of(
                         "modelId",
                         model,
@@ -160,8 +160,7 @@ class ApiOnlyContractTest {
                         11,
                         "settings",
                         Map.of("epochs", 3, "fineTuneEpochs", 1, "evaluationSamples", 3)))
-                .retrieve()
-                .toEntity(Map.class));
+                .get("id");
     awaitSucceeded(http, job);
     http.get().uri("/api/v1/jobs?state=SUCCEEDED").retrieve().toBodilessEntity();
     assertThat(
@@ -183,18 +182,10 @@ class ApiOnlyContractTest {
     http.get().uri("/api/v1/jobs/" + job + "/artifact").retrieve().toBodilessEntity();
 
     // A re-pruning: answered 202 with the new job's Location, and run by a worker (this JVM's).
-    ResponseEntity<Map> repruning =
-        http.post()
-            .uri("/api/v1/jobs/" + job + "/reprune")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("targetWeights", 20))
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(repruning.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-    String repruned = created(repruning);
-    assertThat(repruning.getBody())
-        .containsEntry("kind", "reprune")
-        .containsEntry("sourceJobId", job);
+    Map<?, ?> repruning = reprune(http, job, Map.of("targetWeights", 20));
+    String repruned = (String) repruning.get("id");
+    assertThat(repruning.get("kind")).isEqualTo("reprune");
+    assertThat(repruning.get("sourceJobId")).isEqualTo(job);
     awaitSucceeded(http, repruned);
     assertThat(
             jdbc.sql(
@@ -212,15 +203,12 @@ class ApiOnlyContractTest {
 
     // Cancel, then delete what is finished, then the inputs.
     String cancelled =
-        created(
-            http.post()
-                .uri("/api/v1/jobs")
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(
+        (String)
+            createJob(
+                    http,
                     Map.of(
                         "modelId", model, "datasetId", dataset, "settings", Map.of("epochs", 1000)))
-                .retrieve()
-                .toEntity(Map.class));
+                .get("id");
     http.post().uri("/api/v1/jobs/" + cancelled + "/cancel").retrieve().toBodilessEntity();
     await().atMost(Duration.ofSeconds(30)).until(() -> "CANCELLED".equals(state(http, cancelled)));
     for (String finished : List.of(repruned, job, cancelled)) {
@@ -321,43 +309,7 @@ class ApiOnlyContractTest {
   }
 
   private static void awaitSucceeded(RestClient http, String job) {
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state(http, job)));
-    assertThat(state(http, job)).isEqualTo("SUCCEEDED");
-  }
-
-  private static String state(RestClient http, String job) {
-    return (String) http.get().uri("/api/v1/jobs/" + job).retrieve().body(Map.class).get("state");
-  }
-
-  private static String created(ResponseEntity<Map> response) {
-    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-    String id = (String) response.getBody().get("id");
-    assertThat(response.getHeaders().getLocation()).hasToString("/api/v1/jobs/" + id);
-    return id;
-  }
-
-  private static String upload(RestClient http, String path, String fileName, byte[] content) {
-    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-    form.add(
-        "file",
-        new ByteArrayResource(content) {
-          @Override
-          public String getFilename() {
-            return fileName;
-          }
-        });
-    ResponseEntity<Map> response =
-        http.post()
-            .uri(path)
-            .contentType(MediaType.MULTIPART_FORM_DATA)
-            .body(form)
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
-    return (String) response.getBody().get("id");
+    assertThat(awaitEnd(http, job)).isEqualTo("SUCCEEDED");
   }
 
   private static String sha256(String key) throws Exception {

@@ -7,6 +7,7 @@ import dev.slabprune.engine.DenseUpload;
 import dev.slabprune.engine.Examples;
 import dev.slabprune.model.format.OnnxExportOptions;
 import dev.slabprune.model.format.OnnxModelWriter;
+import dev.slabprune.support.NamedArgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,11 +48,7 @@ public final class JobBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      opts.put(a.substring(0, eq), a.substring(eq + 1));
-    }
+    Map<String, String> opts = NamedArgs.parse(args);
     Path data = Path.of(opts.getOrDefault("data", "bench/.cache/mnist/package/data"));
     Path cache = Path.of(opts.getOrDefault("cache", "bench/.cache/job"));
     int uploadEpochs = Integer.parseInt(opts.getOrDefault("uploadEpochs", "5"));

@@ -4,6 +4,7 @@ import dev.slabprune.dataset.format.IdxDatasetReader;
 import dev.slabprune.dataset.format.NpyDatasetReader;
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
+import dev.slabprune.support.NamedArgs;
 import dev.slabprune.support.OnnxRuntimeRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +56,7 @@ public final class Suite {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      opts.put(a.substring(0, eq), a.substring(eq + 1));
-    }
+    Map<String, String> opts = NamedArgs.parse(args);
     Path dir = Path.of(opts.getOrDefault("dir", "bench/.cache/suite"));
     if (opts.containsKey("score")) {
       // scores the ONNX files named in score= of one case folder (dir=) on its held-out rows

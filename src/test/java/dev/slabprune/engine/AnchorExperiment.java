@@ -1,11 +1,11 @@
 package dev.slabprune.engine;
 
 import dev.slabprune.model.format.OnnxModelReader;
+import dev.slabprune.support.NamedArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,11 +31,7 @@ import java.util.SplittableRandom;
 public final class AnchorExperiment {
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> opt = new HashMap<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      opt.put(a.substring(0, eq), a.substring(eq + 1));
-    }
+    Map<String, String> opt = NamedArgs.parse(args);
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     if (opt.containsKey("small")) {
       for (String dir : opt.get("small").split(",")) {

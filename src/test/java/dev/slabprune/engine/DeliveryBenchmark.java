@@ -1,5 +1,6 @@
 package dev.slabprune.engine;
 
+import dev.slabprune.support.NamedArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,8 @@ import java.util.Random;
 public final class DeliveryBenchmark {
 
   public static void main(String[] args) throws IOException {
-    java.util.Map<String, String> opt = new java.util.HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-    }
+    java.util.Map<String, String> opt =
+        NamedArgs.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
     Examples all = load(args[0], opt);
     int rows = Math.min(all.rows(), Integer.parseInt(opt.getOrDefault("rows", "1000000")));

@@ -33,21 +33,19 @@ class FineTuneLearningRateTest {
   void byDefaultFineTuningStepsAtTheSharedStepSize() {
     CompressionConfig c = CompressionConfig.defaults();
     assertThat(c.fineTuneLearningRate()).isEqualTo(CompressionConfig.FINE_TUNE_LEARNING_RATE_AUTO);
-    // MNIST's LeNet-300-100 on a job's 42,000 training rows: 3 epochs (987 steps) beat the floor;
-    // ten times the step there cost the full Fashion-MNIST its budget (AUTO_FINE_TUNE_RATE)
-    assertThat(Compression.fineTuneLearningRate(c, 42_000, 266_200)).isEqualTo(1e-3);
-    // a table network on 300 rows: the floor's 5,000 steps set the length
-    assertThat(Compression.fineTuneLearningRate(c, 300, 4_032)).isEqualTo(1e-3);
-    // LeNet-300-100 on 3,500 rows: 84 steps in 3 epochs, the floor's 500 set it
-    assertThat(Compression.fineTuneLearningRate(c, 3_500, 266_200)).isEqualTo(1e-3);
+    assertThat(c.resolvedFineTuneLearningRate()).isEqualTo(c.learningRate());
+    // it follows learningRate, whatever that is set to
+    assertThat(c.toBuilder().learningRate(4e-3).build().resolvedFineTuneLearningRate())
+        .isEqualTo(4e-3);
   }
 
   @Test
-  void aRateSetByTheUserIsUsedWhateverTheLength() {
+  void aRateSetByTheUserIsUsedWhateverTheSharedOne() {
     CompressionConfig c =
         CompressionConfig.defaults().toBuilder().fineTuneLearningRate(2e-3).build();
-    assertThat(Compression.fineTuneLearningRate(c, 42_000, 266_200)).isEqualTo(2e-3);
-    assertThat(Compression.fineTuneLearningRate(c, 300, 4_032)).isEqualTo(2e-3);
+    assertThat(c.resolvedFineTuneLearningRate()).isEqualTo(2e-3);
+    assertThat(c.toBuilder().learningRate(5e-2).build().resolvedFineTuneLearningRate())
+        .isEqualTo(2e-3);
   }
 
   @Test
@@ -60,14 +58,31 @@ class FineTuneLearningRateTest {
 
   @Test
   void fineTuningStepsAtItsOwnRateNotTheVariationalOne() {
-    DenseNetwork net = pruned();
     long weights = 6 * 16 + 16 * 8 + 8 * 3;
-    CompressionConfig own =
-        CompressionConfig.defaults().toBuilder()
-            .learningRate(1e-3)
-            .fineTuneLearningRate(2e-2)
-            .fineTuneEpochs(3)
-            .build();
+    // this small network on 300 rows: the floor of steps sets the length, not the 3 epochs
+    assertThat(Compression.fineTuneEpochs(config(3), TRAIN.rows(), weights)).isGreaterThan(3);
+    stepsAtItsOwnRateNotTheVariationalOne(config(3), weights);
+  }
+
+  @Test
+  void fineTuningStepsAtTheSharedRateAlsoWhereItsEpochsSetTheLength() {
+    // as pruned from a network of a million weights, whose floor is 500 steps (167 epochs here)
+    long weights = 1_000_000;
+    assertThat(Compression.fineTuneEpochs(config(200), TRAIN.rows(), weights)).isEqualTo(200);
+    stepsAtItsOwnRateNotTheVariationalOne(config(200), weights);
+  }
+
+  /** Fine-tuning at 2e-2 set as its own rate, the variational phase at 1e-3. */
+  private static CompressionConfig config(int fineTuneEpochs) {
+    return CompressionConfig.defaults().toBuilder()
+        .learningRate(1e-3)
+        .fineTuneLearningRate(2e-2)
+        .fineTuneEpochs(fineTuneEpochs)
+        .build();
+  }
+
+  private static void stepsAtItsOwnRateNotTheVariationalOne(CompressionConfig own, long weights) {
+    DenseNetwork net = pruned();
     CompressionConfig shared = own.toBuilder().learningRate(2e-2).fineTuneLearningRate(0).build();
     CompressionConfig variational =
         own.toBuilder().learningRate(1e-3).fineTuneLearningRate(0).build();

@@ -1,5 +1,6 @@
 package dev.slabprune.engine;
 
+import dev.slabprune.support.NamedArgs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -21,11 +22,8 @@ public final class QualityBenchmark {
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
-    java.util.Map<String, String> opt = new java.util.HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-    }
+    java.util.Map<String, String> opt =
+        NamedArgs.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
     int epochs = Integer.parseInt(opt.getOrDefault("epochs", "20"));
     int pretrain = Integer.parseInt(opt.getOrDefault("pretrain", "5"));
     long seed = Long.parseLong(opt.getOrDefault("seed", "1"));

@@ -1,8 +1,16 @@
 package dev.slabprune.job;
 
+import static dev.slabprune.support.ServiceCalls.awaitEnd;
+import static dev.slabprune.support.ServiceCalls.createJob;
+import static dev.slabprune.support.ServiceCalls.job;
+import static dev.slabprune.support.ServiceCalls.phaseNames;
+import static dev.slabprune.support.ServiceCalls.post;
+import static dev.slabprune.support.ServiceCalls.report;
+import static dev.slabprune.support.ServiceCalls.reprune;
+import static dev.slabprune.support.ServiceCalls.upload;
+import static dev.slabprune.support.ServiceCalls.uploadDataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
-import static org.awaitility.Awaitility.await;
 
 import dev.slabprune.dataset.format.CsvDatasetReader;
 import dev.slabprune.dataset.format.CsvOptions;
@@ -13,55 +21,27 @@ import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
 import dev.slabprune.support.TeacherData;
 import dev.slabprune.support.TestOnnx;
-import dev.slabprune.support.ValidatedHttp;
+import dev.slabprune.support.WorkerHttpTest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.client.RestClient;
 
 /**
  * A job given a held-out dataset, over HTTP with the worker pool running: every row of the dataset
  * trains, the held-out rows are the validation and test splits, and the budget is measured against
  * the upload's own score on them.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "slabprune.worker.enabled=true",
-      "slabprune.worker.workers=1",
-      "slabprune.worker.poll-interval=100ms",
-      "slabprune.worker.heartbeat-interval=200ms",
-      "slabprune.worker.heartbeat-timeout=2s"
-    })
-@DirtiesContext
-class HeldOutJobTest {
+class HeldOutJobTest extends WorkerHttpTest {
 
   private static final int FEATURES = TeacherData.FEATURES;
   private static final int CLASSES = TeacherData.CLASSES;
-
-  @LocalServerPort int port;
-  private RestClient http;
-
-  @BeforeEach
-  void client() {
-    http = ValidatedHttp.client("http://127.0.0.1:" + port);
-  }
 
   @Test
   void heldOutRowsAreTheValidationAndTestSplitsAndTheUploadsOwnScoreIsTheReference()
@@ -70,9 +50,9 @@ class HeldOutJobTest {
     byte[] csv = TeacherData.dataset(teacher);
     // rows of two of the three classes only: their labels map to the dataset's by name
     byte[] heldOutCsv = TeacherData.heldOutDataset(teacher, 240, 23, Set.of(1, 2));
-    String modelId = upload("/api/v1/models", "teacher.onnx", onnx(teacher));
-    String datasetId = upload("/api/v1/datasets", "data.csv", csv);
-    String heldOutId = upload("/api/v1/datasets", "held-out.csv", heldOutCsv);
+    String modelId = upload(http, "/api/v1/models", "teacher.onnx", onnx(teacher));
+    String datasetId = upload(http, "/api/v1/datasets", "data.csv", csv);
+    String heldOutId = upload(http, "/api/v1/datasets", "held-out.csv", heldOutCsv);
     Map<?, ?> heldOutDataset =
         http.get().uri("/api/v1/datasets/" + heldOutId).retrieve().body(Map.class);
     String heldOutSha =
@@ -80,6 +60,7 @@ class HeldOutJobTest {
 
     Map<?, ?> created =
         createJob(
+            http,
             Map.of(
                 "modelId",
                 modelId,
@@ -110,9 +91,8 @@ class HeldOutJobTest {
         .as("a held-out dataset is in use while its job is queued or running")
         .isEqualTo(HttpStatus.CONFLICT);
 
-    awaitEnd(jobId);
-    assertThat(state(jobId)).isEqualTo("SUCCEEDED");
-    Map<?, ?> report = report(jobId);
+    assertThat(awaitEnd(http, jobId)).isEqualTo("SUCCEEDED");
+    Map<?, ?> report = report(http, jobId);
     Map<?, ?> provenance = (Map<?, ?>) report.get("provenance");
     assertThat(provenance.get("splits"))
         .isEqualTo(
@@ -162,18 +142,11 @@ class HeldOutJobTest {
     assertThat(accuracy(onnx(teacher), splits)).isCloseTo(statedUpload, offset(1e-9));
 
     // a re-pruning rebuilds the same splits from the same rows
-    ResponseEntity<Map> queued =
-        http.post()
-            .uri("/api/v1/jobs/" + jobId + "/reprune")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("maxAccuracyDrop", 0.05))
-            .retrieve()
-            .toEntity(Map.class);
-    String repruning = (String) queued.getBody().get("id");
-    assertThat(queued.getBody().get("heldOutDatasetId")).isEqualTo(heldOutId);
-    awaitEnd(repruning);
-    assertThat(state(repruning)).isEqualTo("SUCCEEDED");
-    Map<?, ?> repruned = report(repruning);
+    Map<?, ?> queued = reprune(http, jobId, Map.of("maxAccuracyDrop", 0.05));
+    String repruning = (String) queued.get("id");
+    assertThat(queued.get("heldOutDatasetId")).isEqualTo(heldOutId);
+    assertThat(awaitEnd(http, repruning)).isEqualTo("SUCCEEDED");
+    Map<?, ?> repruned = report(http, repruning);
     Map<?, ?> reprunedProvenance = (Map<?, ?>) repruned.get("provenance");
     assertThat(reprunedProvenance.get("splits")).isEqualTo(provenance.get("splits"));
     assertThat(reprunedProvenance.get("heldOutDatasetFiles"))
@@ -192,9 +165,9 @@ class HeldOutJobTest {
                 .toBodilessEntity()
                 .getStatusCode())
         .isEqualTo(HttpStatus.NO_CONTENT);
-    assertThat(job(jobId).get("heldOutDatasetId")).isNull();
+    assertThat(job(http, jobId).get("heldOutDatasetId")).isNull();
     ResponseEntity<String> refused =
-        post("/api/v1/jobs/" + jobId + "/reprune", Map.of("maxAccuracyDrop", 0.05));
+        post(http, "/api/v1/jobs/" + jobId + "/reprune", Map.of("maxAccuracyDrop", 0.05));
     assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
     assertThat(refused.getBody()).contains("/problems/job-input-deleted").contains("held-out");
   }
@@ -203,59 +176,49 @@ class HeldOutJobTest {
   void aHeldOutDatasetThatCannotServeIsRefusedNamingTheField() throws Exception {
     DenseNetwork teacher = TeacherData.teacher();
     byte[] csv = TeacherData.dataset(teacher);
-    String modelId = upload("/api/v1/models", "teacher.onnx", onnx(teacher));
-    String datasetId = upload("/api/v1/datasets", "data.csv", csv);
+    String modelId = upload(http, "/api/v1/models", "teacher.onnx", onnx(teacher));
+    String datasetId = upload(http, "/api/v1/datasets", "data.csv", csv);
     String header = "f0,f1,f2,f3,f4,f5,label\n";
 
-    ResponseEntity<String> unknown = job(modelId, datasetId, UUID.randomUUID().toString());
+    ResponseEntity<String> unknown = create(modelId, datasetId, UUID.randomUUID().toString());
     assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(unknown.getBody()).contains("/problems/not-found").contains("heldOutDatasetId");
 
-    String narrow =
-        upload(
-            "/api/v1/datasets",
-            "narrow.csv",
-            "a,b,label\n1,2,class0\n3,4,class1\n".getBytes(StandardCharsets.UTF_8));
-    assertRefused(job(modelId, datasetId, narrow), "has 2 features but datasetId has 6");
+    String narrow = csv("narrow.csv", "a,b,label\n1,2,class0\n3,4,class1\n");
+    assertRefused(create(modelId, datasetId, narrow), "has 2 features but datasetId has 6");
 
     String renamed =
-        upload(
-            "/api/v1/datasets",
-            "renamed.csv",
-            "f5,f4,f3,f2,f1,f0,label\n1,2,3,4,5,6,class0\n1,2,3,4,5,6,class1\n"
-                .getBytes(StandardCharsets.UTF_8));
-    assertRefused(job(modelId, datasetId, renamed), "the columns must be the same");
+        csv("renamed.csv", "f5,f4,f3,f2,f1,f0,label\n1,2,3,4,5,6,class0\n1,2,3,4,5,6,class1\n");
+    assertRefused(create(modelId, datasetId, renamed), "the columns must be the same");
 
     String regression =
-        uploadRegression(header.replace("label", "y") + "1,2,3,4,5,6,7\n" + "2,3,4,5,6,7,8\n");
-    assertRefused(job(modelId, datasetId, regression), "is a regression task");
+        uploadDataset(
+            http,
+            "regression.csv",
+            (header.replace("label", "y") + "1,2,3,4,5,6,7\n" + "2,3,4,5,6,7,8\n")
+                .getBytes(StandardCharsets.UTF_8),
+            "regression");
+    assertRefused(create(modelId, datasetId, regression), "is a regression task");
 
-    String otherClass =
-        upload(
-            "/api/v1/datasets",
-            "other.csv",
-            (header + "1,2,3,4,5,6,class0\n1,2,3,4,5,6,class7\n").getBytes(StandardCharsets.UTF_8));
-    assertRefused(job(modelId, datasetId, otherClass), "[class7]");
+    String otherClass = csv("other.csv", header + "1,2,3,4,5,6,class0\n1,2,3,4,5,6,class7\n");
+    assertRefused(create(modelId, datasetId, otherClass), "[class7]");
 
-    String oneRow =
-        upload(
-            "/api/v1/datasets",
-            "one.csv",
-            (header + "1,2,3,4,5,6,class0\n").getBytes(StandardCharsets.UTF_8));
-    assertRefused(job(modelId, datasetId, oneRow), "has 1 row(s)");
+    String oneRow = csv("one.csv", header + "1,2,3,4,5,6,class0\n");
+    assertRefused(create(modelId, datasetId, oneRow), "has 1 row(s)");
 
-    assertRefused(job(modelId, datasetId, datasetId), "is datasetId itself");
-    String copy = upload("/api/v1/datasets", "copy.csv", csv);
-    assertRefused(job(modelId, datasetId, copy), "holds the same files");
+    assertRefused(create(modelId, datasetId, datasetId), "is datasetId itself");
+    String copy = upload(http, "/api/v1/datasets", "copy.csv", csv);
+    assertRefused(create(modelId, datasetId, copy), "holds the same files");
 
     String fine =
         upload(
+            http,
             "/api/v1/datasets",
             "fine.csv",
             TeacherData.heldOutDataset(teacher, 10, 3, Set.of(0, 1, 2)));
     Map<String, Object> withFractions = new HashMap<>(body(modelId, datasetId, fine));
     withFractions.put("validationFraction", 0.2);
-    ResponseEntity<String> fractions = post("/api/v1/jobs", withFractions);
+    ResponseEntity<String> fractions = post(http, "/api/v1/jobs", withFractions);
     assertThat(fractions.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(fractions.getBody())
         .contains("/problems/invalid-job")
@@ -271,13 +234,18 @@ class HeldOutJobTest {
         .contains(message);
   }
 
+  /** Uploads {@code text} as a classification dataset; its id. */
+  private String csv(String fileName, String text) {
+    return upload(http, "/api/v1/datasets", fileName, text.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static Map<String, Object> body(String modelId, String datasetId, String heldOutId) {
     return Map.of(
         "modelId", modelId, "datasetId", datasetId, "heldOutDatasetId", heldOutId, "seed", 1);
   }
 
-  private ResponseEntity<String> job(String modelId, String datasetId, String heldOutId) {
-    return post("/api/v1/jobs", body(modelId, datasetId, heldOutId));
+  private ResponseEntity<String> create(String modelId, String datasetId, String heldOutId) {
+    return post(http, "/api/v1/jobs", body(modelId, datasetId, heldOutId));
   }
 
   private static byte[] onnx(DenseNetwork teacher) {
@@ -306,88 +274,5 @@ class HeldOutJobTest {
       }
     }
     return (double) correct / splits.test().rows();
-  }
-
-  private void awaitEnd(String jobId) {
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state(jobId)));
-  }
-
-  private Map<?, ?> job(String jobId) {
-    return http.get().uri("/api/v1/jobs/" + jobId).retrieve().body(Map.class);
-  }
-
-  private String state(String jobId) {
-    return (String) job(jobId).get("state");
-  }
-
-  private Map<?, ?> report(String jobId) {
-    return http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class);
-  }
-
-  private static List<String> phaseNames(Map<?, ?> report) {
-    return ((List<?>) report.get("phases"))
-        .stream().map(p -> (String) ((Map<?, ?>) p).get("name")).toList();
-  }
-
-  private Map<?, ?> createJob(Map<String, Object> body) {
-    ResponseEntity<Map> created =
-        http.post()
-            .uri("/api/v1/jobs")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(body)
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-    return created.getBody();
-  }
-
-  private ResponseEntity<String> post(String path, Map<String, Object> body) {
-    return http.post()
-        .uri(path)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(body)
-        .retrieve()
-        .onStatus(status -> true, (request, response) -> {})
-        .toEntity(String.class);
-  }
-
-  private String uploadRegression(String csv) {
-    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-    form.add("file", file("regression.csv", csv.getBytes(StandardCharsets.UTF_8)));
-    form.add("task", "regression");
-    return (String)
-        http.post()
-            .uri("/api/v1/datasets")
-            .contentType(MediaType.MULTIPART_FORM_DATA)
-            .body(form)
-            .retrieve()
-            .body(Map.class)
-            .get("id");
-  }
-
-  private String upload(String path, String fileName, byte[] content) {
-    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-    form.add("file", file(fileName, content));
-    ResponseEntity<Map> response =
-        http.post()
-            .uri(path)
-            .contentType(MediaType.MULTIPART_FORM_DATA)
-            .body(form)
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
-    return (String) response.getBody().get("id");
-  }
-
-  private static ByteArrayResource file(String fileName, byte[] content) {
-    return new ByteArrayResource(content) {
-      @Override
-      public String getFilename() {
-        return fileName;
-      }
-    };
   }
 }

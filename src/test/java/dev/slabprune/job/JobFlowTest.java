@@ -1,5 +1,15 @@
 package dev.slabprune.job;
 
+import static dev.slabprune.support.ServiceCalls.awaitEnd;
+import static dev.slabprune.support.ServiceCalls.createJob;
+import static dev.slabprune.support.ServiceCalls.file;
+import static dev.slabprune.support.ServiceCalls.job;
+import static dev.slabprune.support.ServiceCalls.phaseNames;
+import static dev.slabprune.support.ServiceCalls.post;
+import static dev.slabprune.support.ServiceCalls.report;
+import static dev.slabprune.support.ServiceCalls.state;
+import static dev.slabprune.support.ServiceCalls.upload;
+import static dev.slabprune.support.ServiceCalls.uploadDataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,52 +20,33 @@ import dev.slabprune.engine.DenseNetwork;
 import dev.slabprune.job.run.Splits;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
+import dev.slabprune.support.ServiceCalls;
 import dev.slabprune.support.TeacherData;
 import dev.slabprune.support.TestOnnx;
-import dev.slabprune.support.ValidatedHttp;
+import dev.slabprune.support.WorkerHttpTest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.client.RestClient;
 
 /** The whole path a user takes, over HTTP, with the worker pool running. */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
     properties = {
-      "slabprune.worker.enabled=true",
-      "slabprune.worker.workers=1",
-      "slabprune.worker.poll-interval=100ms",
-      "slabprune.worker.heartbeat-interval=200ms",
-      "slabprune.worker.heartbeat-timeout=2s",
       "spring.servlet.multipart.max-file-size=256KB",
       "spring.servlet.multipart.max-request-size=256KB"
     })
-@DirtiesContext
-class JobFlowTest {
+class JobFlowTest extends WorkerHttpTest {
 
   private static final int FEATURES = TeacherData.FEATURES;
   private static final int CLASSES = TeacherData.CLASSES;
-
-  @LocalServerPort int port;
-  private RestClient http;
-
-  @BeforeEach
-  void client() {
-    http = ValidatedHttp.client("http://127.0.0.1:" + port);
-  }
 
   @Test
   void uploadCompressDownloadAndRunThePrunedModelAtTheAccuracyTheReportStates() throws Exception {
@@ -64,38 +55,16 @@ class JobFlowTest {
         new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of()));
     byte[] csv = TeacherData.dataset(teacher);
 
-    String modelId = upload("/api/v1/models", "file", "teacher.onnx", onnx);
-    String datasetId = upload("/api/v1/datasets", "file", "data.csv", csv);
-    ResponseEntity<Map> created =
-        http.post()
-            .uri("/api/v1/jobs")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(
-                Map.of(
-                    "modelId",
-                    modelId,
-                    "datasetId",
-                    datasetId,
-                    "seed",
-                    7,
-                    "settings",
-                    Map.of("epochs", 4, "fineTuneEpochs", 1, "evaluationSamples", 5)))
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-    assertThat(created.getHeaders().getLocation()).isNotNull();
-    String jobId = (String) created.getBody().get("id");
+    String modelId = upload(http, "/api/v1/models", "teacher.onnx", onnx);
+    String datasetId = upload(http, "/api/v1/datasets", "data.csv", csv);
+    String jobId = queueShort(modelId, datasetId, 7);
 
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> terminal(state(jobId)));
-    Map<?, ?> job = http.get().uri("/api/v1/jobs/" + jobId).retrieve().body(Map.class);
+    awaitEnd(http, jobId);
+    Map<?, ?> job = job(http, jobId);
     assertThat(job.get("state")).as("job %s", job).isEqualTo("SUCCEEDED");
     assertThat(job.get("attempts")).isEqualTo(1);
 
-    Map<?, ?> report =
-        http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class);
+    Map<?, ?> report = report(http, jobId);
     // every phase of the run timed, in the order it ran
     List<?> phases = (List<?>) report.get("phases");
     assertThat(phaseNames(report))
@@ -201,16 +170,10 @@ class JobFlowTest {
     String strictJob = reprune(jobId, Map.of("threshold", strictThreshold));
     String looseJob = reprune(jobId, Map.of("threshold", looseThreshold, "fineTuneEpochs", 0));
     for (String repruning : List.of(strictJob, looseJob)) {
-      await()
-          .atMost(Duration.ofMinutes(3))
-          .pollInterval(Duration.ofMillis(250))
-          .until(() -> terminal(state(repruning)));
-      assertThat(state(repruning)).isEqualTo("SUCCEEDED");
+      assertThat(awaitEnd(http, repruning)).isEqualTo("SUCCEEDED");
     }
-    Map<?, ?> strict =
-        http.get().uri("/api/v1/jobs/" + strictJob + "/report").retrieve().body(Map.class);
-    Map<?, ?> loose =
-        http.get().uri("/api/v1/jobs/" + looseJob + "/report").retrieve().body(Map.class);
+    Map<?, ?> strict = report(http, strictJob);
+    Map<?, ?> loose = report(http, looseJob);
     byte[] strictOnnx =
         http.get().uri("/api/v1/jobs/" + strictJob + "/artifact").retrieve().body(byte[].class);
     byte[] looseOnnx =
@@ -246,7 +209,7 @@ class JobFlowTest {
         .isNotNull();
     assertThat((List<?>) loose.get("warnings"))
         .anySatisfy(w -> assertThat((String) w).startsWith("Re-pruned without fine-tuning"));
-    assertThat(http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class))
+    assertThat(report(http, jobId))
         .as("re-pruning leaves the job it re-prunes as it was")
         .isEqualTo(report);
 
@@ -273,45 +236,15 @@ class JobFlowTest {
     byte[] csv = TeacherData.regressionDataset(teacher);
     String modelId =
         upload(
+            http,
             "/api/v1/models",
-            "file",
             "regressor.onnx",
             new OnnxModelWriter().write(teacher, TestOnnx.allInputs("x", "y", FEATURES, Map.of())));
-    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-    form.add(
-        "file",
-        new ByteArrayResource(csv) {
-          @Override
-          public String getFilename() {
-            return "regression.csv";
-          }
-        });
-    form.add("task", "regression");
-    String datasetId =
-        (String)
-            http.post()
-                .uri("/api/v1/datasets")
-                .contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(form)
-                .retrieve()
-                .body(Map.class)
-                .get("id");
-    String jobId =
-        createJob(
-            Map.of(
-                "modelId",
-                modelId,
-                "datasetId",
-                datasetId,
-                "seed",
-                3,
-                "settings",
-                Map.of("epochs", 4, "fineTuneEpochs", 1, "evaluationSamples", 5)));
-    await().atMost(Duration.ofMinutes(3)).until(() -> terminal(state(jobId)));
-    assertThat(state(jobId)).isEqualTo("SUCCEEDED");
+    String datasetId = uploadDataset(http, "regression.csv", csv, "regression");
+    String jobId = queueShort(modelId, datasetId, 3);
+    assertThat(awaitEnd(http, jobId)).isEqualTo("SUCCEEDED");
 
-    Map<?, ?> report =
-        http.get().uri("/api/v1/jobs/" + jobId + "/report").retrieve().body(Map.class);
+    Map<?, ?> report = report(http, jobId);
     Map<?, ?> scores = (Map<?, ?>) report.get("scores");
     double statedRmse = ((Number) ((Map<?, ?>) scores.get("pruned")).get("rmse")).doubleValue();
     double uploadedRmse = ((Number) ((Map<?, ?>) scores.get("uploaded")).get("rmse")).doubleValue();
@@ -343,17 +276,17 @@ class JobFlowTest {
     DenseNetwork teacher = TeacherData.teacher();
     String modelId =
         upload(
+            http,
             "/api/v1/models",
-            "file",
             "teacher.onnx",
             new OnnxModelWriter()
                 .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
-    String datasetId = upload("/api/v1/datasets", "file", "data.csv", TeacherData.dataset(teacher));
+    String datasetId = upload(http, "/api/v1/datasets", "data.csv", TeacherData.dataset(teacher));
     Map<String, Object> longJob =
         Map.of("modelId", modelId, "datasetId", datasetId, "settings", Map.of("epochs", 1000));
-    String running = createJob(longJob);
-    await().atMost(Duration.ofSeconds(60)).until(() -> state(running).equals("RUNNING"));
-    String queued = createJob(longJob);
+    String running = queue(longJob);
+    await().atMost(Duration.ofSeconds(60)).until(() -> state(http, running).equals("RUNNING"));
+    String queued = queue(longJob);
 
     Map<?, ?> cancelledQueued =
         http.post().uri("/api/v1/jobs/" + queued + "/cancel").retrieve().body(Map.class);
@@ -363,7 +296,7 @@ class JobFlowTest {
     Map<?, ?> asked =
         http.post().uri("/api/v1/jobs/" + running + "/cancel").retrieve().body(Map.class);
     assertThat(asked.get("cancelRequested")).isEqualTo(true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> state(running).equals("CANCELLED"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(http, running).equals("CANCELLED"));
     ResponseEntity<String> noReport =
         http.get()
             .uri("/api/v1/jobs/" + running + "/report")
@@ -379,20 +312,21 @@ class JobFlowTest {
     DenseNetwork teacher = TeacherData.teacher();
     String modelId =
         upload(
+            http,
             "/api/v1/models",
-            "file",
             "teacher.onnx",
             new OnnxModelWriter()
                 .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
     String narrow =
         upload(
+            http,
             "/api/v1/datasets",
-            "file",
             "narrow.csv",
             "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n".getBytes(StandardCharsets.UTF_8));
 
     ResponseEntity<String> refused =
         post(
+            http,
             "/api/v1/jobs",
             Map.of(
                 "modelId",
@@ -413,6 +347,7 @@ class JobFlowTest {
 
     ResponseEntity<String> unknown =
         post(
+            http,
             "/api/v1/jobs",
             Map.of("modelId", java.util.UUID.randomUUID().toString(), "datasetId", narrow));
     assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
@@ -422,14 +357,7 @@ class JobFlowTest {
   @Test
   void anUploadOverTheLimitIsRefusedNamingTheLimit() {
     MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-    form.add(
-        "file",
-        new ByteArrayResource(new byte[300 * 1024]) {
-          @Override
-          public String getFilename() {
-            return "big.onnx";
-          }
-        });
+    form.add("file", file("big.onnx", new byte[300 * 1024]));
     ResponseEntity<String> response =
         http.post()
             .uri("/api/v1/models")
@@ -445,48 +373,31 @@ class JobFlowTest {
         .contains("spring.servlet.multipart.max-file-size");
   }
 
-  private ResponseEntity<String> post(String path, Map<String, Object> body) {
-    return http.post()
-        .uri(path)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(body)
-        .retrieve()
-        .onStatus(status -> true, (request, response) -> {})
-        .toEntity(String.class);
+  /** Queues a job of 4 epochs and returns its id. */
+  private String queueShort(String modelId, String datasetId, int seed) {
+    return queue(
+        Map.of(
+            "modelId",
+            modelId,
+            "datasetId",
+            datasetId,
+            "seed",
+            seed,
+            "settings",
+            Map.of("epochs", 4, "fineTuneEpochs", 1, "evaluationSamples", 5)));
   }
 
-  private String createJob(Map<String, Object> body) {
-    ResponseEntity<Map> created =
-        http.post()
-            .uri("/api/v1/jobs")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(body)
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(created.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-    return (String) created.getBody().get("id");
+  /** Queues a job and returns its id. */
+  private String queue(Map<String, Object> body) {
+    return (String) createJob(http, body).get("id");
   }
 
   /** Queues a re-pruning and returns the new job's id. */
-  private static List<String> phaseNames(Map<?, ?> report) {
-    return ((List<?>) report.get("phases"))
-        .stream().map(p -> (String) ((Map<?, ?>) p).get("name")).toList();
-  }
-
   private String reprune(String jobId, Map<String, Object> rule) {
-    ResponseEntity<Map> queued =
-        http.post()
-            .uri("/api/v1/jobs/" + jobId + "/reprune")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(rule)
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(queued.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-    String id = (String) queued.getBody().get("id");
-    assertThat(queued.getHeaders().getLocation()).hasToString("/api/v1/jobs/" + id);
-    assertThat(queued.getBody().get("kind")).isEqualTo("reprune");
-    assertThat(queued.getBody().get("sourceJobId")).isEqualTo(jobId);
-    return id;
+    Map<?, ?> queued = ServiceCalls.reprune(http, jobId, rule);
+    assertThat(queued.get("kind")).isEqualTo("reprune");
+    assertThat(queued.get("sourceJobId")).isEqualTo(jobId);
+    return (String) queued.get("id");
   }
 
   /** A value strictly between the sorted values around {@code index}. */
@@ -513,35 +424,6 @@ class JobFlowTest {
 
   private static long keptWeights(Map<?, ?> report) {
     return ((Number) ((Map<?, ?>) report.get("pruning")).get("keptWeights")).longValue();
-  }
-
-  private boolean terminal(String state) {
-    return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state);
-  }
-
-  private String state(String jobId) {
-    return (String) http.get().uri("/api/v1/jobs/" + jobId).retrieve().body(Map.class).get("state");
-  }
-
-  private String upload(String path, String part, String fileName, byte[] content) {
-    MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-    form.add(
-        part,
-        new ByteArrayResource(content) {
-          @Override
-          public String getFilename() {
-            return fileName;
-          }
-        });
-    ResponseEntity<Map> response =
-        http.post()
-            .uri(path)
-            .contentType(MediaType.MULTIPART_FORM_DATA)
-            .body(form)
-            .retrieve()
-            .toEntity(Map.class);
-    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
-    return (String) response.getBody().get("id");
   }
 
   private static int argmax(double[] values, int from, int count) {

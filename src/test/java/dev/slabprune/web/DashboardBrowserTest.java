@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -258,6 +259,84 @@ class DashboardBrowserTest extends BrowserTest {
   }
 
   @Test
+  void heldOutRowsChosenOnTheFormAreTheJobsSplitsAndItsPageAndReportSaySo() throws Exception {
+    // The example's first 600 rows train; the other 299 are uploaded on the form as held out.
+    List<String> lines = Files.readAllLines(DATA);
+    Path dir = Files.createTempDirectory("slabprune-held-out-");
+    Path train = Files.write(dir.resolve("digits-train.csv"), lines.subList(0, 601));
+    List<String> rest = new ArrayList<>(List.of(lines.get(0)));
+    rest.addAll(lines.subList(601, lines.size()));
+    Path heldOutRows = Files.write(dir.resolve("digits-held-out.csv"), rest);
+    String model = upload("/api/v1/models", MODEL, List.of());
+    String dataset = upload("/api/v1/datasets", train, List.of("task", "CLASSIFICATION"));
+    Path copy = Files.copy(train, dir.resolve("digits-copy.csv"));
+    String sameFiles = upload("/api/v1/datasets", copy, List.of("task", "CLASSIFICATION"));
+    browser().open(url("/dashboard/"));
+    useKey();
+    openFresh(url("/dashboard/#/new"));
+    browser().consoleErrors(); // the jobs list, refused before the key was entered
+
+    // Optional: none is chosen until the person chooses, and the hint says what it is for.
+    browser().awaitVisible(By.id("held-out-choice"));
+    assertThat(value(By.id("held-out-choice"))).isEmpty();
+    assertThat(text("#held-out-hint")).contains("never saw").contains("quality budget");
+    new Select(element("model-choice")).selectByValue(model);
+    new Select(element("dataset-choice")).selectByValue(dataset);
+    assertThat(attribute("#held-out-choice option[value='" + dataset + "']", "disabled"))
+        .as("the dataset cannot hold out its own rows")
+        .isNotNull();
+    // A choice the service refuses is marked with its reason.
+    new Select(element("held-out-choice")).selectByValue(sameFiles);
+    browser().click(By.id("start-job"));
+    awaitText("#held-out-error", "holds the same files");
+    assertThat(attribute("#held-out-choice", "aria-invalid")).isEqualTo("true");
+    assertThat(browser().consoleErrors())
+        .singleElement()
+        .asString()
+        .contains("/api/v1/jobs - ")
+        .contains("400");
+    openUpload("held-out");
+    element("upload-held-out-file").sendKeys(abs(heldOutRows));
+    new Select(element("upload-held-out-task")).selectByValue("CLASSIFICATION");
+    browser().click(By.id("upload-held-out-submit"));
+    awaitText("#upload-held-out-status", "Uploaded");
+    String heldOut = value(By.id("held-out-choice"));
+    assertThat(heldOut).isNotEmpty().isNotEqualTo(dataset);
+    assertThat(value(By.id("dataset-choice"))).isEqualTo(dataset);
+    assertThat(count("#dataset-choice option[value='" + heldOut + "']"))
+        .as("an upload in one dataset panel is a choice in the other")
+        .isOne();
+    assertThat(element("job-validationFraction").isEnabled()).isFalse();
+    assertThat(element("job-testFraction").isEnabled()).isFalse();
+    type("job-settings-epochs", 3);
+    type("job-settings-fineTuneEpochs", 1);
+    type("job-settings-evaluationSamples", 5);
+    type("job-seed", 5);
+    browser().screenshotFullPage("dashboard-new-job-held-out");
+    browser().click(By.id("start-job"));
+    String jobId = awaitJobPage(null);
+
+    // The job holds the rows out, its page says which, and its report measures on them.
+    assertThat(api("/api/v1/jobs/" + jobId).path("heldOutDatasetId").asString()).isEqualTo(heldOut);
+    awaitText("#job-held-out", heldOut.substring(0, 8));
+    assertThat(text("#job-held-out")).contains("never saw");
+    awaitReport();
+    JsonNode report = api("/api/v1/jobs/" + jobId + "/report");
+    JsonNode splits = report.path("provenance").path("splits");
+    assertThat(splits.path("heldOut").asBoolean()).isTrue();
+    assertThat(splits.path("trainRows").asInt()).isEqualTo(600);
+    assertThat(splits.path("validationRows").asInt() + splits.path("testRows").asInt())
+        .isEqualTo(299);
+    assertThat(text("#scores-table caption"))
+        .contains(splits.path("testRows").asInt() + " rows of the held-out dataset");
+    assertThat(report.path("budget").path("referenceSource").asString())
+        .isEqualTo("upload-held-out");
+    assertThat(text("#budget")).contains("on rows it never saw").contains("of the held-out rows");
+    browser().screenshotFullPage("dashboard-job-held-out");
+    assertThat(browser().consoleErrors()).isEmpty();
+  }
+
+  @Test
   void thePathPlotSaysSoWithoutAPathAndDrawsTheCandidatesTheDeliveredOneAndTheLimitWithOne()
       throws Exception {
     String jobId = finishedJob(3);
@@ -451,6 +530,10 @@ class DashboardBrowserTest extends BrowserTest {
                 "const e = document.querySelector(arguments[0]);"
                     + " return e ? e.innerText ?? e.textContent : null;",
                 css);
+  }
+
+  private WebElement element(String id) {
+    return browser().driver().findElement(By.id(id));
   }
 
   private String value(By locator) {

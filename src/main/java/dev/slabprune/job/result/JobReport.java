@@ -1,7 +1,6 @@
 package dev.slabprune.job.result;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -48,28 +47,6 @@ public record JobReport(
 
   public JobReport {
     path = path == null ? List.of() : path;
-  }
-
-  /** This report with one more warning, after the others. */
-  public JobReport withWarning(String warning) {
-    List<String> all = new ArrayList<>(warnings == null ? List.of() : warnings);
-    all.add(warning);
-    return new JobReport(
-        jobId,
-        kind,
-        sourceJobId,
-        pruning,
-        scores,
-        size,
-        artifact,
-        priorInclusion,
-        noiseSd,
-        history,
-        provenance,
-        List.copyOf(all),
-        budget,
-        path,
-        phases);
   }
 
   /**

@@ -319,17 +319,11 @@ public class CompressionPipeline {
             inputs.classification(),
             pruned,
             models.uploadedSize(job.modelId()),
-            parameters.settings().fineTuneEpochs());
+            parameters.settings().fineTuneEpochs(),
+            inputs.splits().classesNotJudged().stream().map(inputs.classes()::get).toList());
     JobReport jobReport =
         Reports.report(
             subject, report, provenance(report.provenance(), parameters, inputs), phases.list());
-    String notJudged =
-        Reports.classesNotJudged(
-            inputs.splits().classesNotJudged().stream().map(inputs.classes()::get).toList(),
-            parameters.heldOut());
-    if (notJudged != null) {
-      jobReport = jobReport.withWarning(notJudged);
-    }
     InclusionProbabilities pips =
         Reports.inclusionProbabilities(
             job.id(), report.pruning(), posterior.architecture(), inputs.featureNames());

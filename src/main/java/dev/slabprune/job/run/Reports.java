@@ -43,7 +43,12 @@ final class Reports {
 
   private Reports() {}
 
-  /** Who the report is for, and what was delivered. */
+  /**
+   * Who the report is for, and what was delivered.
+   *
+   * @param classesNotJudged the labels of the classes no validation or test row holds ({@link
+   *     Splits#classesNotJudged})
+   */
   record Subject(
       UUID jobId,
       JobKind kind,
@@ -51,7 +56,8 @@ final class Reports {
       boolean classification,
       Artifact pruned,
       long uploadedBytes,
-      int fineTuneEpochs) {}
+      int fineTuneEpochs,
+      List<String> classesNotJudged) {}
 
   static JobReport report(
       Subject subject,
@@ -371,6 +377,11 @@ final class Reports {
                 "Magnitude pruning to the same size scored better (RMSE %.4g vs %.4g).",
                 magnitude.rmse(), pruned.rmse()));
       }
+    }
+    String notJudged =
+        classesNotJudged(subject.classesNotJudged(), splits != null && splits.heldOut());
+    if (notJudged != null) {
+      warnings.add(notJudged);
     }
     return warnings;
   }

@@ -1,5 +1,6 @@
 package dev.slabprune.job.queue;
 
+import dev.slabprune.support.NamedArgs;
 import dev.slabprune.support.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,14 +32,7 @@ public final class QueueSoak {
   private QueueSoak() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (eq < 1) {
-        throw new IllegalArgumentException("arguments are name=value, got " + arg);
-      }
-      options.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> options = NamedArgs.parse(args);
     int jobs = Integer.parseInt(options.getOrDefault("jobs", "10000"));
     int poolCount = Integer.parseInt(options.getOrDefault("pools", "3"));
     int workers = Integer.parseInt(options.getOrDefault("workers", "4"));

@@ -170,6 +170,33 @@ class ReportsTest {
         .contains("validationFraction");
   }
 
+  @Test
+  void aReportNamesTheClassesNoRowJudgesAfterItsOtherWarnings() {
+    JobReport heldOut =
+        report(
+            true,
+            new JobReport.Splits(0.5, 0.5, 600, 60, 61, true),
+            accuracy(0.9),
+            accuracy(0.9),
+            List.of("7"));
+    JobReport split =
+        report(
+            true,
+            new JobReport.Splits(0.1, 0.2, 600, 60, 61, false),
+            accuracy(0.9),
+            accuracy(0.9),
+            List.of("cat", "emu"));
+
+    assertThat(heldOut.warnings())
+        .hasSize(2)
+        .endsWith(Reports.classesNotJudged(List.of("7"), true))
+        .first()
+        .asString()
+        .startsWith("The held-out dataset has 121 rows");
+    assertThat(split.warnings())
+        .containsExactly(Reports.classesNotJudged(List.of("cat", "emu"), false));
+  }
+
   /** A budget met by the delivered network, as most jobs end. */
   @Test
   void aJobWithFewHeldOutRowsIsWarnedThatAFewRowsDecide() {
@@ -265,18 +292,30 @@ class ReportsTest {
         kept,
         total,
         null,
-        budget(classification));
+        budget(classification),
+        List.of());
   }
 
   /** A classifier's compression that pruned 5 of 8 weights, scoring 0.9, with this budget. */
   private static JobReport report(BudgetResult budget) {
     Scores same = accuracy(0.9);
-    return report(JobKind.COMPRESSION, 3, true, same, same, same, same, 5, 8, null, budget);
+    return report(
+        JobKind.COMPRESSION, 3, true, same, same, same, same, 5, 8, null, budget, List.of());
   }
 
   /** A compression that pruned 5 of 8 weights, scoring as the upload does, with these splits. */
   private static JobReport report(
       boolean classification, JobReport.Splits splits, Scores uploaded, Scores pruned) {
+    return report(classification, splits, uploaded, pruned, List.of());
+  }
+
+  /** As above, with classes that no validation or test row holds. */
+  private static JobReport report(
+      boolean classification,
+      JobReport.Splits splits,
+      Scores uploaded,
+      Scores pruned,
+      List<String> classesNotJudged) {
     JobReport.Provenance provenance =
         new JobReport.Provenance(
             "test",
@@ -302,7 +341,8 @@ class ReportsTest {
         5,
         8,
         provenance,
-        budget(classification));
+        budget(classification),
+        classesNotJudged);
   }
 
   private static JobReport report(
@@ -316,7 +356,8 @@ class ReportsTest {
       long kept,
       long total,
       JobReport.Provenance provenance,
-      BudgetResult budget) {
+      BudgetResult budget,
+      List<String> classesNotJudged) {
     DenseNetwork network =
         new DenseNetwork(
             List.of(
@@ -350,7 +391,8 @@ class ReportsTest {
             classification,
             new Artifact("a".repeat(64), 600, "application/onnx", Instant.EPOCH),
             1000,
-            fineTuneEpochs);
+            fineTuneEpochs,
+            classesNotJudged);
     return Reports.report(subject, engine, provenance, List.of());
   }
 }
