@@ -58,4 +58,31 @@ class BudgetReferenceTest {
     // upload 0.8 -> 1.0 (ratio 1.25), candidate 1.0 -> 1.1 (ratio 1.1): no optimism
     assertThat(honest.reference(1.0, 1.1)).isEqualTo(1.0);
   }
+
+  @Test
+  void theUploadsOwnWeightsAreHeldToItsUncorrectedScore() {
+    // classification: corrected reference 0.945, the upload's own 0.976, a one-point budget
+    PathSearch.Limit accuracy = new PathSearch.Limit(0.935, 0.966, true);
+    assertThat(accuracy.of(PathPoint.POSTERIOR)).isEqualTo(0.935);
+    assertThat(accuracy.of(PathPoint.POSTERIOR_NODES)).isEqualTo(0.935);
+    assertThat(accuracy.of(PathPoint.MAGNITUDE)).isEqualTo(0.966);
+    assertThat(accuracy.of(PathPoint.MAGNITUDE_NODES)).isEqualTo(0.966);
+    assertThat(accuracy.of(PathPoint.UPLOAD)).isEqualTo(0.935);
+    PathPoint magnitude =
+        new PathPoint(0, 10, new int[] {2}, 2, 0.5, 0.95, true, false, false, PathPoint.MAGNITUDE);
+    PathPoint posterior =
+        new PathPoint(3, 10, new int[] {2}, 2, 0.5, 0.95, true, false, false, PathPoint.POSTERIOR);
+    assertThat(accuracy.within(magnitude)).isFalse();
+    assertThat(accuracy.within(posterior)).isTrue();
+    // regression: RMSE limits, lower is stricter
+    PathSearch.Limit rmse = new PathSearch.Limit(1.2, 1.05, false);
+    assertThat(rmse.of(PathPoint.MAGNITUDE)).isEqualTo(1.05);
+    assertThat(rmse.of(PathPoint.POSTERIOR)).isEqualTo(1.2);
+    // an uncorrected reference: the same limit for both
+    PathSearch.Limit same = new PathSearch.Limit(0.9, 0.9, true);
+    assertThat(same.of(PathPoint.MAGNITUDE)).isEqualTo(same.of(PathPoint.POSTERIOR));
+    // a reference above the upload's own score never loosens the upload's weights' limit
+    PathSearch.Limit above = new PathSearch.Limit(0.95, 0.9, true);
+    assertThat(above.of(PathPoint.MAGNITUDE)).isEqualTo(0.95);
+  }
 }

@@ -87,8 +87,7 @@ class ConfirmationMarginTest {
   void rowLossesAverageToTheScores() {
     Examples blobs = TestNetworks.blobs(257, 5, 3, 21);
     DenseNetwork classifier =
-        Initialisation.kaimingUniform(
-            new int[] {5, 16, 3}, Activation.RELU, OutputKind.LOGITS, 4);
+        Initialisation.kaimingUniform(new int[] {5, 16, 3}, Activation.RELU, OutputKind.LOGITS, 4);
     double[] losses = Evaluator.rowLosses(classifier, blobs);
     Scores s = Evaluator.score(classifier, blobs, 1, new double[] {1, 1, 1});
     assertThat(losses).hasSize(257);
