@@ -18,6 +18,9 @@ package dev.slabprune.engine;
  *     rows are held out from the upload ({@link CompressionConfig#heldOut()}): its own score,
  *     honest, uncorrected
  * @param limit the worst validation score still within the budget
+ * @param magnitudeLimit the same for candidates made of the upload's own weights (magnitude
+ *     pruning): the upload's own validation score less the budget where that is stricter, since
+ *     they keep the upload's memory of rows it learned ({@code PathSearch.Limit})
  * @param met whether the delivered network is within the budget
  * @param delivered the delivered network's point on the path
  * @param advice when not met, what to try; null otherwise
@@ -41,6 +44,7 @@ public record BudgetResult(
     double reference,
     String referenceSource,
     double limit,
+    double magnitudeLimit,
     boolean met,
     PathPoint delivered,
     String advice,

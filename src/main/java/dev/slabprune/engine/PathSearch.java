@@ -241,6 +241,7 @@ final class PathSearch {
                     ? "upload"
                     : reference == largest ? "largest-candidate" : "upload-less-optimism",
             limit.corrected(),
+            limit.of(PathPoint.MAGNITUDE),
             met,
             delivered,
             advice,
@@ -1019,7 +1020,7 @@ final class PathSearch {
               confirmation.rejected(),
               confirmation.judge().rows().rows(),
               confirmation.reference(),
-              confirmation.limit(),
+              confirmation.limit().corrected(),
               bestConfirmed.score(),
               guarded,
               bestConfirmed.margin(),

@@ -77,6 +77,9 @@ public record JobReport(
    *     correction bounded by the largest median model on the path, trained and fine-tuned on the
    *     training split alone as every candidate is)
    * @param limit the worst validation score still within the budget
+   * @param magnitudeLimit the worst validation score within the budget for networks made of the
+   *     upload's own weights (magnitude pruning): stricter than {@code limit} when the reference is
+   *     corrected for the upload's optimism, since they keep its memory of the rows it learned
    * @param met whether the delivered network is within the budget
    * @param delivered the delivered network's point on the path
    * @param advice when not met, what to try, in a sentence; null otherwise
@@ -101,6 +104,7 @@ public record JobReport(
       Double reference,
       String referenceSource,
       Double limit,
+      Double magnitudeLimit,
       boolean met,
       PathEntry delivered,
       String advice,

@@ -121,6 +121,7 @@ final class Reports {
         finite(b.reference()),
         b.referenceSource(),
         finite(b.limit()),
+        finite(b.magnitudeLimit()),
         b.met(),
         entry(b.delivered()),
         b.advice(),

@@ -246,6 +246,7 @@ class ReportsTest {
         reference,
         source,
         classification ? reference - 0.01 : reference * 1.05,
+        classification ? upload - 0.01 : upload * 1.05,
         true,
         delivered,
         null,
