@@ -129,7 +129,8 @@ final class PathSearch {
       chosen = search(path, train, judge, config, limit, classification, total, all);
       if (confirm != null && confirm.rows() > 0) {
         confirmation =
-            confirmation(chosen, all, largestProbe, start, confirm, config, budget, limit, gaps);
+            confirmation(
+                chosen, all, largestProbe, start, confirm, config, budget, limit, gaps, inflated);
         confirmation =
             refined(confirmation, path, train, judge, config, limit, classification, all);
         confirmation = faster(confirmation, all, limit);
@@ -424,7 +425,8 @@ final class PathSearch {
       CompressionConfig config,
       PruningRule.QualityBudget budget,
       Limit limit,
-      Gaps gaps) {
+      Gaps gaps,
+      boolean inflated) {
     boolean classification = start.output().isClassification();
     double[] sd = largestProbe.source().targetSd;
     double upload = metric(Evaluator.score(start, confirm, config.noiseSd(), sd), classification);
@@ -432,11 +434,12 @@ final class PathSearch {
         score(
             largestProbe.network(), largestProbe.pruning(), confirm, largestProbe.source(), config);
     double reference = gaps.reference(upload, largest);
+    // the upload's own weights are held to its own score where the validation split's reference
+    // was corrected: whether the upload learned the rows is decided once, there
+    double corrected = budget.limit(reference, classification);
     Limit confirmLimit =
         new Limit(
-            budget.limit(reference, classification),
-            budget.limit(upload, classification),
-            classification);
+            corrected, inflated ? budget.limit(upload, classification) : corrected, classification);
     Map<Probe, Judged> scores = new java.util.IdentityHashMap<>();
     if (chosen == null) {
       return new Confirmation(null, reference, confirmLimit, scores, 0, null);
