@@ -319,9 +319,31 @@ function budget(report) {
       { class: 'hint' },
       `${limitText}${limitText ? ', ' : ''}measured against ${num(b.reference, 4)} (${{ upload: 'the uploaded network', 'upload-held-out': 'the uploaded network on rows it never saw', 'upload-less-optimism': 'the uploaded network, less its optimism on rows it saw', 'largest-candidate': 'the largest candidate' }[b.referenceSource] || b.referenceSource}) on the validation split${report.provenance.splits?.heldOut ? ', half of the held-out rows' : ''}.`,
     ),
+    confirmation(b),
+    b.magnitudeLimit != null && b.limit != null && b.magnitudeLimit !== b.limit
+      ? h(
+          'p',
+          { id: 'budget-magnitude', class: 'hint' },
+          `Networks made of the uploaded weights (magnitude pruning) are held to ${num(b.magnitudeLimit, 4)}, the uploaded network's own score within the budget: they keep its memory of the rows it learned.`,
+        )
+      : null,
     b.advice
       ? h('p', { id: 'budget-advice', class: 'advice' }, h('strong', {}, 'Advice: '), b.advice)
       : null,
+  );
+}
+
+/** The test split's confirmation of the delivered network, with its margin for the rows' noise. */
+function confirmation(b) {
+  if (!(b.confirmationRows > 0) || b.confirmationScore == null) return null;
+  const margin = b.confirmationMargin ?? 0;
+  const guarded = b.metric === 'accuracy' ? b.confirmationScore - margin : b.confirmationScore + margin;
+  return h(
+    'p',
+    { id: 'budget-confirmation', class: 'hint' },
+    `Confirmed on ${b.confirmationRows} test rows: it scores ${num(b.confirmationScore, 4)}, ` +
+      `${num(guarded, 4)} with a margin of ${num(margin, 4)} for their noise (one standard error ` +
+      `of its paired difference with the reference), within the limit of ${num(b.confirmationLimit, 4)}.`,
   );
 }
 

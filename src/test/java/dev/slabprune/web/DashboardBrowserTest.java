@@ -388,10 +388,12 @@ class DashboardBrowserTest extends BrowserTest {
           {"epoch": 5, "weights": 150, "nodes": [9, 8], "inputs": 22, "density": 0.055,
            "validationScore": 0.71, "fineTuned": true, "withinBudget": false, "delivered": false}],
          "budget": {"metric": "accuracy", "maxAccuracyDrop": 0.01, "maxRelativeRmseIncrease": null,
-           "reference": 0.955, "referenceSource": "upload", "limit": 0.945, "met": true,
+           "reference": 0.955, "referenceSource": "upload-less-optimism", "limit": 0.945,
+           "magnitudeLimit": 0.975, "met": true,
            "delivered": {"epoch": 4, "weights": 900, "nodes": [27, 14], "inputs": 52,
              "validationScore": 0.948},
-           "advice": null}}
+           "advice": null, "confirmationReference": 0.96, "confirmationLimit": 0.95,
+           "confirmationScore": 0.9625, "confirmationMargin": 0.0075, "confirmationRows": 400}}
         """;
     String script = browser().addScriptOnEveryPage(reportWith(met));
     try {
@@ -427,6 +429,13 @@ class DashboardBrowserTest extends BrowserTest {
       assertThat(text("#path-table tr.delivered td")).isEqualTo("4");
       assertThat(attribute("#budget", "data-met")).isEqualTo("true");
       assertThat(text("#budget-met")).contains("Budget met").contains("0.948");
+      assertThat(text("#budget-confirmation"))
+          .contains("400 test rows")
+          .contains("0.9625")
+          .contains("0.955")
+          .contains("margin of 0.0075")
+          .contains("0.95");
+      assertThat(text("#budget-magnitude")).contains("0.975").contains("memory");
       browser().scrollTo(browser().driver().findElement(By.id("path")));
       browser().screenshot("dashboard-path-plot");
     } finally {
@@ -450,6 +459,8 @@ class DashboardBrowserTest extends BrowserTest {
       awaitReport();
       assertThat(attribute("#budget", "data-met")).isEqualTo("false");
       assertThat(text("#budget-met")).contains("Budget not met");
+      assertThat(count("#budget-confirmation")).isZero();
+      assertThat(count("#budget-magnitude")).isZero();
       assertThat(text("#budget-advice"))
           .contains("Allow a larger accuracy drop, train for more epochs, or keep the upload.");
       assertThat(count("#path-plot g[data-series='delivered'] path")).isZero();
