@@ -170,15 +170,7 @@ final class FloatMath {
    * {@code b[j]}; {@code b} may be {@code out}.
    */
   static void cosSinOfTurn(float[] b, float[] r, float[] out, int half) {
-    cosSinOfTurn(b, r, out, half, half);
-  }
-
-  /**
-   * For j in [0, count): {@code out[j] = r[j] cos} and {@code out[j + offset] = r[j] sin} of the
-   * turn {@code b[j]}; {@code b} may be {@code out}.
-   */
-  static void cosSinOfTurn(float[] b, float[] r, float[] out, int count, int offset) {
-    for (int j = 0; j < count; j += LANES) {
+    for (int j = 0; j < half; j += LANES) {
       FloatVector q = FloatVector.fromArray(F, b, j).sub(0.5f).mul(QUARTER_TURN);
       FloatVector q2 = q.mul(q);
       FloatVector s = q2.fma(S7, S5);
@@ -192,7 +184,7 @@ final class FloatMath {
       FloatVector c2 = c.sub(s).mul(c.add(s));
       FloatVector radius = FloatVector.fromArray(F, r, j);
       c2.sub(s2).mul(c2.add(s2)).mul(radius).intoArray(out, j);
-      s2.mul(2f).mul(c2).mul(radius).intoArray(out, j + offset);
+      s2.mul(2f).mul(c2).mul(radius).intoArray(out, j + half);
     }
   }
 }

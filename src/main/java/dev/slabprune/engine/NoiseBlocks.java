@@ -89,19 +89,11 @@ final class NoiseBlocks {
 
   /** {@code out[i]} = the uniform of counter {@code 4 i + stream}, for i in [0, count). */
   private static void uniforms(float[] out, int count, int stream, int k0, int k1) {
-    uniforms(out, 0, count, 0, stream, k0, k1);
-  }
-
-  /**
-   * {@code out[at + i]} = the uniform of counter {@code 4 (first + i) + stream}, for i in [0,
-   * count), count a multiple of {@link FloatMath#LANES}.
-   */
-  static void uniforms(float[] out, int at, int count, int first, int stream, int k0, int k1) {
     for (int i = 0; i < count; i += FloatMath.LANES) {
       // the lane indices loaded in the loop: no vector lives across iterations (see SlabLayer)
       IntVector x =
           IntVector.fromArray(FloatMath.I, IOTA, 0)
-              .add(first + i)
+              .add(i)
               .lanewise(VectorOperators.LSHL, 2)
               .add(stream)
               .mul(GOLDEN)
@@ -114,14 +106,12 @@ final class NoiseBlocks {
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(M2);
       x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15));
       IntVector odd = x.lanewise(VectorOperators.LSHR, 9).mul(2).add(1);
-      ((FloatVector) odd.convert(VectorOperators.I2F, 0))
-          .mul(TWO_POW_MINUS_24)
-          .intoArray(out, at + i);
+      ((FloatVector) odd.convert(VectorOperators.I2F, 0)).mul(TWO_POW_MINUS_24).intoArray(out, i);
     }
   }
 
-  /** {@code r[j] = sqrt(-2 r[j])} for j in [0, half). */
-  static void radii(float[] r, int half) {
+  /** {@code r[j] = sqrt(-2 r[j])}. */
+  private static void radii(float[] r, int half) {
     for (int j = 0; j < half; j += FloatMath.LANES) {
       FloatVector.fromArray(FloatMath.F, r, j).mul(-2f).sqrt().intoArray(r, j);
     }
@@ -154,38 +144,5 @@ final class NoiseBlocks {
         FloatMath.cosSinOfTurn(b, e, j, half, r);
       }
     }
-  }
-
-  /**
-   * The pairs {@code [first, first + count)} of a block of {@code padded} parameters with key
-   * {@code (k0, k1)}, count a multiple of {@link FloatMath#LANES}: the normals of parameters {@code
-   * first + j} into {@code e[j]} and of {@code first + j + padded / 2} into {@code e[j + offset]},
-   * their uniforms into {@code u[j]} and {@code u[j + offset]}; {@code radius} holds at least count
-   * floats. The same bits as {@link #fill}, a piece at a time, so that the noise of a piece is
-   * drawn while its parameters are in the cache.
-   */
-  static void pairs(
-      int k0, int k1, int padded, int first, int count, float[] u, float[] e, float[] radius,
-      int offset) {
-    int half = padded / 2;
-    uniforms(u, 0, count, first, 0, k0, k1);
-    uniforms(u, offset, count, half + first, 0, k0, k1);
-    uniforms(radius, 0, count, first, 1, k0, k1);
-    FloatMath.log(radius, 0, count);
-    radii(radius, count);
-    uniforms(e, 0, count, first, 2, k0, k1);
-    FloatMath.cosSinOfTurn(e, radius, e, count, offset);
-  }
-
-  /** The normal of parameter {@code q} of a block of {@code padded} parameters, as {@link #fill}. */
-  static float normal(int q, int padded, int k0, int k1) {
-    int half = padded / 2;
-    int j = q < half ? q : q - half;
-    float a = uniform(bits((j << 2) + 1, k0, k1));
-    float b = uniform(bits((j << 2) + 2, k0, k1));
-    float r = (float) Math.sqrt(FloatMath.log(a) * -2f);
-    float[] both = new float[2];
-    FloatMath.cosSinOfTurn(b, both, 0, 1, r);
-    return both[q < half ? 0 : 1];
   }
 }

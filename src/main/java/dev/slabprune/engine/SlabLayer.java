@@ -185,9 +185,6 @@ final class SlabLayer {
     final float[] u = new float[NoiseBlocks.CHUNK];
     final float[] e = new float[NoiseBlocks.CHUNK];
     final float[] spare = new float[NoiseBlocks.CHUNK];
-    // the noise of a pair of tiles (drawnChunk)
-    final float[] tileU = new float[2 * TILE];
-    final float[] tileE = new float[2 * TILE];
     final float[] er = new float[TILE];
     final float[] ev = new float[TILE];
     final float[] sigma = new float[TILE];
@@ -270,10 +267,6 @@ final class SlabLayer {
     int from = k * NoiseBlocks.CHUNK;
     int to = Math.min(size, from + NoiseBlocks.CHUNK);
     int n = to - from;
-    if (draw && u == null && vector) {
-      drawnChunk(c, from, n, adam, NoiseBlocks.chunkKey(key, k), scratch);
-      return;
-    }
     if (draw) {
       if (u != null) {
         for (int i = 0; i < n; i++) {
@@ -292,55 +285,11 @@ final class SlabLayer {
         adamLanes(c, t0, t1, draw ? scratch : null);
       }
       if (draw) {
-        drawLanes(c, scratch.u, scratch.e, t0, t1, t0 - from, scratch, !adam);
+        drawLanes(c, t0, t1, t0 - from, scratch, !adam);
       }
     }
     for (int i = end; i < to; i++) {
       one(mu, rho, v, theta, grad, i, work, w(i), scratch.u, scratch.e, i - from, c, adam, draw);
-    }
-  }
-
-  /**
-   * {@link #chunk} over lanes with the chunk's own noise (key {@code chunkKey}), drawn a pair of
-   * tiles at a time: the pairs of the Box-Muller draw of parameters [p, p + TILE) give the normals
-   * of those parameters and of [p + half, p + half + TILE), so the noise of both tiles is drawn
-   * just before their update and draw, in buffers that stay in the L1 cache with theirs. The same
-   * bits as {@link NoiseBlocks#fill}.
-   */
-  private void drawnChunk(Constants c, int from, int n, boolean adam, long chunkKey, Scratch s) {
-    int k0 = (int) chunkKey;
-    int k1 = (int) (chunkKey >>> 32);
-    int padded = NoiseBlocks.roundUp(n);
-    int half = padded / 2;
-    int end = from + n / BLOCK * BLOCK;
-    for (int p0 = 0; p0 < half; p0 += TILE) {
-      int count = Math.min(half, p0 + TILE) - p0;
-      NoiseBlocks.pairs(k0, k1, padded, p0, count, s.tileU, s.tileE, s.spare, TILE);
-      int a0 = from + p0;
-      int a1 = Math.min(end, a0 + count);
-      if (a0 < a1) {
-        if (adam) {
-          adamLanes(c, a0, a1, s);
-        }
-        drawLanes(c, s.tileU, s.tileE, a0, a1, 0, s, !adam);
-      }
-      int b0 = from + half + p0;
-      int b1 = Math.min(end, b0 + count);
-      if (b0 < b1) {
-        if (adam) {
-          adamLanes(c, b0, b1, s);
-        }
-        drawLanes(c, s.tileU, s.tileE, b0, b1, TILE, s, !adam);
-      }
-    }
-    // the parameters after the last whole block, one at a time
-    float[] u = s.tileU;
-    float[] e = s.tileE;
-    for (int i = end; i < from + n; i++) {
-      int q = i - from;
-      u[0] = NoiseBlocks.uniform(NoiseBlocks.bits(q << 2, k0, k1));
-      e[0] = NoiseBlocks.normal(q, padded, k0, k1);
-      one(mu, rho, v, theta, grad, i, work, w(i), u, e, 0, c, adam, true);
     }
   }
 
@@ -425,8 +374,7 @@ final class SlabLayer {
   }
 
   /** The draw of parameters [t0, t1), whose noise starts at {@code u[q]} and {@code e[q]}. */
-  private void drawLanes(
-      Constants c, float[] u, float[] e, int t0, int t1, int q, Scratch s, boolean arguments) {
+  private void drawLanes(Constants c, int t0, int t1, int q, Scratch s, boolean arguments) {
     int n = t1 - t0;
     if (arguments) {
       clampedArguments(rho, v, t0, n, s);
@@ -441,14 +389,14 @@ final class SlabLayer {
       logOfSigma(n, s);
     }
     if (!c.halfTau) {
-      oddsArguments(u, n, q, s);
+      oddsArguments(n, q, s);
       FloatMath.log(s.big, 0, n);
       FloatMath.log(s.slope, 0, n);
       logitOverTau(n, s, c.invTau);
       FloatMath.exp(s.slope, 0, n);
       relaxedSlope(n, s, c.invTau);
     }
-    sampleAndKl(c, u, e, t0, n, q, s);
+    sampleAndKl(c, t0, n, q, s);
   }
 
   private static void clampedArguments(float[] rho, float[] v, int t0, int n, Scratch s) {
@@ -513,9 +461,9 @@ final class SlabLayer {
   }
 
   /** {@code big} = b = exp(-v) (1 - u) and {@code slope} = u, for their logs. */
-  private static void oddsArguments(float[] u, int n, int q, Scratch s) {
+  private static void oddsArguments(int n, int q, Scratch s) {
     for (int j = 0; j < n; j += L) {
-      FloatVector uu = FloatVector.fromArray(F, u, q + j);
+      FloatVector uu = FloatVector.fromArray(F, s.u, q + j);
       FloatVector.fromArray(F, s.ev, j).mul(uu.neg().add(1f)).intoArray(s.big, j);
       uu.intoArray(s.slope, j);
     }
@@ -543,20 +491,19 @@ final class SlabLayer {
    * compiled code stays small, and no vector lives across iterations (a loop entered by on-stack
    * replacement would receive such a vector boxed, of a type the JIT does not know exactly).
    */
-  private void sampleAndKl(Constants c, float[] u, float[] e, int t0, int n, int q, Scratch s) {
-    sampleLanes(c.halfTau, u, e, t0, n, q, s);
+  private void sampleAndKl(Constants c, int t0, int n, int q, Scratch s) {
+    sampleLanes(c.halfTau, t0, n, q, s);
     klLanes(c, t0, n, s);
   }
 
   /** The gate, the slab draw, theta~ and what the update needs of them. */
-  private void sampleLanes(
-      boolean halfTau, float[] u, float[] e, int t0, int n, int q, Scratch s) {
+  private void sampleLanes(boolean halfTau, int t0, int n, int q, Scratch s) {
     float[] k = work;
     for (int j = 0; j < n; j += L) {
       int i = t0 + j;
       int w = w(i);
-      FloatVector uu = FloatVector.fromArray(F, u, q + j);
-      FloatVector ee = FloatVector.fromArray(F, e, q + j);
+      FloatVector uu = FloatVector.fromArray(F, s.u, q + j);
+      FloatVector ee = FloatVector.fromArray(F, s.e, q + j);
       FloatVector ev = FloatVector.fromArray(F, s.ev, j);
       FloatVector sigma = FloatVector.fromArray(F, s.sigma, j);
       // sigmoid(rho) = sigma * (sigmoid(rho) / sigma), without a third division
