@@ -7,8 +7,8 @@ import java.util.Locale;
  * The benchmark's 784-300-100-10 trainers (variational and dense, batch 128) behind static calls:
  * for {@code bench/ab/Ab.java}, which loads this class once per build of the engine (one class
  * loader each) and alternates their steps in one JVM, and for {@code bench/run parts} ({@link
- * #main}), which interleaves the step's parts. On a shared machine, interleaving lets the load
- * fall on every figure alike; sequential medians (SpeedBenchmark) can differ by 2-3 times within
+ * #main}), which interleaves the step's parts. On a shared machine, interleaving lets the load fall
+ * on every figure alike; sequential medians (SpeedBenchmark) can differ by 2-3 times within
  * minutes.
  */
 public final class AbDriver {
@@ -67,9 +67,9 @@ public final class AbDriver {
   }
 
   /**
-   * {@code bench/run parts}: per iteration the variational step, its forward and backward, the
-   * pass alone and the dense step, one after the other, {@code [timed] [threads]}; the p10 and
-   * median of this thread's CPU ms of each, and the step over the dense step. One JSON line.
+   * {@code bench/run parts}: per iteration the variational step, its forward and backward, the pass
+   * alone and the dense step, one after the other, {@code [timed] [threads]}; the p10 and median of
+   * this thread's CPU ms of each, and the step over the dense step. One JSON line.
    */
   public static void main(String[] args) {
     int timed = args.length > 0 ? Integer.parseInt(args[0]) : 800;
@@ -99,7 +99,11 @@ public final class AbDriver {
     vi.closePass();
     StringBuilder b =
         new StringBuilder(
-            String.format(Locale.ROOT, "{\"timed\":%d,\"threads\":%d,\"lanes\":%d", timed, threads,
+            String.format(
+                Locale.ROOT,
+                "{\"timed\":%d,\"threads\":%d,\"lanes\":%d",
+                timed,
+                threads,
                 FloatMath.LANES));
     for (int m = 0; m < 4; m++) {
       Arrays.sort(cpu[m]);
@@ -108,8 +112,12 @@ public final class AbDriver {
           String.format(
               Locale.ROOT,
               ",\"%s_cpu_ms\":[%.3f,%.3f],\"%s_wall_ms\":[%.3f,%.3f]",
-              names[m], cpu[m][timed / 10], cpu[m][timed / 2],
-              names[m], wall[m][timed / 10], wall[m][timed / 2]));
+              names[m],
+              cpu[m][timed / 10],
+              cpu[m][timed / 2],
+              names[m],
+              wall[m][timed / 10],
+              wall[m][timed / 2]));
     }
     // with helper threads the step's CPU time is not this thread's alone: its ratio is left out
     b.append(
