@@ -1,5 +1,6 @@
 package dev.slabprune.engine;
 
+import dev.slabprune.job.run.Splits;
 import dev.slabprune.model.format.OnnxModelReader;
 import dev.slabprune.support.NamedArgs;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Issue 11's MNIST anchor: what the small candidates of a default job's path reach with other
@@ -445,17 +445,7 @@ public final class AnchorExperiment {
   /** Train, validation and test rows as {@code Splits.of} cuts a job's dataset. */
   static Examples[] split(Examples all, long seed, double validationFraction, double testFraction) {
     int rows = all.rows();
-    int[] order = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      order[i] = i;
-    }
-    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    for (int i = rows - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Splits.order(rows, seed);
     int test = Math.max(1, (int) Math.round(rows * testFraction));
     int validation = (int) Math.round(rows * validationFraction);
     int train = rows - test - validation;

@@ -1,5 +1,6 @@
 package dev.slabprune.engine;
 
+import dev.slabprune.job.run.Splits;
 import dev.slabprune.model.format.OnnxModelReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -305,17 +305,7 @@ public final class MethodExperiment {
   /** Validation rows as a job takes them: 10%, at least 200 (at most a quarter), seeded. */
   static Examples[] split(Examples all, long seed) {
     int n = all.rows();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Splits.order(n, seed);
     int validation = (int) Math.max(Math.round(0.1 * n), Math.min(200, n / 4));
     return new Examples[] {
       take(all, order, validation, n - validation), take(all, order, 0, validation)

@@ -21,7 +21,7 @@ public record Splits(Examples train, Examples validation, Examples test) {
   public static Splits of(
       ParsedDataset data, double validationFraction, double testFraction, long seed) {
     int rows = data.rows();
-    int[] order = shuffled(rows, seed ^ 0x5DEECE66DL);
+    int[] order = order(rows, seed);
     int test = Math.max(1, (int) Math.round(rows * testFraction));
     int validation = (int) Math.round(rows * validationFraction);
     int train = rows - test - validation;
@@ -87,7 +87,7 @@ public record Splits(Examples train, Examples validation, Examples test) {
         }
       }
     }
-    int[] order = shuffled(data.rows(), seed ^ 0x5DEECE66DL);
+    int[] order = order(data.rows(), seed);
     int[] held = shuffled(heldOut.rows(), seed ^ 0x2545F4914F6CDD1DL);
     int validation = heldOut.rows() / 2;
     Examples.Rows heldRows = rows(heldOut);
@@ -131,6 +131,14 @@ public record Splits(Examples train, Examples validation, Examples test) {
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * The order a job of {@code seed} takes a dataset's {@code rows} rows in before cutting its
+   * splits: a seeded Fisher-Yates shuffle. Experiments that cut rows as a job does call it too.
+   */
+  public static int[] order(int rows, long seed) {
+    return shuffled(rows, seed ^ 0x5DEECE66DL);
   }
 
   private static int[] shuffled(int rows, long seed) {
