@@ -22,10 +22,9 @@ public final class AbDriver {
 
   /** The trainers, as SpeedBenchmark builds them; {@code threads} for the parameter pass. */
   public static void init(int threads) {
-    int[] arch = {784, 300, 100, 10};
     int n = BATCH * BATCHES;
-    Examples data = TestNetworks.noise(n, arch[0], 10, 7);
-    DenseNetwork net = Initialisation.kaimingUniform(arch, Activation.RELU, OutputKind.LOGITS, 3);
+    Examples data = TestNetworks.lenetRows(n);
+    DenseNetwork net = TestNetworks.lenet();
     vi =
         new VariationalTrainer(
             net, data, null, CompressionConfig.defaults().toBuilder().threads(threads).build());

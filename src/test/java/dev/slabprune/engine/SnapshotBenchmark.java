@@ -18,12 +18,12 @@ public final class SnapshotBenchmark {
 
   public static void main(String[] args) {
     int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    int[] arch = {784, 300, 100, 10};
+    int[] arch = TestNetworks.LENET;
     int batch = 128;
     int batches = 20;
     int n = batch * batches;
-    Examples data = TestNetworks.noise(n, arch[0], 10, 7);
-    DenseNetwork net = Initialisation.kaimingUniform(arch, Activation.RELU, OutputKind.LOGITS, 3);
+    Examples data = TestNetworks.lenetRows(n);
+    DenseNetwork net = TestNetworks.lenet();
     VariationalTrainer vi = new VariationalTrainer(net, data, null, CompressionConfig.defaults());
     for (int i = 0; i < n; i++) {
       vi.order()[i] = i;

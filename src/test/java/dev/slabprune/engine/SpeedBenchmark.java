@@ -21,12 +21,12 @@ public final class SpeedBenchmark {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     String peer = args.length > 1 ? args[1] : "null";
     String peerRss = args.length > 2 ? args[2] : "null";
-    int[] arch = {784, 300, 100, 10};
+    int[] arch = TestNetworks.LENET;
     int batch = 128;
     int batches = 40;
     int n = batch * batches;
-    Examples data = TestNetworks.noise(n, arch[0], 10, 7);
-    DenseNetwork net = Initialisation.kaimingUniform(arch, Activation.RELU, OutputKind.LOGITS, 3);
+    Examples data = TestNetworks.lenetRows(n);
+    DenseNetwork net = TestNetworks.lenet();
     // the KL scale of MNIST's 60000 examples is irrelevant to speed; n only sets 1/n
 
     VariationalTrainer vi = trainer(net, data, 1);

@@ -25,6 +25,19 @@ final class TestNetworks {
     return Examples.classification(x, rows, cols, y, classes);
   }
 
+  /** The speed benchmarks' architecture, LeNet-300-100. */
+  static final int[] LENET = {784, 300, 100, 10};
+
+  /** The speed benchmarks' upload: {@link #LENET}, ReLU, logits, Kaiming-uniform of seed 3. */
+  static DenseNetwork lenet() {
+    return Initialisation.kaimingUniform(LENET.clone(), Activation.RELU, OutputKind.LOGITS, 3);
+  }
+
+  /** The speed benchmarks' rows for {@link #lenet}: noise of seed 7, ten classes. */
+  static Examples lenetRows(int rows) {
+    return noise(rows, LENET[0], 10, 7);
+  }
+
   /** Two Gaussian blobs per class in {@code cols} dimensions, only the first two informative. */
   static Examples blobs(int rows, int cols, int classes, long seed) {
     Random r = new Random(seed);

@@ -16,12 +16,11 @@ public final class VectorPassCheck {
 
   public static void main(String[] args) {
     int warm = args.length > 0 ? Integer.parseInt(args[0]) : 300;
-    int[] arch = {784, 300, 100, 10};
     int batch = 128;
     int batches = 40;
     int n = batch * batches;
-    Examples data = TestNetworks.noise(n, arch[0], 10, 7);
-    DenseNetwork net = Initialisation.kaimingUniform(arch, Activation.RELU, OutputKind.LOGITS, 3);
+    Examples data = TestNetworks.lenetRows(n);
+    DenseNetwork net = TestNetworks.lenet();
     VariationalTrainer vi =
         new VariationalTrainer(
             net, data, null, CompressionConfig.defaults().toBuilder().threads(1).build());
