@@ -20,8 +20,11 @@ final class Evaluator {
   }
 
   static Scores score(DenseNetwork net, Examples ex, double noiseSd, double[] targetSd) {
-    float[] out = outputs(net, ex);
-    int k = net.outputs();
+    return score(outputs(net, ex), net.outputs(), ex, noiseSd, targetSd);
+  }
+
+  /** {@link #score} of a network's {@link #outputs}, {@code k} per example. */
+  static Scores score(float[] out, int k, Examples ex, double noiseSd, double[] targetSd) {
     if (ex.isClassification()) {
       double[] p = Metrics.softmax(out, k);
       return classificationScores(p, k, ex.labels());
@@ -50,8 +53,11 @@ final class Evaluator {
    * rows needs.
    */
   static double[] rowLosses(DenseNetwork net, Examples ex) {
-    float[] out = outputs(net, ex);
-    int k = net.outputs();
+    return rowLosses(outputs(net, ex), net.outputs(), ex);
+  }
+
+  /** {@link #rowLosses} of a network's {@link #outputs}, {@code k} per example. */
+  static double[] rowLosses(float[] out, int k, Examples ex) {
     int rows = ex.rows();
     double[] losses = new double[rows];
     if (ex.isClassification()) {

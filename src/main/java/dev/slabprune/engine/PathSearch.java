@@ -393,11 +393,16 @@ final class PathSearch {
   /** The confirmation rows and the per-row losses of the network the reference is measured on. */
   private record Judge(Examples rows, double[] referenceLosses, CompressionConfig config) {
 
+    /** One forward pass over the rows gives the candidate's score and its per-row losses. */
     Judged of(Probe p) {
-      double score = score(p.network(), p.pruning(), rows, p.source(), config);
-      double[] losses =
-          Evaluator.rowLosses(p.network(), rows.selectColumns(p.pruning().keptInputs()));
-      return guarded(score, losses, referenceLosses, rows.isClassification());
+      Examples kept = rows.selectColumns(p.pruning().keptInputs());
+      float[] out = Evaluator.outputs(p.network(), kept);
+      int k = p.network().outputs();
+      boolean classification = rows.isClassification();
+      double score =
+          metric(
+              Evaluator.score(out, k, kept, config.noiseSd(), p.source().targetSd), classification);
+      return guarded(score, Evaluator.rowLosses(out, k, kept), referenceLosses, classification);
     }
 
     boolean accepts(Judged j, double limit) {
