@@ -148,6 +148,8 @@ final class Mlp {
     private NativeMatrix[] deltas;
     private float[][] deltaArrays;
     private float[] row;
+    // the exponentials of a tanh or sigmoid layer
+    private float[] scratch;
 
     Workspace(int rows) {
       this.rows = rows;
@@ -177,6 +179,13 @@ final class Mlp {
         deltas[l] = new NativeMatrix(rows, stride[l]);
         deltaArrays[l] = new float[rows * stride[l]];
       }
+    }
+
+    private float[] scratch(int n) {
+      if (scratch == null || scratch.length < n) {
+        scratch = new float[n];
+      }
+      return scratch;
     }
 
     /** Copies rows {@code order[from .. from + rows)} of {@code features} into the input layer. */
@@ -234,7 +243,7 @@ final class Mlp {
         gemm(false, false, rows, widths[l + 1], widths[l] + 1, acts[l], weights[l], acts[l + 1]);
         float[] a = actArrays[l + 1];
         acts[l + 1].get(0, a, 0, a.length);
-        applyActivation(activations[l], a, widths[l + 1], stride[l + 1]);
+        applyActivation(activations[l], a, widths[l + 1], stride[l + 1], scratch(a.length));
         if (l < layers - 1) {
           acts[l + 1].put(0, a, 0, a.length);
         }
@@ -259,10 +268,10 @@ final class Mlp {
         // the extra column of a hidden layer's delta stays 0 whatever the derivative there
         if (act == Activation.RELU) {
           reluDelta(d, a);
-        } else if (act != Activation.IDENTITY) {
-          for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (d[i] * act.derivativeFromOutput(a[i]));
-          }
+        } else if (act == Activation.TANH) {
+          tanhDelta(d, a);
+        } else if (act == Activation.SIGMOID) {
+          sigmoidDelta(d, a);
         }
         deltas[l + 1].put(0, d, 0, d.length);
         gemm(true, false, widths[l] + 1, width, rows, acts[l], deltas[l + 1], grads[l]);
@@ -318,28 +327,50 @@ final class Mlp {
     }
   }
 
+  /** {@code d[i] *= 1 - a[i]^2}: tanh's derivative from its output, the square fused. */
+  static void tanhDelta(float[] d, float[] a) {
+    int end = F.loopBound(d.length);
+    for (int i = 0; i < end; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, a, i);
+      FloatVector.fromArray(F, d, i)
+          .mul(v.neg().fma(v, FloatVector.broadcast(F, 1f)))
+          .intoArray(d, i);
+    }
+    for (int i = end; i < d.length; i++) {
+      d[i] = d[i] * Math.fma(-a[i], a[i], 1f);
+    }
+  }
+
+  /** {@code d[i] *= a[i] (1 - a[i])}: the sigmoid's derivative from its output. */
+  static void sigmoidDelta(float[] d, float[] a) {
+    int end = F.loopBound(d.length);
+    for (int i = 0; i < end; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, a, i);
+      FloatVector.fromArray(F, d, i)
+          .mul(v.mul(FloatVector.broadcast(F, 1f).sub(v)))
+          .intoArray(d, i);
+    }
+    for (int i = end; i < d.length; i++) {
+      d[i] = d[i] * (a[i] * (1f - a[i]));
+    }
+  }
+
   /**
-   * The activation of the first {@code width} values of each row of {@code stride}; the ReLU runs
-   * over whole rows (it keeps the column of ones).
+   * The activation of the first {@code width} values of each row of {@code stride}: over whole
+   * rows, then the column of ones set back where tanh or the sigmoid moved it.
    */
-  private static void applyActivation(Activation act, float[] a, int width, int stride) {
+  private static void applyActivation(
+      Activation act, float[] a, int width, int stride, float[] scratch) {
     switch (act) {
       case RELU -> relu(a);
-      case TANH -> {
-        for (int base = 0; base < a.length; base += stride) {
-          for (int i = base; i < base + width; i++) {
-            a[i] = (float) Math.tanh(a[i]);
-          }
-        }
-      }
-      case SIGMOID -> {
-        for (int base = 0; base < a.length; base += stride) {
-          for (int i = base; i < base + width; i++) {
-            a[i] = (float) SlabMath.sigmoid(a[i]);
-          }
-        }
-      }
+      case TANH -> FloatMath.tanh(a, scratch, a.length);
+      case SIGMOID -> FloatMath.sigmoid(a, scratch, a.length);
       case IDENTITY -> {}
+    }
+    if ((act == Activation.TANH || act == Activation.SIGMOID) && stride > width) {
+      for (int base = width; base < a.length; base += stride) {
+        a[base] = 1f;
+      }
     }
   }
 }
