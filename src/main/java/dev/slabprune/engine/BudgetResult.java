@@ -34,7 +34,8 @@ package dev.slabprune.engine;
  * @param confirmationRows rows of the confirmation examples; 0 without a confirmation
  * @param pathSeconds wall time spent recording the path at epoch ends
  * @param searchSeconds wall time spent pruning, fine-tuning and scoring candidates at the end
- * @param candidatesFineTuned how many candidates were fine-tuned and scored
+ * @param candidatesFineTuned how many candidates were fine-tuned and scored (a candidate that is
+ *     the same network as another, from the other ranking, shares its fine-tuning)
  */
 public record BudgetResult(
     boolean classification,

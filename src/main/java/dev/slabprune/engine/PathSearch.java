@@ -228,7 +228,11 @@ final class PathSearch {
         Comparator.comparingInt(PathPoint::epoch)
             .thenComparingLong(PathPoint::weights)
             .thenComparing(PathPoint::fineTuned));
-    int tuned = all.evaluated().size() + 1;
+    // a twin (the same network from the gathered ranking) shares its network and was tuned once
+    java.util.Set<DenseNetwork> distinct =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    all.evaluated().forEach(p -> distinct.add(p.network()));
+    int tuned = distinct.size() + 1;
     BudgetResult result =
         new BudgetResult(
             classification,
@@ -746,9 +750,41 @@ final class PathSearch {
     if (few.keptWeights() < weights) {
       return List.of(plain);
     }
+    if (sameNetwork(few, plain.pruning())) {
+      // the same network fine-tunes to the same bits (the same rows, steps and seeded shuffle):
+      // on the suite's bai-sim a quarter of the candidates were such twins
+      PathPoint twin =
+          PathPoint.of(
+              epoch, few, plain.point().validationScore(), plain.point().fineTuned(), source);
+      return List.of(plain, new Probe(twin, few, plain.network(), post));
+    }
     Probe n = candidate(gathered, few, epoch, train, judge, config, source);
     // the posterior, not its re-ranked copy, is what the network came from
     return List.of(plain, new Probe(n.point(), n.pruning(), n.network(), post));
+  }
+
+  /** Whether two prunings give the same network: the same inputs, layers, weights and biases. */
+  static boolean sameNetwork(PruningResult a, PruningResult b) {
+    if (!java.util.Arrays.equals(a.keptInputs(), b.keptInputs())) {
+      return false;
+    }
+    List<DenseLayer> x = a.network().layers();
+    List<DenseLayer> y = b.network().layers();
+    if (x.size() != y.size()) {
+      return false;
+    }
+    for (int l = 0; l < x.size(); l++) {
+      DenseLayer p = x.get(l);
+      DenseLayer q = y.get(l);
+      if (p.inputs() != q.inputs()
+          || p.outputs() != q.outputs()
+          || p.activation() != q.activation()
+          || !java.util.Arrays.equals(p.weights(), q.weights())
+          || !java.util.Arrays.equals(p.bias(), q.bias())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -137,6 +137,47 @@ class DeliveryTest {
   }
 
   @Test
+  void aCandidateThatIsTheSameNetworkAsAnotherSharesItsFineTuning() {
+    Posterior post = ConcentratedNodesTest.random(3, false);
+    long k = Math.round(Pruner.totalWeights(post) * 0.15);
+    PruningResult once = Pruner.prune(post, new PruningRule.TargetWeights(k), true, true, 1, false);
+    PruningResult again =
+        Pruner.prune(post, new PruningRule.TargetWeights(k), true, true, 1, false);
+    PruningResult larger =
+        Pruner.prune(post, new PruningRule.TargetWeights(k + 1), true, true, 1, false);
+    assertThat(PathSearch.sameNetwork(once, again)).isTrue();
+    assertThat(PathSearch.sameNetwork(once, larger)).isFalse();
+
+    CompressionReport report =
+        Compression.run(upload(), TRAIN, VALID, TEST, collapsing(), List.of(), () -> false)
+            .report();
+    List<PathPoint> tuned = report.path().stream().filter(PathPoint::fineTuned).toList();
+    int twins = 0;
+    for (PathPoint g : tuned) {
+      if (!g.source().endsWith("-nodes")) {
+        continue;
+      }
+      String plainSource = g.source().substring(0, g.source().length() - "-nodes".length());
+      for (PathPoint p : tuned) {
+        if (p.source().equals(plainSource)
+            && p.epoch() == g.epoch()
+            && p.weights() == g.weights()
+            && java.util.Arrays.equals(p.nodes(), g.nodes())
+            && p.inputs() == g.inputs()
+            && p.validationScore() == g.validationScore()) {
+          twins++;
+        }
+      }
+    }
+    // each point fine-tuned once, and the largest candidate, less the twins: at least one here,
+    // at most the pairs that look alike (two different networks can tie on a few hundred rows)
+    assertThat(twins).isPositive();
+    assertThat(report.budget().candidatesFineTuned())
+        .isLessThan(tuned.size() + 1)
+        .isGreaterThanOrEqualTo(tuned.size() + 1 - twins);
+  }
+
+  @Test
   void anImpossibleBudgetIsNotMetAndSaysWhatToTry() {
     // labels drawn by a random teacher network, uploaded as it is: every weight matters, and
     // the upload is exact on every row, so no network on the path can match it. Validation on

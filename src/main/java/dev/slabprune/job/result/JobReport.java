@@ -95,7 +95,8 @@ public record JobReport(
    * @param largestCandidateScore the largest candidate's validation score
    * @param pathSeconds spent recording the path at epoch ends
    * @param searchSeconds spent pruning, fine-tuning and scoring candidates at the end
-   * @param candidatesFineTuned candidates fine-tuned and scored, the largest one included
+   * @param candidatesFineTuned candidates fine-tuned and scored, the largest one included (one that
+   *     is the same network as another shares its fine-tuning)
    */
   public record Budget(
       String metric,
