@@ -13,54 +13,15 @@ package dev.slabprune.engine;
  * species from the vector's class at run time, the store stays a call on a boxed vector ("missing
  * constant: vclass=DecodeN"), and the pass allocates tens of MB per step for the rest of the JVM's
  * life. Every JVM's compilations of a pass that called its loops directly crossed that limit: Adam
- * over mu, rho and v in one loop (97 vector intrinsics), the draw with both exp loops inlined, and
- * a chunk with the noise's two uniforms loops inlined; one loop alone holds at most about 40
- * intrinsics and stays under it (bench/README.md).
+ * over mu, rho and v written out in one loop (97 vector intrinsics), the draw with both exp loops
+ * inlined, and a chunk with the noise's two uniforms loops inlined; one loop alone holds at most
+ * about 40 intrinsics and stays under it (bench/README.md).
  */
 enum PassLoop {
-  ADAM_MU {
+  ADAM {
     @Override
     void run(Frame f) {
-      SlabLayer.Constants c = f.c;
-      f.layer.adamLanes(
-          f.layer.mu,
-          SlabLayer.GATE,
-          SlabLayer.KL_MU,
-          SlabLayer.M_MU,
-          c.stepSize,
-          c.invSqrtBias2,
-          f.t0,
-          f.t0 + f.n);
-    }
-  },
-  ADAM_RHO {
-    @Override
-    void run(Frame f) {
-      SlabLayer.Constants c = f.c;
-      f.layer.adamLanes(
-          f.layer.rho,
-          SlabLayer.GATE_EPS_SIG,
-          SlabLayer.KL_RHO,
-          SlabLayer.M_RHO,
-          c.stepSize,
-          c.invSqrtBias2,
-          f.t0,
-          f.t0 + f.n);
-    }
-  },
-  ADAM_V {
-    @Override
-    void run(Frame f) {
-      SlabLayer.Constants c = f.c;
-      f.layer.adamLanes(
-          f.layer.v,
-          SlabLayer.SLAB_SLOPE,
-          SlabLayer.KL_V,
-          SlabLayer.M_V,
-          c.inclusionStepSize,
-          c.invSqrtBias2,
-          f.t0,
-          f.t0 + f.n);
+      f.layer.adamLanes(f.c, f.t0, f.t0 + f.n, f.draw ? f.s : null);
     }
   },
   CLAMPED_ARGUMENTS {
@@ -214,6 +175,9 @@ enum PassLoop {
 
     int n;
     int q;
+
+    /** Whether Adam also writes the clamped arguments of the draw that follows it. */
+    boolean draw;
 
     /** {@link #SOFTPLUS_SERIES}'s result: some parameters need the logs. */
     boolean big;

@@ -289,12 +289,11 @@ final class SlabLayer {
       f.n = Math.min(end, t0 + TILE) - t0;
       f.q = t0 - from;
       if (adam) {
-        PassLoop.run(PassLoop.ADAM_MU, f);
-        PassLoop.run(PassLoop.ADAM_RHO, f);
-        PassLoop.run(PassLoop.ADAM_V, f);
+        f.draw = draw;
+        PassLoop.run(PassLoop.ADAM, f);
       }
       if (draw) {
-        drawLanes(c, f);
+        drawLanes(c, f, !adam);
       }
     }
     for (int i = end; i < to; i++) {
@@ -319,48 +318,52 @@ final class SlabLayer {
   // in one compilation it defers the rest of a loop's Vector API calls, which then may stay boxed.
 
   /**
-   * Adam on one of mu, rho and v ({@code p}) of parameters [t0, t1), each with the gradient {@code
-   * grad * slope + kl} from its work fields {@code slope} and {@code kl}, its moments in fields
-   * {@code moment} and {@code moment + 1}. One parameter kind per loop (three calls through {@link
-   * PassLoop}): the three in one loop are more vector code than the JIT compiles whole.
+   * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope + kl}
+   * from its work fields; with {@code s}, also the clamped arguments of the draw's two exps. The
+   * three updates are one update written once, run for each parameter kind in an inner loop: the
+   * three written out are more vector code than the JIT compiles whole (see {@link PassLoop}). The
+   * gradient is loaded again for each kind, so no vector lives across iterations of either loop.
    */
-  void adamLanes(
-      float[] p,
-      int slope,
-      int kl,
-      int moment,
-      float stepSize,
-      float invSqrtBias2,
-      int t0,
-      int t1) {
+  void adamLanes(Constants c, int t0, int t1, Scratch s) {
     float[] k = work;
     for (int i = t0; i < t1; i += L) {
       int w = w(i);
-      FloatVector d =
-          FloatVector.fromArray(F, grad, i)
-              .fma(
-                  FloatVector.fromArray(F, k, w + slope * BLOCK),
-                  FloatVector.fromArray(F, k, w + kl * BLOCK));
-      FloatVector a =
-          FloatVector.fromArray(F, k, w + moment * BLOCK).mul(B1).add(d.mul(ONE_MINUS_B1));
-      FloatVector b =
-          FloatVector.fromArray(F, k, w + (moment + 1) * BLOCK)
-              .mul(B2)
-              .add(d.mul(ONE_MINUS_B2).mul(d));
-      a.intoArray(k, w + moment * BLOCK);
-      b.intoArray(k, w + (moment + 1) * BLOCK);
-      FloatVector.fromArray(F, p, i)
-          .sub(a.mul(stepSize).div(b.sqrt().mul(invSqrtBias2).add(EPS)))
-          .intoArray(p, i);
+      for (int kind = 0; kind < 3; kind++) {
+        float[] p = kind == 0 ? mu : kind == 1 ? rho : v;
+        int moment = w + (M_MU + 2 * kind) * BLOCK;
+        FloatVector d =
+            FloatVector.fromArray(F, grad, i)
+                .fma(
+                    FloatVector.fromArray(F, k, w + (GATE + kind) * BLOCK),
+                    FloatVector.fromArray(F, k, w + (KL_MU + kind) * BLOCK));
+        FloatVector a = FloatVector.fromArray(F, k, moment).mul(B1).add(d.mul(ONE_MINUS_B1));
+        FloatVector b =
+            FloatVector.fromArray(F, k, moment + BLOCK).mul(B2).add(d.mul(ONE_MINUS_B2).mul(d));
+        a.intoArray(k, moment);
+        b.intoArray(k, moment + BLOCK);
+        float stepSize = kind == 2 ? c.inclusionStepSize : c.stepSize;
+        FloatVector x =
+            FloatVector.fromArray(F, p, i)
+                .sub(a.mul(stepSize).div(b.sqrt().mul(c.invSqrtBias2).add(EPS)));
+        x.intoArray(p, i);
+        if (s != null && kind == 1) {
+          x.min(30f).intoArray(s.er, i - t0);
+        } else if (s != null && kind == 2) {
+          x.max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, i - t0);
+        }
+      }
     }
   }
 
   /**
    * The draw of the tile in {@code f} (its parameters, its noise from {@code u[q]} and {@code
-   * e[q]}): each stage a loop of its own, called through {@link PassLoop}.
+   * e[q]}): each stage a loop of its own, called through {@link PassLoop}; the clamped arguments of
+   * its exps first unless Adam wrote them ({@code arguments} false).
    */
-  private static void drawLanes(Constants c, PassLoop.Frame f) {
-    PassLoop.run(PassLoop.CLAMPED_ARGUMENTS, f);
+  private static void drawLanes(Constants c, PassLoop.Frame f, boolean arguments) {
+    if (arguments) {
+      PassLoop.run(PassLoop.CLAMPED_ARGUMENTS, f);
+    }
     PassLoop.run(PassLoop.EXP_RHO, f);
     PassLoop.run(PassLoop.EXP_MINUS_V, f);
     PassLoop.run(PassLoop.SOFTPLUS_SERIES, f);
