@@ -88,7 +88,7 @@ final class NoiseBlocks {
   // returning a vector: a vector that crosses a call the JIT does not inline is boxed on the heap.
 
   /** {@code out[i]} = the uniform of counter {@code 4 i + stream}, for i in [0, count). */
-  private static void uniforms(float[] out, int count, int stream, int k0, int k1) {
+  static void uniforms(float[] out, int count, int stream, int k0, int k1) {
     for (int i = 0; i < count; i += FloatMath.LANES) {
       // the lane indices loaded in the loop: no vector lives across iterations (see SlabLayer)
       IntVector x =
@@ -111,7 +111,7 @@ final class NoiseBlocks {
   }
 
   /** {@code r[j] = sqrt(-2 r[j])}. */
-  private static void radii(float[] r, int half) {
+  static void radii(float[] r, int half) {
     for (int j = 0; j < half; j += FloatMath.LANES) {
       FloatVector.fromArray(FloatMath.F, r, j).mul(-2f).sqrt().intoArray(r, j);
     }
@@ -122,17 +122,32 @@ final class NoiseBlocks {
    * the block with key {@code key}; {@code scratch} holds at least {@code roundUp(n)} floats.
    */
   static void fill(long key, float[] u, float[] e, float[] scratch, int n, boolean vector) {
+    fill(key, u, e, scratch, n, vector, new PassLoop.Frame());
+  }
+
+  /**
+   * {@link #fill}, its vector loops run through {@link PassLoop} with the arguments in {@code f}.
+   */
+  static void fill(
+      long key, float[] u, float[] e, float[] scratch, int n, boolean vector, PassLoop.Frame f) {
     int k0 = (int) key;
     int k1 = (int) (key >>> 32);
     int padded = roundUp(n);
     int half = padded / 2;
     if (vector) {
-      uniforms(u, padded, 0, k0, k1);
-      uniforms(scratch, half, 1, k0, k1);
-      FloatMath.log(scratch, 0, half);
-      radii(scratch, half);
-      uniforms(e, half, 2, k0, k1);
-      FloatMath.cosSinOfTurn(e, scratch, e, half);
+      f.u = u;
+      f.e = e;
+      f.spare = scratch;
+      f.padded = padded;
+      f.half = half;
+      f.k0 = k0;
+      f.k1 = k1;
+      PassLoop.run(PassLoop.UNIFORM_GATES, f);
+      PassLoop.run(PassLoop.UNIFORM_RADII, f);
+      PassLoop.run(PassLoop.LOG_RADII, f);
+      PassLoop.run(PassLoop.RADII, f);
+      PassLoop.run(PassLoop.UNIFORM_TURNS, f);
+      PassLoop.run(PassLoop.COS_SIN, f);
     } else {
       for (int i = 0; i < padded; i++) {
         u[i] = uniform(bits(i << 2, k0, k1));

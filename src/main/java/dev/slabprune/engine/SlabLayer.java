@@ -192,6 +192,7 @@ final class SlabLayer {
     final float[] logSigma = new float[TILE];
     final float[] slope = new float[TILE];
     final float[] big = new float[TILE];
+    final PassLoop.Frame frame = new PassLoop.Frame();
   }
 
   /** Draws the sample of every parameter, under the draw key {@code key} (the first step). */
@@ -267,6 +268,10 @@ final class SlabLayer {
     int from = k * NoiseBlocks.CHUNK;
     int to = Math.min(size, from + NoiseBlocks.CHUNK);
     int n = to - from;
+    PassLoop.Frame f = scratch.frame;
+    f.layer = this;
+    f.c = c;
+    f.s = scratch;
     if (draw) {
       if (u != null) {
         for (int i = 0; i < n; i++) {
@@ -275,17 +280,20 @@ final class SlabLayer {
         }
       } else {
         NoiseBlocks.fill(
-            NoiseBlocks.chunkKey(key, k), scratch.u, scratch.e, scratch.spare, n, vector);
+            NoiseBlocks.chunkKey(key, k), scratch.u, scratch.e, scratch.spare, n, vector, f);
       }
     }
     int end = vector ? from + n / BLOCK * BLOCK : from;
     for (int t0 = from; t0 < end; t0 += TILE) {
-      int t1 = Math.min(end, t0 + TILE);
+      f.t0 = t0;
+      f.n = Math.min(end, t0 + TILE) - t0;
+      f.q = t0 - from;
       if (adam) {
-        adamLanes(c, t0, t1, draw ? scratch : null);
+        f.draw = draw;
+        PassLoop.run(PassLoop.ADAM, f);
       }
       if (draw) {
-        drawLanes(c, t0, t1, t0 - from, scratch, !adam);
+        drawLanes(c, f, !adam);
       }
     }
     for (int i = end; i < to; i++) {
@@ -305,101 +313,80 @@ final class SlabLayer {
   private static final int L = FloatMath.LANES;
 
   // The vector code runs in stages over a tile, each a loop in its own method with its vector code
-  // written out: a vector that crosses a call the JIT does not inline is boxed on the heap, and the
-  // JIT stops inlining in a method with too many nodes.
+  // written out (a vector that crosses a call the JIT does not inline is boxed on the heap), each
+  // called through PassLoop so that the JIT compiles each loop on its own: past about 18,000 nodes
+  // in one compilation it defers the rest of a loop's Vector API calls, which then may stay boxed.
 
   /**
    * Adam on mu, rho and v of parameters [t0, t1), each with the gradient {@code grad * slope + kl}
    * from its work fields; with {@code s}, also the clamped arguments of the draw's two exps. The
-   * three updates are written out: a vector passed to a helper the JIT does not inline is boxed.
+   * three updates are one update written once, run for each parameter kind in an inner loop: the
+   * three written out are more vector code than the JIT compiles whole (see {@link PassLoop}). The
+   * gradient is loaded again for each kind, so no vector lives across iterations of either loop.
    */
-  private void adamLanes(Constants c, int t0, int t1, Scratch s) {
+  void adamLanes(Constants c, int t0, int t1, Scratch s) {
     float[] k = work;
     for (int i = t0; i < t1; i += L) {
       int w = w(i);
-      FloatVector g = FloatVector.fromArray(F, grad, i);
-      FloatVector gm =
-          g.fma(
-              FloatVector.fromArray(F, k, w + GATE * BLOCK),
-              FloatVector.fromArray(F, k, w + KL_MU * BLOCK));
-      FloatVector am =
-          FloatVector.fromArray(F, k, w + M_MU * BLOCK).mul(B1).add(gm.mul(ONE_MINUS_B1));
-      FloatVector bm =
-          FloatVector.fromArray(F, k, w + (M_MU + 1) * BLOCK)
-              .mul(B2)
-              .add(gm.mul(ONE_MINUS_B2).mul(gm));
-      am.intoArray(k, w + M_MU * BLOCK);
-      bm.intoArray(k, w + (M_MU + 1) * BLOCK);
-      FloatVector m =
-          FloatVector.fromArray(F, mu, i)
-              .sub(am.mul(c.stepSize).div(bm.sqrt().mul(c.invSqrtBias2).add(EPS)));
-      m.intoArray(mu, i);
-      FloatVector gr =
-          g.fma(
-              FloatVector.fromArray(F, k, w + GATE_EPS_SIG * BLOCK),
-              FloatVector.fromArray(F, k, w + KL_RHO * BLOCK));
-      FloatVector ar =
-          FloatVector.fromArray(F, k, w + M_RHO * BLOCK).mul(B1).add(gr.mul(ONE_MINUS_B1));
-      FloatVector br =
-          FloatVector.fromArray(F, k, w + (M_RHO + 1) * BLOCK)
-              .mul(B2)
-              .add(gr.mul(ONE_MINUS_B2).mul(gr));
-      ar.intoArray(k, w + M_RHO * BLOCK);
-      br.intoArray(k, w + (M_RHO + 1) * BLOCK);
-      FloatVector r =
-          FloatVector.fromArray(F, rho, i)
-              .sub(ar.mul(c.stepSize).div(br.sqrt().mul(c.invSqrtBias2).add(EPS)));
-      r.intoArray(rho, i);
-      FloatVector gvi =
-          g.fma(
-              FloatVector.fromArray(F, k, w + SLAB_SLOPE * BLOCK),
-              FloatVector.fromArray(F, k, w + KL_V * BLOCK));
-      FloatVector avi =
-          FloatVector.fromArray(F, k, w + M_V * BLOCK).mul(B1).add(gvi.mul(ONE_MINUS_B1));
-      FloatVector bvi =
-          FloatVector.fromArray(F, k, w + (M_V + 1) * BLOCK)
-              .mul(B2)
-              .add(gvi.mul(ONE_MINUS_B2).mul(gvi));
-      avi.intoArray(k, w + M_V * BLOCK);
-      bvi.intoArray(k, w + (M_V + 1) * BLOCK);
-      FloatVector vi =
-          FloatVector.fromArray(F, v, i)
-              .sub(avi.mul(c.inclusionStepSize).div(bvi.sqrt().mul(c.invSqrtBias2).add(EPS)));
-      vi.intoArray(v, i);
-      if (s != null) {
-        r.min(30f).intoArray(s.er, i - t0);
-        vi.max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, i - t0);
+      for (int kind = 0; kind < 3; kind++) {
+        float[] p = kind == 0 ? mu : kind == 1 ? rho : v;
+        int moment = w + (M_MU + 2 * kind) * BLOCK;
+        FloatVector d =
+            FloatVector.fromArray(F, grad, i)
+                .fma(
+                    FloatVector.fromArray(F, k, w + (GATE + kind) * BLOCK),
+                    FloatVector.fromArray(F, k, w + (KL_MU + kind) * BLOCK));
+        FloatVector a = FloatVector.fromArray(F, k, moment).mul(B1).add(d.mul(ONE_MINUS_B1));
+        FloatVector b =
+            FloatVector.fromArray(F, k, moment + BLOCK).mul(B2).add(d.mul(ONE_MINUS_B2).mul(d));
+        a.intoArray(k, moment);
+        b.intoArray(k, moment + BLOCK);
+        float stepSize = kind == 2 ? c.inclusionStepSize : c.stepSize;
+        FloatVector x =
+            FloatVector.fromArray(F, p, i)
+                .sub(a.mul(stepSize).div(b.sqrt().mul(c.invSqrtBias2).add(EPS)));
+        x.intoArray(p, i);
+        if (s != null && kind == 1) {
+          x.min(30f).intoArray(s.er, i - t0);
+        } else if (s != null && kind == 2) {
+          x.max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, i - t0);
+        }
       }
     }
   }
 
-  /** The draw of parameters [t0, t1), whose noise starts at {@code u[q]} and {@code e[q]}. */
-  private void drawLanes(Constants c, int t0, int t1, int q, Scratch s, boolean arguments) {
-    int n = t1 - t0;
+  /**
+   * The draw of the tile in {@code f} (its parameters, its noise from {@code u[q]} and {@code
+   * e[q]}): each stage a loop of its own, called through {@link PassLoop}; the clamped arguments of
+   * its exps first unless Adam wrote them ({@code arguments} false).
+   */
+  private static void drawLanes(Constants c, PassLoop.Frame f, boolean arguments) {
     if (arguments) {
-      clampedArguments(rho, v, t0, n, s);
+      PassLoop.run(PassLoop.CLAMPED_ARGUMENTS, f);
     }
-    FloatMath.exp(s.er, 0, n);
-    FloatMath.exp(s.ev, 0, n);
-    if (softplusSeries(rho, t0, n, s)) {
-      onePlus(n, s);
-      FloatMath.log(s.big, 0, n);
-      softplusLog(rho, t0, n, s);
-      FloatMath.log(s.big, 0, n);
-      logOfSigma(n, s);
+    PassLoop.run(PassLoop.EXP_RHO, f);
+    PassLoop.run(PassLoop.EXP_MINUS_V, f);
+    PassLoop.run(PassLoop.SOFTPLUS_SERIES, f);
+    if (f.big) {
+      PassLoop.run(PassLoop.ONE_PLUS, f);
+      PassLoop.run(PassLoop.LOG_BIG, f);
+      PassLoop.run(PassLoop.SOFTPLUS_LOG, f);
+      PassLoop.run(PassLoop.LOG_BIG, f);
+      PassLoop.run(PassLoop.LOG_OF_SIGMA, f);
     }
     if (!c.halfTau) {
-      oddsArguments(n, q, s);
-      FloatMath.log(s.big, 0, n);
-      FloatMath.log(s.slope, 0, n);
-      logitOverTau(n, s, c.invTau);
-      FloatMath.exp(s.slope, 0, n);
-      relaxedSlope(n, s, c.invTau);
+      PassLoop.run(PassLoop.ODDS_ARGUMENTS, f);
+      PassLoop.run(PassLoop.LOG_BIG, f);
+      PassLoop.run(PassLoop.LOG_SLOPE, f);
+      PassLoop.run(PassLoop.LOGIT_OVER_TAU, f);
+      PassLoop.run(PassLoop.EXP_SLOPE, f);
+      PassLoop.run(PassLoop.RELAXED_SLOPE, f);
     }
-    sampleAndKl(c, t0, n, q, s);
+    PassLoop.run(PassLoop.SAMPLE, f);
+    PassLoop.run(PassLoop.KL, f);
   }
 
-  private static void clampedArguments(float[] rho, float[] v, int t0, int n, Scratch s) {
+  static void clampedArguments(float[] rho, float[] v, int t0, int n, Scratch s) {
     for (int j = 0; j < n; j += L) {
       FloatVector.fromArray(F, rho, t0 + j).min(30f).intoArray(s.er, j);
       FloatVector.fromArray(F, v, t0 + j).max(-V_CLAMP).min(V_CLAMP).neg().intoArray(s.ev, j);
@@ -407,7 +394,7 @@ final class SlabLayer {
   }
 
   /** sigma, sigmoid(rho) / sigma and log sigma by their series; true when some need logs. */
-  private static boolean softplusSeries(float[] rho, int t0, int n, Scratch s) {
+  static boolean softplusSeries(float[] rho, int t0, int n, Scratch s) {
     boolean big = false;
     for (int j = 0; j < n; j += L) {
       FloatVector er = FloatVector.fromArray(F, s.er, j);
@@ -427,14 +414,14 @@ final class SlabLayer {
     return big;
   }
 
-  private static void onePlus(int n, Scratch s) {
+  static void onePlus(int n, Scratch s) {
     for (int j = 0; j < n; j += L) {
       FloatVector.fromArray(F, s.er, j).add(1f).intoArray(s.big, j);
     }
   }
 
   /** With {@code big} = log(1 + exp(rho)): sigma and the ratio where the series does not hold. */
-  private static void softplusLog(float[] rho, int t0, int n, Scratch s) {
+  static void softplusLog(float[] rho, int t0, int n, Scratch s) {
     for (int j = 0; j < n; j += L) {
       FloatVector er = FloatVector.fromArray(F, s.er, j);
       VectorMask<Float> small = er.compare(VectorOperators.LE, SERIES_BELOW);
@@ -450,7 +437,7 @@ final class SlabLayer {
   }
 
   /** With {@code big} = log(sigma): log sigma where the series does not hold. */
-  private static void logOfSigma(int n, Scratch s) {
+  static void logOfSigma(int n, Scratch s) {
     for (int j = 0; j < n; j += L) {
       VectorMask<Float> small =
           FloatVector.fromArray(F, s.er, j).compare(VectorOperators.LE, SERIES_BELOW);
@@ -461,7 +448,7 @@ final class SlabLayer {
   }
 
   /** {@code big} = b = exp(-v) (1 - u) and {@code slope} = u, for their logs. */
-  private static void oddsArguments(int n, int q, Scratch s) {
+  static void oddsArguments(int n, int q, Scratch s) {
     for (int j = 0; j < n; j += L) {
       FloatVector uu = FloatVector.fromArray(F, s.u, q + j);
       FloatVector.fromArray(F, s.ev, j).mul(uu.neg().add(1f)).intoArray(s.big, j);
@@ -469,7 +456,7 @@ final class SlabLayer {
     }
   }
 
-  private static void logitOverTau(int n, Scratch s, float invTau) {
+  static void logitOverTau(int n, Scratch s, float invTau) {
     for (int j = 0; j < n; j += L) {
       FloatVector.fromArray(F, s.big, j)
           .sub(FloatVector.fromArray(F, s.slope, j))
@@ -478,7 +465,7 @@ final class SlabLayer {
     }
   }
 
-  private static void relaxedSlope(int n, Scratch s, float invTau) {
+  static void relaxedSlope(int n, Scratch s, float invTau) {
     for (int j = 0; j < n; j += L) {
       FloatVector odds = FloatVector.fromArray(F, s.slope, j);
       FloatVector d = odds.add(1f);
@@ -486,18 +473,8 @@ final class SlabLayer {
     }
   }
 
-  /**
-   * The sample of parameters [t0, t0 + n) and the KL gradients at it, in two loops: each loop's
-   * compiled code stays small, and no vector lives across iterations (a loop entered by on-stack
-   * replacement would receive such a vector boxed, of a type the JIT does not know exactly).
-   */
-  private void sampleAndKl(Constants c, int t0, int n, int q, Scratch s) {
-    sampleLanes(c.halfTau, t0, n, q, s);
-    klLanes(c, t0, n, s);
-  }
-
   /** The gate, the slab draw, theta~ and what the update needs of them. */
-  private void sampleLanes(boolean halfTau, int t0, int n, int q, Scratch s) {
+  void sampleLanes(boolean halfTau, int t0, int n, int q, Scratch s) {
     float[] k = work;
     for (int j = 0; j < n; j += L) {
       int i = t0 + j;
@@ -528,7 +505,7 @@ final class SlabLayer {
   }
 
   /** The KL gradients (divided by n) of parameters [t0, t0 + n). */
-  private void klLanes(Constants c, int t0, int n, Scratch s) {
+  void klLanes(Constants c, int t0, int n, Scratch s) {
     float[] k = work;
     for (int j = 0; j < n; j += L) {
       int i = t0 + j;
