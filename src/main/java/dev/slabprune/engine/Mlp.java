@@ -188,6 +188,25 @@ final class Mlp {
       return scratch;
     }
 
+    /**
+     * The activation of the first {@code width} values of each row of {@code stride}: over whole
+     * rows, then the column of ones set back where tanh or the sigmoid moved it (their exponentials
+     * go through a scratch array, made at the first such layer).
+     */
+    private void activate(Activation act, float[] a, int width, int stride) {
+      switch (act) {
+        case RELU -> relu(a);
+        case TANH -> FloatMath.tanh(a, scratch(a.length), a.length);
+        case SIGMOID -> FloatMath.sigmoid(a, scratch(a.length), a.length);
+        case IDENTITY -> {}
+      }
+      if ((act == Activation.TANH || act == Activation.SIGMOID) && stride > width) {
+        for (int base = width; base < a.length; base += stride) {
+          a[base] = 1f;
+        }
+      }
+    }
+
     /** Copies rows {@code order[from .. from + rows)} of {@code features} into the input layer. */
     void loadRows(float[] features, int[] order, int from) {
       int cols = widths[0];
@@ -243,7 +262,7 @@ final class Mlp {
         gemm(false, false, rows, widths[l + 1], widths[l] + 1, acts[l], weights[l], acts[l + 1]);
         float[] a = actArrays[l + 1];
         acts[l + 1].get(0, a, 0, a.length);
-        applyActivation(activations[l], a, widths[l + 1], stride[l + 1], scratch(a.length));
+        activate(activations[l], a, widths[l + 1], stride[l + 1]);
         if (l < layers - 1) {
           acts[l + 1].put(0, a, 0, a.length);
         }
@@ -352,25 +371,6 @@ final class Mlp {
     }
     for (int i = end; i < d.length; i++) {
       d[i] = d[i] * (a[i] * (1f - a[i]));
-    }
-  }
-
-  /**
-   * The activation of the first {@code width} values of each row of {@code stride}: over whole
-   * rows, then the column of ones set back where tanh or the sigmoid moved it.
-   */
-  private static void applyActivation(
-      Activation act, float[] a, int width, int stride, float[] scratch) {
-    switch (act) {
-      case RELU -> relu(a);
-      case TANH -> FloatMath.tanh(a, scratch, a.length);
-      case SIGMOID -> FloatMath.sigmoid(a, scratch, a.length);
-      case IDENTITY -> {}
-    }
-    if ((act == Activation.TANH || act == Activation.SIGMOID) && stride > width) {
-      for (int base = width; base < a.length; base += stride) {
-        a[base] = 1f;
-      }
     }
   }
 }
