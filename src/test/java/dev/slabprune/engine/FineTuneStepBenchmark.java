@@ -1,7 +1,5 @@
 package dev.slabprune.engine;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,44 +43,22 @@ public final class FineTuneStepBenchmark {
   }
 
   private static double microsPerStep(int[] shape, Activation act, int steps) {
-    Rng r = new Rng(1);
-    List<DenseLayer> layers = new ArrayList<>();
-    for (int l = 0; l + 1 < shape.length; l++) {
-      float[] w = new float[shape[l] * shape[l + 1]];
-      for (int i = 0; i < w.length; i++) {
-        w[i] = (float) (r.nextGaussian() * 0.3);
-      }
-      layers.add(
-          new DenseLayer(
-              shape[l],
-              shape[l + 1],
-              w,
-              new float[shape[l + 1]],
-              l + 2 == shape.length ? Activation.IDENTITY : act));
-    }
     int rows = 1400;
     int k = shape[shape.length - 1];
-    float[] x = new float[rows * shape[0]];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    Examples ex;
-    DenseNetwork net;
+    Examples noise = TestNetworks.noise(rows, shape[0], Math.max(2, k), 1);
+    Examples ex = noise;
     if (k == 1) {
+      // the noise's labels as targets: the step's cost does not depend on their values
+      int[] labels = noise.labels();
       float[] y = new float[rows];
       for (int i = 0; i < rows; i++) {
-        y[i] = (float) r.nextGaussian();
+        y[i] = labels[i];
       }
-      ex = Examples.regression(x, rows, shape[0], y);
-      net = new DenseNetwork(layers, OutputKind.REGRESSION);
-    } else {
-      int[] y = new int[rows];
-      for (int i = 0; i < rows; i++) {
-        y[i] = r.nextInt(k);
-      }
-      ex = Examples.classification(x, rows, shape[0], y, k);
-      net = new DenseNetwork(layers, OutputKind.LOGITS);
+      ex = Examples.regression(noise.features(), rows, shape[0], y);
     }
+    DenseNetwork net =
+        Initialisation.kaimingUniform(
+            shape, act, k == 1 ? OutputKind.REGRESSION : OutputKind.LOGITS, 1);
     DenseTrainer t = new DenseTrainer(net, ex, 1e-3, false, 1.0, 1);
     int perEpoch = (rows + 127) / 128;
     int epochs = Math.max(1, steps / perEpoch);

@@ -72,34 +72,12 @@ class FloatActivationTest {
   @Test
   void aTanhNetworksOutputsAreTheDoubleForwardPassesWithinFloatError() {
     for (Activation act : new Activation[] {Activation.TANH, Activation.SIGMOID}) {
-      Rng r = new Rng(3);
       int[] widths = {7, 13, 5, 2};
-      java.util.List<DenseLayer> layers = new java.util.ArrayList<>();
-      for (int l = 0; l + 1 < widths.length; l++) {
-        float[] w = new float[widths[l] * widths[l + 1]];
-        float[] b = new float[widths[l + 1]];
-        for (int i = 0; i < w.length; i++) {
-          w[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < b.length; i++) {
-          b[i] = (float) r.nextGaussian();
-        }
-        layers.add(
-            new DenseLayer(
-                widths[l],
-                widths[l + 1],
-                w,
-                b,
-                l + 2 == widths.length ? Activation.IDENTITY : act));
-      }
-      DenseNetwork net = new DenseNetwork(layers, OutputKind.REGRESSION);
+      DenseNetwork net = Initialisation.kaimingUniform(widths, act, OutputKind.REGRESSION, 3);
       int rows = 37;
-      float[] x = new float[rows * widths[0]];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) r.nextGaussian();
-      }
-      float[] y = new float[rows * 2];
-      float[] out = Evaluator.outputs(net, Examples.regression(x, rows, widths[0], y));
+      Examples ex = TestNetworks.noise(rows, widths[0], 2, 3);
+      float[] x = ex.features();
+      float[] out = Evaluator.outputs(net, ex);
       double[] exact = net.forward(x, rows);
       for (int i = 0; i < exact.length; i++) {
         // a lost column of ones (the bias) would move every output by a whole weight
