@@ -64,9 +64,14 @@ CASES = {
     "classes": ("classification", [20, 64, 32, 4], "relu", 150, 32, 1e-3, 1e-4),
     "sparse-linear": ("regression", [50, 24, 1], "sigmoid", 300, 32, 1e-3, 1e-4),
     "fashion-5k-wide": ("classification", [784, 512, 10], "relu", 60, 128, 1e-3, 1e-5),
+    # binary classifiers with one output, as PyTorch users write them: the logit of class 1
+    # (BCEWithLogitsLoss), or a network that ends in a Sigmoid (BCELoss)
+    "cancer-logit": ("classification", [30, 64, 32, 1], "relu", 200, 32, 1e-3, 1e-4),
+    "binary-sigmoid": ("classification", [20, 32, 16, 1], "tanh", 150, 32, 1e-3, 1e-4),
 }
+BINARY_HEAD = {"cancer-logit": "logit", "binary-sigmoid": "sigmoid"}
 SMALL = ["wine", "breast-cancer", "diabetes", "digits", "friedman1", "bai-sim",
-         "iris", "classes", "sparse-linear"]
+         "iris", "classes", "sparse-linear", "cancer-logit", "binary-sigmoid"]
 INFORMATIVE = {"friedman1": [0, 1, 2, 3, 4], "bai-sim": [0, 1, 2, 3, 4],
                "sparse-linear": [0, 1, 2, 3, 4]}
 TINY = np.finfo(np.float32).tiny
@@ -106,11 +111,12 @@ def table(name, seed):
     from sklearn import datasets
 
     rng = np.random.default_rng(seed)
-    if name in ("wine", "breast-cancer", "diabetes", "digits", "iris"):
+    if name in ("wine", "breast-cancer", "diabetes", "digits", "iris", "cancer-logit"):
         loader = {
             "iris": datasets.load_iris,
             "wine": datasets.load_wine,
             "breast-cancer": datasets.load_breast_cancer,
+            "cancer-logit": datasets.load_breast_cancer,
             "diabetes": datasets.load_diabetes,
             "digits": datasets.load_digits,
         }[name]
@@ -138,6 +144,12 @@ def table(name, seed):
             n_clusters_per_class=2, class_sep=1.0, random_state=seed)
         x_up, x_te = standardise(x[:2500], x[2500:])
         y_up, y_te = y[:2500], y[2500:]
+    elif name == "binary-sigmoid":
+        x, y = datasets.make_classification(
+            n_samples=3000, n_features=20, n_informative=5, n_redundant=3, n_classes=2,
+            n_clusters_per_class=3, class_sep=0.8, flip_y=0.03, random_state=seed)
+        x_up, x_te = standardise(x[:2000], x[2000:])
+        y_up, y_te = y[:2000], y[2000:]
     elif name == "sparse-linear":
         # a linear target on 5 of 50 inputs; 1,200 training rows, noise 1: a network with 24
         # sigmoid nodes learns the noise too
@@ -201,22 +213,29 @@ def images(name, seed):
 # ---------------------------------------------------------------- training
 
 
-def network(arch, activation):
+def network(arch, activation, head=None):
     layers = []
     for i in range(len(arch) - 1):
         layers.append(nn.Linear(arch[i], arch[i + 1]))
         if i < len(arch) - 2:
             layers.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[activation]())
+    if head == "sigmoid":
+        layers.append(nn.Sigmoid())
     return nn.Sequential(*layers)
 
 
 def train(name, seed, x, y):
     kind, arch, activation, epochs, batch, lr, wd = CASES[name]
     torch.manual_seed(seed)
-    net = network(arch, activation)
+    head = BINARY_HEAD.get(name)
+    net = network(arch, activation, head)
     x = torch.as_tensor(x, dtype=torch.float32)
     classification = kind == "classification"
-    if classification:
+    if head is not None:
+        y = torch.as_tensor(y, dtype=torch.float32)
+        loss_fn = nn.BCELoss() if head == "sigmoid" else nn.BCEWithLogitsLoss()
+        y_mean, y_sd = 0.0, 1.0
+    elif classification:
         y = torch.as_tensor(y, dtype=torch.long)
         loss_fn = nn.CrossEntropyLoss()
         y_mean, y_sd = 0.0, 1.0
@@ -236,7 +255,8 @@ def train(name, seed, x, y):
         for s in range(steps_per_epoch):
             idx = perm[s * batch : (s + 1) * batch]
             out = net(x[idx])
-            loss = loss_fn(out.squeeze(1) if not classification else out, y[idx])
+            one = head is not None or not classification
+            loss = loss_fn(out.squeeze(1) if one else out, y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -244,7 +264,7 @@ def train(name, seed, x, y):
             total += float(loss) * len(idx)
         losses.append(total / len(x))
     with torch.no_grad():
-        last = net[-1]
+        last = [m for m in net if isinstance(m, nn.Linear)][-1]
         last.weight.mul_(y_sd)
         last.bias.mul_(y_sd).add_(y_mean)
         for p in net.parameters():
@@ -252,9 +272,12 @@ def train(name, seed, x, y):
     return net, losses
 
 
-def score(net, kind, x, y):
+def score(net, kind, x, y, head=None):
     with torch.no_grad():
         out = net(torch.as_tensor(x, dtype=torch.float32))
+    if head is not None:
+        cut = 0.5 if head == "sigmoid" else 0.0
+        return {"accuracy": float(((out[:, 0] > cut).numpy().astype(np.int64) == y).mean())}
     if kind == "classification":
         return {"accuracy": float((out.argmax(1).numpy() == y).mean())}
     return {"rmse": float(np.sqrt(((out.squeeze(1).numpy() - y) ** 2).mean()))}
@@ -326,8 +349,9 @@ def make(name, seed, force):
         "informative_inputs": INFORMATIVE.get(name),
         "rows_upload": int(len(xf_up)),
         "rows_test": int(len(xf_te)),
-        "upload_train_score": score(net, kind, xf_up, y_up),
-        "upload_test_score": score(net, kind, xf_te, y_te),
+        "upload_train_score": score(net, kind, xf_up, y_up, BINARY_HEAD.get(name)),
+        "upload_test_score": score(net, kind, xf_te, y_te, BINARY_HEAD.get(name)),
+        "binary_head": BINARY_HEAD.get(name),
         "training": {
             "optimizer": "Adam",
             "epochs": epochs,

@@ -273,6 +273,12 @@ public class DatasetService {
     }
   }
 
+  /** Whether the dataset's upload named its task, rather than leaving the reader to infer it. */
+  @Transactional(readOnly = true)
+  public boolean taskGiven(Owner owner, UUID id) {
+    return json.readValue(find(owner, id).getOptions(), DatasetOptions.class).task() != null;
+  }
+
   /** The summary a dataset was parsed as at upload. */
   @Transactional(readOnly = true)
   public DatasetSummaryView summary(Owner owner, UUID id) {

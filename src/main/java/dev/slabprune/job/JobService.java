@@ -10,6 +10,8 @@ import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.dataset.DatasetSummaryView;
 import dev.slabprune.dataset.DatasetView;
 import dev.slabprune.dataset.format.Task;
+import dev.slabprune.engine.Activation;
+import dev.slabprune.engine.BinaryOutput;
 import dev.slabprune.engine.OutputKind;
 import dev.slabprune.engine.Posterior;
 import dev.slabprune.engine.PosteriorPath;
@@ -148,7 +150,20 @@ public class JobService {
                   + " column with 'target'"));
     }
     boolean classifier = model.summary().outputKind() != OutputKind.REGRESSION;
-    if (data.task() == Task.CLASSIFICATION) {
+    Activation last =
+        model.summary().layers().get(model.summary().layers().size() - 1).activation();
+    if (data.task() == Task.CLASSIFICATION && data.classes().size() == 2 && outputs == 1) {
+      // a binary classifier with one output: its logit, or the sigmoid of it
+      if (classifier || !BinaryOutput.fits(last)) {
+        errors.add(
+            new BadInputException.Violation(
+                "modelId",
+                "has one output ending in "
+                    + (classifier ? model.summary().outputKind() : last)
+                    + ", but a classifier with one output for two classes must give the logit of"
+                    + " the second class (no activation) or its Sigmoid: re-export it so"));
+      }
+    } else if (data.task() == Task.CLASSIFICATION) {
       if (data.classes().size() != outputs) {
         errors.add(
             new BadInputException.Violation(
@@ -164,6 +179,22 @@ public class JobService {
             new BadInputException.Violation(
                 "modelId", "is a regression model but the dataset is a classification task"));
       }
+    } else if (outputs == 1
+        && !classifier
+        && data.twoValuedTarget()
+        && !datasets.taskGiven(owner, request.datasetId())) {
+      errors.add(
+          new BadInputException.Violation(
+              "datasetId",
+              "holds only the target values "
+                  + number(data.targetMin())
+                  + " and "
+                  + number(data.targetMax())
+                  + ", the labels of a binary classifier, and was read as a regression because"
+                  + " they are numbers: upload it again with task=CLASSIFICATION to compress the"
+                  + " model as a binary classifier (its one output the logit of the second class,"
+                  + " or the sigmoid of it), or with task=REGRESSION if the model predicts these"
+                  + " values"));
     } else if (outputs != 1
         || model.summary().outputKind() == OutputKind.PROBABILITIES
         || model.summary().outputKind() == OutputKind.LOG_PROBABILITIES) {
@@ -417,5 +448,10 @@ public class JobService {
             + "; results exist once it has SUCCEEDED. Follow it at /api/v1/jobs/"
             + job.id()
             + ".");
+  }
+
+  /** A target value as a user wrote it: 0 and 1, not 0.0 and 1.0. */
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }

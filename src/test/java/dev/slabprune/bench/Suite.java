@@ -63,7 +63,8 @@ public final class Suite {
       JsonNode c = JSON.readTree(dir.resolve("case.json").toFile());
       ParsedDataset test = readTest(dir, c, c.get("kind").asString().equals("classification"));
       for (String file : opts.get("score").split(",")) {
-        System.out.println(file + " " + score(Files.readAllBytes(dir.resolve(file)), test));
+        System.out.println(
+            file + " " + score(Files.readAllBytes(dir.resolve(file)), test, binaryCut(c)));
       }
       return;
     }
@@ -207,13 +208,14 @@ public final class Suite {
     byte[] uploaded = Files.readAllBytes(folder.resolve("model.onnx"));
     String metric = classification ? "accuracy" : "rmse";
     line.put("metric", metric);
-    line.put("uploaded", score(uploaded, test));
-    line.put("pruned", score(pruned, test));
+    double cut = binaryCut(c);
+    line.put("uploaded", score(uploaded, test, cut));
+    line.put("pruned", score(pruned, test, cut));
     if (!heldOut) {
       // the rows a HELD_OUT=1 run scores on, so that the two runs compare on the same rows
       ParsedDataset second = rows(test, 1);
-      line.put("uploaded_second_half", score(uploaded, second));
-      line.put("pruned_second_half", score(pruned, second));
+      line.put("uploaded_second_half", score(uploaded, second, cut));
+      line.put("pruned_second_half", score(pruned, second, cut));
     }
     line.put("uploaded_training_run", c.get("upload_test_score").get(metric).asDouble());
     JsonNode scores = report.get("scores");
@@ -334,13 +336,21 @@ public final class Suite {
         data.targetSd());
   }
 
-  /** Accuracy (classification) or RMSE in the target's units (regression) in ONNX Runtime. */
-  static double score(byte[] onnx, ParsedDataset test) {
+  /**
+   * Accuracy (classification) or RMSE in the target's units (regression) in ONNX Runtime. A binary
+   * classifier with one output predicts the second class where its output is above {@code cut}: 0
+   * for a logit, 0.5 for the sigmoid of one.
+   */
+  static double score(byte[] onnx, ParsedDataset test, double cut) {
     double[] out = OnnxRuntimeRunner.run(onnx, test.x(), test.rows(), test.features());
     int width = out.length / test.rows();
     if (test.task() == Task.CLASSIFICATION) {
       int correct = 0;
       for (int r = 0; r < test.rows(); r++) {
+        if (width == 1) {
+          correct += (out[r] > cut ? 1 : 0) == test.labels()[r] ? 1 : 0;
+          continue;
+        }
         int best = 0;
         for (int k = 1; k < width; k++) {
           if (out[r * width + k] > out[r * width + best]) {
@@ -359,6 +369,11 @@ public final class Suite {
       sum += d * d;
     }
     return Math.sqrt(sum / test.rows());
+  }
+
+  /** Where a one-output binary classifier of case {@code c} changes class: its head's middle. */
+  private static double binaryCut(JsonNode c) {
+    return c.has("binary_head") && c.get("binary_head").asString().equals("sigmoid") ? 0.5 : 0;
   }
 
   private static void log(String message) {

@@ -3,9 +3,12 @@ package dev.slabprune.job.run;
 import dev.slabprune.dataset.DatasetService;
 import dev.slabprune.dataset.format.ParsedDataset;
 import dev.slabprune.dataset.format.Task;
+import dev.slabprune.engine.Activation;
+import dev.slabprune.engine.BinaryOutput;
 import dev.slabprune.engine.Compression;
 import dev.slabprune.engine.CompressionConfig;
 import dev.slabprune.engine.CompressionReport;
+import dev.slabprune.engine.DenseLayer;
 import dev.slabprune.engine.InvalidInputException;
 import dev.slabprune.engine.Phases;
 import dev.slabprune.engine.Posterior;
@@ -233,14 +236,19 @@ public class CompressionPipeline {
    * What a run needs of its model and dataset. The parsed dataset itself is not kept: the splits
    * are views of its feature array, which they hold alone, so the job holds its examples once.
    *
+   * @param model the uploaded model; a one-output binary classifier as its two-logit equivalent
    * @param classes the dataset's class labels; empty for a regression
+   * @param binaryOutput for a one-output binary classifier, its last activation (the logit's, or a
+   *     Sigmoid): the delivered network has one output again, with it ({@link BinaryOutput}); null
+   *     otherwise
    */
   private record Inputs(
       OnnxModel model,
       boolean classification,
       List<String> featureNames,
       List<String> classes,
-      Splits splits) {}
+      Splits splits,
+      Activation binaryOutput) {}
 
   private Inputs load(
       ClaimedJob job, JobParameters parameters, ProgressReporter progress, Phases phases) {
@@ -287,12 +295,19 @@ public class CompressionPipeline {
           e);
     }
     boolean classification = data.task() == Task.CLASSIFICATION;
+    Activation binaryOutput = null;
+    if (classification && data.classes().size() == 2 && BinaryOutput.fits(model.network())) {
+      List<DenseLayer> layers = model.network().layers();
+      binaryOutput = layers.get(layers.size() - 1).activation();
+      model = new OnnxModel(BinaryOutput.widen(model.network()), model.summary());
+    }
     return new Inputs(
         model,
         classification,
         data.featureNames(),
         classification ? data.classes() : List.of(),
-        splits);
+        splits,
+        binaryOutput);
   }
 
   private Output finish(
@@ -310,7 +325,13 @@ public class CompressionPipeline {
             WRITE_ONNX,
             () ->
                 writer.write(
-                    job.id(), inputs.model(), report.network(), report.pruning(), parameters));
+                    job.id(),
+                    inputs.model(),
+                    inputs.binaryOutput() == null
+                        ? report.network()
+                        : BinaryOutput.narrow(report.network(), inputs.binaryOutput()),
+                    report.pruning(),
+                    parameters));
     Reports.Subject subject =
         new Reports.Subject(
             job.id(),
@@ -320,7 +341,8 @@ public class CompressionPipeline {
             pruned,
             models.uploadedSize(job.modelId()),
             parameters.settings().fineTuneEpochs(),
-            inputs.splits().classesNotJudged().stream().map(inputs.classes()::get).toList());
+            inputs.splits().classesNotJudged().stream().map(inputs.classes()::get).toList(),
+            inputs.binaryOutput() == null ? null : inputs.classes().get(1));
     JobReport jobReport =
         Reports.report(
             subject, report, provenance(report.provenance(), parameters, inputs), phases.list());

@@ -48,6 +48,8 @@ final class Reports {
    *
    * @param classesNotJudged the labels of the classes no validation or test row holds ({@link
    *     Splits#classesNotJudged})
+   * @param binaryPositiveClass for a model with one output for two classes, the class its output
+   *     scores (the second in index order); null otherwise
    */
   record Subject(
       UUID jobId,
@@ -57,7 +59,8 @@ final class Reports {
       Artifact pruned,
       long uploadedBytes,
       int fineTuneEpochs,
-      List<String> classesNotJudged) {}
+      List<String> classesNotJudged,
+      String binaryPositiveClass) {}
 
   static JobReport report(
       Subject subject,
@@ -377,6 +380,23 @@ final class Reports {
             String.format(
                 "Magnitude pruning to the same size scored better (RMSE %.4g vs %.4g).",
                 magnitude.rmse(), pruned.rmse()));
+      }
+    }
+    if (subject.binaryPositiveClass() != null) {
+      warnings.add(
+          "The model has one output for two classes: it was read as the logit of class '"
+              + subject.binaryPositiveClass()
+              + "' (or its sigmoid), compressed as the equivalent two-logit classifier (-z/2,"
+              + " z/2) and delivered with one output again. The last layer's weights and"
+              + " inclusion probabilities in this report are those of the two logits.");
+      if (report.uploaded().accuracy() < 0.5) {
+        warnings.add(
+            String.format(
+                Locale.ROOT,
+                "The uploaded network is right on %.1f%% of the test rows, less than half: its one"
+                    + " output likely scores the other class. Label the classes so that the one it"
+                    + " scores comes second in label order (0 and 1: the output scores 1).",
+                100 * report.uploaded().accuracy()));
       }
     }
     String notJudged =

@@ -393,7 +393,8 @@ class ReportsTest {
             new Artifact("a".repeat(64), 600, "application/onnx", Instant.EPOCH),
             1000,
             fineTuneEpochs,
-            classesNotJudged);
+            classesNotJudged,
+            null);
     return Reports.report(subject, engine, provenance, List.of());
   }
 }
