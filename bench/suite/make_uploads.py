@@ -68,10 +68,14 @@ CASES = {
     # (BCEWithLogitsLoss), or a network that ends in a Sigmoid (BCELoss)
     "cancer-logit": ("classification", [30, 64, 32, 1], "relu", 200, 32, 1e-3, 1e-4),
     "binary-sigmoid": ("classification", [20, 32, 16, 1], "tanh", 150, 32, 1e-3, 1e-4),
+    "digits-bn": ("classification", [64, 128, 64, 10], "relu", 100, 32, 1e-3, 1e-4),
 }
 BINARY_HEAD = {"cancer-logit": "logit", "binary-sigmoid": "sigmoid"}
+# a BatchNorm1d after every hidden Linear, before its activation (exported as
+# BatchNormalization nodes, which the service folds into the layers)
+BATCH_NORM = {"digits-bn"}
 SMALL = ["wine", "breast-cancer", "diabetes", "digits", "friedman1", "bai-sim",
-         "iris", "classes", "sparse-linear", "cancer-logit", "binary-sigmoid"]
+         "iris", "classes", "sparse-linear", "cancer-logit", "binary-sigmoid", "digits-bn"]
 INFORMATIVE = {"friedman1": [0, 1, 2, 3, 4], "bai-sim": [0, 1, 2, 3, 4],
                "sparse-linear": [0, 1, 2, 3, 4]}
 TINY = np.finfo(np.float32).tiny
@@ -111,7 +115,7 @@ def table(name, seed):
     from sklearn import datasets
 
     rng = np.random.default_rng(seed)
-    if name in ("wine", "breast-cancer", "diabetes", "digits", "iris", "cancer-logit"):
+    if name in ("wine", "breast-cancer", "diabetes", "digits", "iris", "cancer-logit", "digits-bn"):
         loader = {
             "iris": datasets.load_iris,
             "wine": datasets.load_wine,
@@ -119,12 +123,13 @@ def table(name, seed):
             "cancer-logit": datasets.load_breast_cancer,
             "diabetes": datasets.load_diabetes,
             "digits": datasets.load_digits,
+            "digits-bn": datasets.load_digits,
         }[name]
         x, y = loader(return_X_y=True)
         x = x.astype(np.float64)
         classification = CASES[name][0] == "classification"
         up, te = split(len(x), 0.3, rng, y if classification else None)
-        if name == "digits":
+        if name in ("digits", "digits-bn"):
             x_up, x_te = x[up] / 16.0, x[te] / 16.0
         else:
             x_up, x_te = standardise(x[up], x[te])
@@ -213,11 +218,13 @@ def images(name, seed):
 # ---------------------------------------------------------------- training
 
 
-def network(arch, activation, head=None):
+def network(arch, activation, head=None, batch_norm=False):
     layers = []
     for i in range(len(arch) - 1):
         layers.append(nn.Linear(arch[i], arch[i + 1]))
         if i < len(arch) - 2:
+            if batch_norm:
+                layers.append(nn.BatchNorm1d(arch[i + 1]))
             layers.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[activation]())
     if head == "sigmoid":
         layers.append(nn.Sigmoid())
@@ -228,7 +235,7 @@ def train(name, seed, x, y):
     kind, arch, activation, epochs, batch, lr, wd = CASES[name]
     torch.manual_seed(seed)
     head = BINARY_HEAD.get(name)
-    net = network(arch, activation, head)
+    net = network(arch, activation, head, name in BATCH_NORM)
     x = torch.as_tensor(x, dtype=torch.float32)
     classification = kind == "classification"
     if head is not None:
@@ -269,6 +276,7 @@ def train(name, seed, x, y):
         last.bias.mul_(y_sd).add_(y_mean)
         for p in net.parameters():
             p[p.abs() < TINY] = 0.0
+    net.eval()  # BatchNorm1d on its running statistics (no other layer here depends on the mode)
     return net, losses
 
 

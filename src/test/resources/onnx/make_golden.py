@@ -90,6 +90,44 @@ def torch_image_model():
         write_io("torch_image_mlp", x.reshape(ROWS, 16).numpy(), net(x).numpy())
 
 
+def torch_batchnorm_model():
+    """BatchNorm1d as torch.onnx.export writes it in eval mode (BatchNormalization nodes): at the
+    input, between a Linear and its ReLU, and after a ReLU before the next Linear; running
+    statistics and affine parameters set away from their defaults."""
+    torch.manual_seed(6)
+    net = torch.nn.Sequential(
+        torch.nn.BatchNorm1d(IN),
+        torch.nn.Linear(IN, H1),
+        torch.nn.BatchNorm1d(H1),
+        torch.nn.ReLU(),
+        torch.nn.Linear(H1, H2),
+        torch.nn.ReLU(),
+        torch.nn.BatchNorm1d(H2),
+        torch.nn.Linear(H2, OUT),
+    )
+    with torch.no_grad():
+        for m in net:
+            if isinstance(m, torch.nn.BatchNorm1d):
+                m.running_mean.copy_(torch.randn(m.num_features))
+                m.running_var.copy_(torch.rand(m.num_features) * 2 + 0.2)
+                m.weight.copy_(torch.randn(m.num_features))
+                m.bias.copy_(torch.randn(m.num_features))
+    net.eval()
+    x = torch.randn(ROWS, IN)
+    torch.onnx.export(
+        net,
+        x,
+        "torch_batchnorm_mlp.onnx",
+        input_names=["features"],
+        output_names=["logits"],
+        dynamic_axes={"features": {0: "batch"}, "logits": {0: "batch"}},
+        opset_version=13,
+        do_constant_folding=True,
+    )
+    with torch.no_grad():
+        write_io("torch_batchnorm_mlp", x.numpy(), net(x).numpy())
+
+
 def tensor(name, array, raw):
     """An initializer as raw_data (raw=True) or as float_data/double_data."""
     array = np.ascontiguousarray(array)
@@ -309,6 +347,7 @@ if __name__ == "__main__":
     sklearn_style("sklearn_style_binary", "binary")
     sklearn_style("sklearn_style_regressor", "regressor")
     torch_model()
+    torch_batchnorm_model()
     float_data_model()
     matmul_add_model()
     gather_model()

@@ -45,7 +45,8 @@ import java.util.Set;
 public final class OnnxModelReader {
 
   static final String SUPPORTED =
-      "supported: Gemm or MatMul+Add layers; Relu, Tanh, Sigmoid; Identity, Dropout;"
+      "supported: Gemm or MatMul+Add layers; BatchNormalization (folded into a layer); Relu,"
+          + " Tanh, Sigmoid; Identity, Dropout;"
           + " Flatten, Reshape or Gather (axis 1) at the input; Softmax or LogSoftmax at the output";
 
   private static final Set<String> LABEL_OPS =
@@ -166,6 +167,12 @@ public final class OnnxModelReader {
     private Activation pendingActivation;
     private List<String> pendingNodes;
 
+    // a per-feature affine map a x + c (an inference BatchNormalization) on a value no layer's
+    // affine map can take: after an activation, or at the input; folded into the next layer
+    private double[] nextScale;
+    private double[] nextShift;
+    private NodeProto nextNode;
+
     private int inputRank;
     private long width; // current width of the chain's value, -1 while unknown
     private boolean flattened;
@@ -248,6 +255,13 @@ public final class OnnxModelReader {
         current = step(current);
       }
       closeLayer();
+      if (nextScale != null) {
+        throw unsupportedUse(
+            nextNode,
+            "a BatchNormalization after the last layer's activation cannot be folded into a"
+                + " layer; only one before an activation, or one that a later Gemm or MatMul reads,"
+                + " is supported");
+      }
       if (layers.isEmpty()) {
         throw new ModelFormatException(
             ModelFormatException.UNSUPPORTED_USE,
@@ -414,6 +428,7 @@ public final class OnnxModelReader {
         case "Tanh" -> activation(node, Activation.TANH);
         case "Sigmoid" -> activation(node, Activation.SIGMOID);
         case "Identity" -> {}
+        case "BatchNormalization" -> batchNormalization(node, current);
         case "Cast" -> cast(node);
         case "Dropout" -> dropout(node);
         case "Flatten" -> flatten(node);
@@ -478,6 +493,7 @@ public final class OnnxModelReader {
         }
         storedParameters += elementCount(c, node);
       }
+      foldInputNormalisation();
     }
 
     private void matMul(NodeProto node, String current) {
@@ -491,6 +507,117 @@ public final class OnnxModelReader {
       startLayer(node, (int) dims[0], (int) dims[1]);
       System.arraycopy(values, 0, pendingWeights, 0, values.length);
       storedParameters += values.length;
+      foldInputNormalisation();
+    }
+
+    /**
+     * An inference BatchNormalization: y = scale (x - mean) / sqrt(var + epsilon) + bias, per
+     * feature, which is a x + c. Right after a layer's affine map (before its activation) it scales
+     * that layer's columns and shifts its bias; after an activation or at the input, the next layer
+     * reads a x + c, so it scales that layer's rows and adds c W to its bias ({@link
+     * #foldInputNormalisation}). Computed in double, stored in float.
+     */
+    private void batchNormalization(NodeProto node, String current) {
+      if (node.getInputCount() != 5 || !node.getInput(0).equals(current)) {
+        throw unsupportedUse(
+            node,
+            "the data must be its first operand, then scale, bias, mean and variance as"
+                + " constants");
+      }
+      if (intAttr(node, "training_mode", 0) != 0) {
+        throw unsupportedUse(
+            node, "BatchNormalization in training mode; export the model in eval mode");
+      }
+      double epsilon = floatAttr(node, "epsilon", 1e-5f);
+      float[] scale = floats(constant(node, 1, "scale"), node);
+      float[] bias = floats(constant(node, 2, "bias"), node);
+      float[] mean = floats(constant(node, 3, "mean"), node);
+      float[] variance = floats(constant(node, 4, "variance"), node);
+      int n = scale.length;
+      if (n == 0 || bias.length != n || mean.length != n || variance.length != n) {
+        throw unsupportedUse(
+            node,
+            "its scale, bias, mean and variance hold "
+                + scale.length
+                + ", "
+                + bias.length
+                + ", "
+                + mean.length
+                + " and "
+                + variance.length
+                + " values; they need one per feature");
+      }
+      if (width >= 0 && n != width) {
+        throw unsupportedUse(
+            node, "it normalises " + n + " features but the value before it has " + width);
+      }
+      double[] a = new double[n];
+      double[] c = new double[n];
+      for (int j = 0; j < n; j++) {
+        double sd = Math.sqrt(variance[j] + epsilon);
+        if (!(sd > 0) || !Double.isFinite(sd)) {
+          throw unsupportedUse(
+              node, "feature " + j + " has variance " + variance[j] + " and epsilon " + epsilon);
+        }
+        a[j] = scale[j] / sd;
+        c[j] = bias[j] - a[j] * mean[j];
+      }
+      storedParameters += 4L * n;
+      if (pendingWeights != null && pendingActivation == null) {
+        for (int i = 0; i < pendingIn; i++) {
+          for (int j = 0; j < pendingOut; j++) {
+            pendingWeights[i * pendingOut + j] =
+                (float) (a[j] * pendingWeights[i * pendingOut + j]);
+          }
+        }
+        for (int j = 0; j < pendingOut; j++) {
+          pendingBias[j] = (float) (a[j] * pendingBias[j] + c[j]);
+        }
+        pendingNodes.add(node.getName());
+      } else if (nextScale != null) {
+        // two in a row: a2 (a1 x + c1) + c2
+        for (int j = 0; j < n; j++) {
+          nextShift[j] = a[j] * nextShift[j] + c[j];
+          nextScale[j] = a[j] * nextScale[j];
+        }
+        nextNode = node;
+      } else {
+        nextScale = a;
+        nextShift = c;
+        nextNode = node;
+      }
+    }
+
+    /** The layer just started reads a x + c of a BatchNormalization before it: fold it in. */
+    private void foldInputNormalisation() {
+      if (nextScale == null) {
+        return;
+      }
+      if (nextScale.length != pendingIn) {
+        throw unsupportedUse(
+            nextNode,
+            "it normalises "
+                + nextScale.length
+                + " features but the layer after it takes "
+                + pendingIn);
+      }
+      for (int j = 0; j < pendingOut; j++) {
+        double shift = 0;
+        for (int i = 0; i < pendingIn; i++) {
+          shift += nextShift[i] * pendingWeights[i * pendingOut + j];
+        }
+        pendingBias[j] = (float) (pendingBias[j] + shift);
+      }
+      for (int i = 0; i < pendingIn; i++) {
+        for (int j = 0; j < pendingOut; j++) {
+          pendingWeights[i * pendingOut + j] =
+              (float) (nextScale[i] * pendingWeights[i * pendingOut + j]);
+        }
+      }
+      pendingNodes.add(nextNode.getName());
+      nextScale = null;
+      nextShift = null;
+      nextNode = null;
     }
 
     private void add(NodeProto node, String current) {

@@ -13,6 +13,7 @@ final class Golden {
       List.of(
           "torch_mlp",
           "torch_image_mlp",
+          "torch_batchnorm_mlp",
           "float_data_mlp",
           "matmul_add_mlp",
           "gather_mlp",

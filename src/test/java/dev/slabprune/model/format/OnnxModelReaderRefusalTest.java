@@ -46,6 +46,61 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
+  void aBatchNormalizationThatNoLayerCanTakeOrInTrainingModeIsRefused() {
+    ModelProto last =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 3)
+            .node("Relu", "relu1", new String[] {"h"}, "a")
+            .gemm("fc2", "a", "z", 3, 2)
+            .node("Sigmoid", "out", new String[] {"z"}, "p")
+            .floats("s", 2)
+            .floats("b", 2)
+            .floats("m", 2)
+            .floats("v", 2)
+            .node("BatchNormalization", "bn_out", new String[] {"p", "s", "b", "m", "v"}, "y")
+            .model();
+    assertRefused(() -> reader.read(last), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'bn_out'")
+        .hasMessageContaining("after the last layer's activation");
+
+    ModelProto training =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 3)
+            .floats("s", 3)
+            .floats("b", 3)
+            .floats("m", 3)
+            .floats("v", 3)
+            .node(
+                "BatchNormalization",
+                "bn",
+                new String[] {"h", "s", "b", "m", "v"},
+                "n",
+                intAttr("training_mode", 1))
+            .node("Relu", "relu1", new String[] {"n"}, "a")
+            .gemm("fc2", "a", "y", 3, 2)
+            .model();
+    assertRefused(() -> reader.read(training), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'bn'")
+        .hasMessageContaining("eval mode");
+
+    ModelProto wide =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 3)
+            .floats("s", 5)
+            .floats("b", 5)
+            .floats("m", 5)
+            .floats("v", 5)
+            .node("BatchNormalization", "bn", new String[] {"h", "s", "b", "m", "v"}, "n")
+            .gemm("fc2", "n", "y", 3, 2)
+            .model();
+    assertRefused(() -> reader.read(wide), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("normalises 5 features but the value before it has 3");
+  }
+
+  @Test
   void aValueReadByTwoNodesIsRefusedAsNotAChain() {
     ModelProto model =
         TestGraphs.withInput("x", 4)
