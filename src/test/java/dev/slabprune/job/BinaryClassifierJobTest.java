@@ -20,6 +20,7 @@ import dev.slabprune.job.run.Splits;
 import dev.slabprune.model.format.OnnxModelReader;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
+import dev.slabprune.support.ServiceCalls;
 import dev.slabprune.support.TestOnnx;
 import dev.slabprune.support.WorkerHttpTest;
 import java.io.ByteArrayInputStream;
@@ -94,7 +95,8 @@ class BinaryClassifierJobTest extends WorkerHttpTest {
   }
 
   @Test
-  void zeroAndOneTargetsReadAsARegressionAreRefusedForAOneOutputModelNamingTheTask() {
+  void
+      zeroAndOneTargetsReadAsARegressionAreRefusedForAOneOutputModelNamingTheTaskAndAConfirmedRegressionIsHeldToItsFit() {
     DenseNetwork teacher = teacher(Activation.IDENTITY);
     byte[] csv = dataset(teacher);
     String modelId = model(teacher);
@@ -108,7 +110,8 @@ class BinaryClassifierJobTest extends WorkerHttpTest {
         .contains("task=CLASSIFICATION")
         .contains("task=REGRESSION");
 
-    // said to be a regression, it is one
+    // said to be a regression, it is one: the job is queued, and fails at once, since the
+    // model's logits predict 0 and 1 worse than their mean does
     String regression = uploadDataset(http, "labels.csv", csv, "regression");
     Map<?, ?> accepted =
         createJob(
@@ -120,7 +123,11 @@ class BinaryClassifierJobTest extends WorkerHttpTest {
                 regression,
                 "settings",
                 Map.of("epochs", 1, "fineTuneEpochs", 1, "evaluationSamples", 2)));
-    assertThat(awaitEnd(http, (String) accepted.get("id"))).isEqualTo("SUCCEEDED");
+    assertThat(awaitEnd(http, (String) accepted.get("id"))).isEqualTo("FAILED");
+    assertThat(
+            ((Map<?, ?>) ServiceCalls.job(http, (String) accepted.get("id")).get("failure"))
+                .get("type"))
+        .isEqualTo("/problems/upload-does-not-fit-dataset");
   }
 
   @Test

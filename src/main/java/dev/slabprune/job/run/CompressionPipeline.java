@@ -9,6 +9,7 @@ import dev.slabprune.engine.Compression;
 import dev.slabprune.engine.CompressionConfig;
 import dev.slabprune.engine.CompressionReport;
 import dev.slabprune.engine.DenseLayer;
+import dev.slabprune.engine.Examples;
 import dev.slabprune.engine.InvalidInputException;
 import dev.slabprune.engine.Phases;
 import dev.slabprune.engine.Posterior;
@@ -17,6 +18,7 @@ import dev.slabprune.engine.Provenance;
 import dev.slabprune.engine.TrainingCancelledException;
 import dev.slabprune.engine.TrainingDivergedException;
 import dev.slabprune.engine.TrainingListener;
+import dev.slabprune.engine.UploadFit;
 import dev.slabprune.job.queue.ClaimedJob;
 import dev.slabprune.job.queue.JobContext;
 import dev.slabprune.job.queue.JobFailedException;
@@ -33,6 +35,7 @@ import dev.slabprune.storage.Artifact;
 import dev.slabprune.storage.ArtifactStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
@@ -117,6 +120,9 @@ public class CompressionPipeline {
     CompressionConfig config = config(parameters);
     context.checkStop();
     Checkpoint checkpoint = results.checkpoint(job.id()).orElse(null);
+    if (checkpoint == null) {
+      refuseAnUploadThatDoesNotFit(inputs);
+    }
     progress.training(config.epochs(), checkpoint == null ? 0 : checkpoint.epoch());
     List<TrainingListener> listeners = List.of(TrainingListener.failOnNaN(), progress);
     Compression.Result result;
@@ -350,6 +356,55 @@ public class CompressionPipeline {
         Reports.inclusionProbabilities(
             job.id(), report.pruning(), posterior.architecture(), inputs.featureNames());
     return new Output(pruned, posteriorSha, ownsPosterior, jobReport, pips);
+  }
+
+  /**
+   * Fails the job at once when the uploaded network predicts the job's validation rows (its
+   * training rows when it has none) no better than a constant ({@link UploadFit}): the rows are not
+   * what it was trained on, as given, and the job would deliver a network fitted to them anew under
+   * the uploaded one's name.
+   */
+  private static void refuseAnUploadThatDoesNotFit(Inputs inputs) {
+    Examples rows =
+        inputs.splits().validation().rows() > 0
+            ? inputs.splits().validation()
+            : inputs.splits().train();
+    UploadFit fit = UploadFit.of(inputs.model().network(), rows);
+    if (!fit.noBetterThanConstant()) {
+      return;
+    }
+    String found =
+        fit.classification()
+            ? String.format(
+                Locale.ROOT,
+                "On %d of the job's rows the uploaded model is right on %.1f%%, where always"
+                    + " answering the commonest class ('%s') is right on %.1f%%.",
+                fit.rows(),
+                100 * fit.score(),
+                inputs.classes().get(fit.commonestClass()),
+                100 * fit.constant())
+            : String.format(
+                Locale.ROOT,
+                "On %d of the job's rows the uploaded model's RMSE is %.4g, where predicting the"
+                    + " rows' mean everywhere gives %.4g.",
+                fit.rows(),
+                fit.score(),
+                fit.constant());
+    throw JobFailedException.permanent(
+        "upload-does-not-fit-dataset",
+        "The model does not fit the dataset",
+        found
+            + " It predicts this dataset no better than a constant, so compressing it would fit a"
+            + " new network to these rows rather than keep what it learned. Upload the rows it was"
+            + " trained on, prepared as in its training: the same features in the same order and"
+            + " scaling"
+            + (fit.classification()
+                ? ", and class labels whose order (numbers by value, other labels in"
+                    + " character order) is the order of its outputs: "
+                    + String.join(", ", inputs.classes())
+                : ", and the target it predicts (by default a CSV's last column)")
+            + ".",
+        null);
   }
 
   private JobReport.Provenance provenance(
