@@ -1,20 +1,20 @@
 package dev.slabprune.engine;
 
 /**
- * How the uploaded network predicts some rows, against the best constant prediction: the commonest
- * class for a classification, the rows' mean target for a regression. A network that does no better
- * than that constant was not trained on these rows as they are given (another scaling or column
- * order of the features, another order of the class labels), and compressing it would fit a new
- * network to them instead of keeping the uploaded one's function.
+ * How the uploaded network predicts some rows, against a constant prediction: for a classification
+ * its balanced accuracy (its recall averaged over the classes the rows hold) against that of any
+ * constant answer, 1 / classes, which an accuracy below the commonest class's share can still beat
+ * (a detector of a rare class); for a regression its RMSE against that of the rows' mean target,
+ * their sd. A network that does no better was not trained on these rows as they are given (another
+ * scaling or order of the features, another order of the class labels), and compressing it would
+ * fit a new network to them instead of keeping the uploaded one's function.
  *
- * @param classification accuracy (higher is better) rather than RMSE
+ * @param classification balanced accuracy (higher is better) rather than RMSE
  * @param rows how many rows were scored
- * @param score the network's accuracy, or its RMSE in the target's units
- * @param constant the constant's: the commonest class's share, or the targets' population sd
- * @param commonestClass the commonest class's index (classification), else -1
+ * @param score the network's balanced accuracy, or its RMSE in the target's units
+ * @param constant a constant's: 1 / the classes the rows hold, or the targets' population sd
  */
-public record UploadFit(
-    boolean classification, int rows, double score, double constant, int commonestClass) {
+public record UploadFit(boolean classification, int rows, double score, double constant) {
 
   /**
    * Scores {@code start} on {@code rows} (at least one; the engine's fast forward pass, the
@@ -29,7 +29,7 @@ public record UploadFit(
     int n = rows.rows();
     if (rows.isClassification()) {
       long[] counts = new long[rows.classes()];
-      int right = 0;
+      long[] right = new long[rows.classes()];
       for (int r = 0; r < n; r++) {
         int label = rows.labels()[r];
         counts[label]++;
@@ -40,16 +40,18 @@ public record UploadFit(
           }
         }
         if (best == label) {
-          right++;
+          right[label]++;
         }
       }
-      int commonest = 0;
-      for (int c = 1; c < counts.length; c++) {
-        if (counts[c] > counts[commonest]) {
-          commonest = c;
+      int present = 0;
+      double recall = 0;
+      for (int c = 0; c < counts.length; c++) {
+        if (counts[c] > 0) {
+          present++;
+          recall += (double) right[c] / counts[c];
         }
       }
-      return new UploadFit(true, n, (double) right / n, (double) counts[commonest] / n, commonest);
+      return new UploadFit(true, n, recall / present, 1.0 / present);
     }
     float[] y = rows.targets();
     double mean = 0;
@@ -65,13 +67,13 @@ public record UploadFit(
       double d = y[i] - mean;
       spread += d * d;
     }
-    return new UploadFit(false, n, Math.sqrt(squares / y.length), Math.sqrt(spread / y.length), -1);
+    return new UploadFit(false, n, Math.sqrt(squares / y.length), Math.sqrt(spread / y.length));
   }
 
   /**
-   * Whether the network does no better than the constant: an accuracy at most the commonest class's
-   * share, or an RMSE at least the targets' sd (a coefficient of determination of at most 0). Rows
-   * whose targets are all equal, or of one class, tell nothing: false.
+   * Whether the network does no better than a constant: a balanced accuracy at most 1 / classes, or
+   * an RMSE at least the targets' sd (a coefficient of determination of at most 0). Rows of one
+   * class, or whose targets are all equal, tell nothing: false.
    */
   public boolean noBetterThanConstant() {
     if (classification) {

@@ -15,25 +15,35 @@ class UploadFitTest {
           OutputKind.LOGITS);
 
   @Test
-  void aClassifierIsHeldToTheCommonestClassShare() {
-    // rows: the larger input names the class; labels agree on 3 rows of 4
+  void aClassifierIsHeldToTheBalancedAccuracyOfAConstantAnswer() {
+    // rows: the larger input names the class
     float[] x = {1, 0, 0, 1, 1, 0, 1, 0};
     UploadFit right =
         UploadFit.of(PICK, Examples.classification(x, 4, 2, new int[] {0, 1, 0, 1}, 2));
-    assertThat(right.score()).isEqualTo(0.75);
+    assertThat(right.score()).as("recall 1 on class 0, 1/2 on class 1").isEqualTo(0.75);
     assertThat(right.constant()).isEqualTo(0.5);
     assertThat(right.noBetterThanConstant()).isFalse();
 
+    // a detector of the rarer class: accuracy 3/4 is the commonest class's share, yet it finds
+    // what a constant answer cannot
+    float[] y = {0, 1, 1, 0, 0, 1, 1, 0};
+    UploadFit rare =
+        UploadFit.of(PICK, Examples.classification(y, 4, 2, new int[] {1, 0, 0, 0}, 2));
+    assertThat(rare.score()).as("recall 1 on class 1, 2/3 on class 0").isCloseTo(5.0 / 6, within());
+    assertThat(rare.noBetterThanConstant()).isFalse();
+
     UploadFit swapped =
-        UploadFit.of(PICK, Examples.classification(x, 4, 2, new int[] {1, 1, 1, 0}, 2));
-    assertThat(swapped.score()).isEqualTo(0.5);
-    assertThat(swapped.constant()).isEqualTo(0.75);
-    assertThat(swapped.commonestClass()).isEqualTo(1);
+        UploadFit.of(PICK, Examples.classification(x, 4, 2, new int[] {1, 0, 1, 0}, 2));
+    assertThat(swapped.score()).as("recall 0 on class 1, 1/2 on class 0").isEqualTo(0.25);
     assertThat(swapped.noBetterThanConstant()).isTrue();
 
     UploadFit oneClass =
         UploadFit.of(PICK, Examples.classification(x, 4, 2, new int[] {1, 1, 1, 1}, 2));
     assertThat(oneClass.noBetterThanConstant()).as("one class tells nothing").isFalse();
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(1e-12);
   }
 
   @Test

@@ -298,7 +298,7 @@ class JobFlowTest extends WorkerHttpTest {
     assertThat(failure.get("type")).isEqualTo("/problems/upload-does-not-fit-dataset");
     assertThat(failure.get("status")).isEqualTo(422);
     assertThat((String) failure.get("detail"))
-        .contains("always answering the commonest class")
+        .contains("balanced accuracy")
         .contains("class0, class1, class2");
 
     // a regression whose targets belong to other rows

@@ -360,9 +360,9 @@ public class CompressionPipeline {
 
   /**
    * Fails the job at once when the uploaded network predicts the job's validation rows (its
-   * training rows when it has none) no better than a constant ({@link UploadFit}): the rows are not
-   * what it was trained on, as given, and the job would deliver a network fitted to them anew under
-   * the uploaded one's name.
+   * training rows when it has none) no better than a constant answer ({@link UploadFit}): the rows
+   * are not what it was trained on, as given, and the job would deliver a network fitted to them
+   * anew under the uploaded one's name.
    */
   private static void refuseAnUploadThatDoesNotFit(Inputs inputs) {
     Examples rows =
@@ -377,11 +377,11 @@ public class CompressionPipeline {
         fit.classification()
             ? String.format(
                 Locale.ROOT,
-                "On %d of the job's rows the uploaded model is right on %.1f%%, where always"
-                    + " answering the commonest class ('%s') is right on %.1f%%.",
+                "On %d of the job's rows the uploaded model's balanced accuracy (its recall"
+                    + " averaged over the classes) is %.1f%%, no more than the %.1f%% of always"
+                    + " giving the same answer.",
                 fit.rows(),
                 100 * fit.score(),
-                inputs.classes().get(fit.commonestClass()),
                 100 * fit.constant())
             : String.format(
                 Locale.ROOT,
