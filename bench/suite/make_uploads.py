@@ -69,13 +69,15 @@ CASES = {
     "cancer-logit": ("classification", [30, 64, 32, 1], "relu", 200, 32, 1e-3, 1e-4),
     "binary-sigmoid": ("classification", [20, 32, 16, 1], "tanh", 150, 32, 1e-3, 1e-4),
     "digits-bn": ("classification", [64, 128, 64, 10], "relu", 100, 32, 1e-3, 1e-4),
+    "classes-leaky": ("classification", [20, 64, 32, 4], "leaky_relu", 150, 32, 1e-3, 1e-4),
 }
 BINARY_HEAD = {"cancer-logit": "logit", "binary-sigmoid": "sigmoid"}
 # a BatchNorm1d after every hidden Linear, before its activation (exported as
 # BatchNormalization nodes, which the service folds into the layers)
 BATCH_NORM = {"digits-bn"}
 SMALL = ["wine", "breast-cancer", "diabetes", "digits", "friedman1", "bai-sim",
-         "iris", "classes", "sparse-linear", "cancer-logit", "binary-sigmoid", "digits-bn"]
+         "iris", "classes", "sparse-linear", "cancer-logit", "binary-sigmoid", "digits-bn",
+         "classes-leaky"]
 INFORMATIVE = {"friedman1": [0, 1, 2, 3, 4], "bai-sim": [0, 1, 2, 3, 4],
                "sparse-linear": [0, 1, 2, 3, 4]}
 TINY = np.finfo(np.float32).tiny
@@ -143,7 +145,7 @@ def table(name, seed):
         x1, x2, x3, x4, x5 = (x[:, i] for i in range(5))
         y = 7 * x2 / (1 + x1**2) + 5 * np.sin(x3 * x4) + 2 * x5 + rng.normal(0, 1, n)
         x_up, y_up, x_te, y_te = x[:3000], y[:3000], x[3000:], y[3000:]
-    elif name == "classes":
+    elif name in ("classes", "classes-leaky"):
         x, y = datasets.make_classification(
             n_samples=3500, n_features=20, n_informative=6, n_redundant=4, n_classes=4,
             n_clusters_per_class=2, class_sep=1.0, random_state=seed)
@@ -225,7 +227,8 @@ def network(arch, activation, head=None, batch_norm=False):
         if i < len(arch) - 2:
             if batch_norm:
                 layers.append(nn.BatchNorm1d(arch[i + 1]))
-            layers.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[activation]())
+            layers.append({"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
+                           "leaky_relu": nn.LeakyReLU}[activation]())
     if head == "sigmoid":
         layers.append(nn.Sigmoid())
     return nn.Sequential(*layers)

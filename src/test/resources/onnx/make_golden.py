@@ -92,8 +92,8 @@ def torch_image_model():
 
 def torch_batchnorm_model():
     """BatchNorm1d as torch.onnx.export writes it in eval mode (BatchNormalization nodes): at the
-    input, between a Linear and its ReLU, and after a ReLU before the next Linear; running
-    statistics and affine parameters set away from their defaults."""
+    input, between a Linear and its ReLU, and after a LeakyReLU (default slope) before the next
+    Linear; running statistics and affine parameters set away from their defaults."""
     torch.manual_seed(6)
     net = torch.nn.Sequential(
         torch.nn.BatchNorm1d(IN),
@@ -101,7 +101,7 @@ def torch_batchnorm_model():
         torch.nn.BatchNorm1d(H1),
         torch.nn.ReLU(),
         torch.nn.Linear(H1, H2),
-        torch.nn.ReLU(),
+        torch.nn.LeakyReLU(),
         torch.nn.BatchNorm1d(H2),
         torch.nn.Linear(H2, OUT),
     )

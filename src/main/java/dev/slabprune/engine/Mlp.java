@@ -196,6 +196,7 @@ final class Mlp {
     private void activate(Activation act, float[] a, int width, int stride) {
       switch (act) {
         case RELU -> relu(a);
+        case LEAKY_RELU -> leakyRelu(a);
         case TANH -> FloatMath.tanh(a, scratch(a.length), a.length);
         case SIGMOID -> FloatMath.sigmoid(a, scratch(a.length), a.length);
         case IDENTITY -> {}
@@ -287,6 +288,8 @@ final class Mlp {
         // the extra column of a hidden layer's delta stays 0 whatever the derivative there
         if (act == Activation.RELU) {
           reluDelta(d, a);
+        } else if (act == Activation.LEAKY_RELU) {
+          leakyReluDelta(d, a);
         } else if (act == Activation.TANH) {
           tanhDelta(d, a);
         } else if (act == Activation.SIGMOID) {
@@ -342,6 +345,39 @@ final class Mlp {
     for (int i = end; i < d.length; i++) {
       if (a[i] <= 0) {
         d[i] = 0;
+      }
+    }
+  }
+
+  /**
+   * {@code a[i] *= slope} where {@code a[i] < 0}: the leaky ReLU ({@link Activation#LEAKY_SLOPE}).
+   */
+  static void leakyRelu(float[] a) {
+    float slope = Activation.LEAKY_SLOPE;
+    int end = F.loopBound(a.length);
+    for (int i = 0; i < end; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, a, i);
+      v.blend(v.mul(slope), v.compare(VectorOperators.LT, 0f)).intoArray(a, i);
+    }
+    for (int i = end; i < a.length; i++) {
+      if (a[i] < 0) {
+        a[i] = a[i] * slope;
+      }
+    }
+  }
+
+  /** {@code d[i] *= slope} where {@code a[i] <= 0}: the leaky ReLU's derivative from its output. */
+  static void leakyReluDelta(float[] d, float[] a) {
+    float slope = Activation.LEAKY_SLOPE;
+    int end = F.loopBound(d.length);
+    for (int i = 0; i < end; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, d, i);
+      v.blend(v.mul(slope), FloatVector.fromArray(F, a, i).compare(VectorOperators.LE, 0f))
+          .intoArray(d, i);
+    }
+    for (int i = end; i < d.length; i++) {
+      if (a[i] <= 0) {
+        d[i] = d[i] * slope;
       }
     }
   }

@@ -46,7 +46,7 @@ public final class OnnxModelReader {
 
   static final String SUPPORTED =
       "supported: Gemm or MatMul+Add layers; BatchNormalization (folded into a layer); Relu,"
-          + " Tanh, Sigmoid; Identity, Dropout;"
+          + " LeakyRelu (alpha 0.01), Tanh, Sigmoid; Identity, Dropout;"
           + " Flatten, Reshape or Gather (axis 1) at the input; Softmax or LogSoftmax at the output";
 
   private static final Set<String> LABEL_OPS =
@@ -427,6 +427,7 @@ public final class OnnxModelReader {
         case "Relu" -> activation(node, Activation.RELU);
         case "Tanh" -> activation(node, Activation.TANH);
         case "Sigmoid" -> activation(node, Activation.SIGMOID);
+        case "LeakyRelu" -> leakyRelu(node);
         case "Identity" -> {}
         case "BatchNormalization" -> batchNormalization(node, current);
         case "Cast" -> cast(node);
@@ -456,7 +457,7 @@ public final class OnnxModelReader {
 
     private boolean isLayerPart(NodeProto node) {
       return switch (node.getOpType()) {
-        case "Gemm", "MatMul", "Add", "Relu", "Tanh", "Sigmoid" -> true;
+        case "Gemm", "MatMul", "Add", "Relu", "Tanh", "Sigmoid", "LeakyRelu" -> true;
         default -> false;
       };
     }
@@ -657,6 +658,20 @@ public final class OnnxModelReader {
                 + "; remove one of them");
       }
       pendingActivation = activation;
+    }
+
+    /** LeakyRelu at the slope of PyTorch's default, the one the engine trains with. */
+    private void leakyRelu(NodeProto node) {
+      float alpha = floatAttr(node, "alpha", Activation.LEAKY_SLOPE);
+      if (alpha != Activation.LEAKY_SLOPE) {
+        throw unsupportedUse(
+            node,
+            "LeakyRelu is supported with alpha "
+                + Activation.LEAKY_SLOPE
+                + " (PyTorch's default negative_slope), not "
+                + alpha);
+      }
+      activation(node, Activation.LEAKY_RELU);
     }
 
     private void dropout(NodeProto node) {

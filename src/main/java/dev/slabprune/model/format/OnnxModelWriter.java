@@ -122,7 +122,16 @@ public final class OnnxModelWriter {
       if (activated) {
         String name = layer.activation().name().toLowerCase() + "_" + (l + 1);
         String activatedOut = l == last && !transform ? options.outputName() : name + "_output";
-        graph.addNode(node(opName(layer.activation()), name, new String[] {current}, activatedOut));
+        NodeProto.Builder act =
+            node(opName(layer.activation()), name, new String[] {current}, activatedOut);
+        if (layer.activation() == Activation.LEAKY_RELU) {
+          act.addAttribute(
+              AttributeProto.newBuilder()
+                  .setName("alpha")
+                  .setType(AttributeProto.AttributeType.FLOAT)
+                  .setF(Activation.LEAKY_SLOPE));
+        }
+        graph.addNode(act);
         current = activatedOut;
       }
     }
@@ -165,6 +174,7 @@ public final class OnnxModelWriter {
       case TANH -> "Tanh";
       case SIGMOID -> "Sigmoid";
       case IDENTITY -> "Identity";
+      case LEAKY_RELU -> "LeakyRelu";
     };
   }
 

@@ -101,6 +101,30 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
+  void aLeakyReluOfAnotherSlopeThanPyTorchsDefaultIsRefusedNamingIt() {
+    ModelProto model =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .gemm("fc1", "x", "h", 4, 3)
+            .node(
+                "LeakyRelu",
+                "leaky",
+                new String[] {"h"},
+                "a",
+                ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                    .setName("alpha")
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.FLOAT)
+                    .setF(0.2f)
+                    .build())
+            .gemm("fc2", "a", "y", 3, 2)
+            .model();
+    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'leaky'")
+        .hasMessageContaining("alpha 0.01")
+        .hasMessageContaining("not 0.2");
+  }
+
+  @Test
   void aValueReadByTwoNodesIsRefusedAsNotAChain() {
     ModelProto model =
         TestGraphs.withInput("x", 4)
