@@ -128,6 +128,42 @@ def torch_batchnorm_model():
         write_io("torch_batchnorm_mlp", x.numpy(), net(x).numpy())
 
 
+class Standardised(torch.nn.Module):
+    """A network that standardises its own inputs, (x - mean) / sd, and scales a hidden layer's
+    output by a constant: Sub, Div and Mul nodes with constant operands."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.randn(IN) * 3)
+        self.register_buffer("sd", torch.rand(IN) * 4 + 0.5)
+        self.fc1 = torch.nn.Linear(IN, H1)
+        self.fc2 = torch.nn.Linear(H1, OUT)
+
+    def forward(self, x):
+        h = torch.relu(self.fc1((x - self.mean) / self.sd))
+        return self.fc2(h * 1.5)
+
+
+def torch_standardised_model():
+    """Standardisation baked into the model, as torch.onnx.export writes it."""
+    torch.manual_seed(8)
+    net = Standardised()
+    net.eval()
+    x = torch.randn(ROWS, IN) * 3
+    torch.onnx.export(
+        net,
+        x,
+        "torch_standardised_mlp.onnx",
+        input_names=["features"],
+        output_names=["logits"],
+        dynamic_axes={"features": {0: "batch"}, "logits": {0: "batch"}},
+        opset_version=13,
+        do_constant_folding=True,
+    )
+    with torch.no_grad():
+        write_io("torch_standardised_mlp", x.numpy(), net(x).numpy())
+
+
 def tensor(name, array, raw):
     """An initializer as raw_data (raw=True) or as float_data/double_data."""
     array = np.ascontiguousarray(array)
@@ -348,6 +384,7 @@ if __name__ == "__main__":
     sklearn_style("sklearn_style_regressor", "regressor")
     torch_model()
     torch_batchnorm_model()
+    torch_standardised_model()
     float_data_model()
     matmul_add_model()
     gather_model()

@@ -45,8 +45,9 @@ import java.util.Set;
 public final class OnnxModelReader {
 
   static final String SUPPORTED =
-      "supported: Gemm or MatMul+Add layers; BatchNormalization (folded into a layer); Relu,"
-          + " LeakyRelu (alpha 0.01), Tanh, Sigmoid; Identity, Dropout;"
+      "supported: Gemm or MatMul+Add layers; BatchNormalization and Add, Sub, Mul or Div by a"
+          + " constant per feature (folded into a layer); Relu, LeakyRelu (alpha 0.01), Tanh,"
+          + " Sigmoid; Identity, Dropout;"
           + " Flatten, Reshape or Gather (axis 1) at the input; Softmax or LogSoftmax at the output";
 
   private static final Set<String> LABEL_OPS =
@@ -258,9 +259,9 @@ public final class OnnxModelReader {
       if (nextScale != null) {
         throw unsupportedUse(
             nextNode,
-            "a BatchNormalization after the last layer's activation cannot be folded into a"
-                + " layer; only one before an activation, or one that a later Gemm or MatMul reads,"
-                + " is supported");
+            "a per-feature map (BatchNormalization, or Add, Sub, Mul or Div by a constant) after"
+                + " the last layer's activation cannot be folded into a layer; only one before an"
+                + " activation, or one that a later Gemm or MatMul reads, is supported");
       }
       if (layers.isEmpty()) {
         throw new ModelFormatException(
@@ -423,7 +424,7 @@ public final class OnnxModelReader {
       switch (node.getOpType()) {
         case "Gemm" -> gemm(node, current);
         case "MatMul" -> matMul(node, current);
-        case "Add" -> add(node, current);
+        case "Add", "Sub", "Mul", "Div" -> arithmetic(node, current);
         case "Relu" -> activation(node, Activation.RELU);
         case "Tanh" -> activation(node, Activation.TANH);
         case "Sigmoid" -> activation(node, Activation.SIGMOID);
@@ -457,7 +458,7 @@ public final class OnnxModelReader {
 
     private boolean isLayerPart(NodeProto node) {
       return switch (node.getOpType()) {
-        case "Gemm", "MatMul", "Add", "Relu", "Tanh", "Sigmoid", "LeakyRelu" -> true;
+        case "Gemm", "MatMul", "Relu", "Tanh", "Sigmoid", "LeakyRelu" -> true;
         default -> false;
       };
     }
@@ -564,7 +565,23 @@ public final class OnnxModelReader {
         c[j] = bias[j] - a[j] * mean[j];
       }
       storedParameters += 4L * n;
+      affine(node, a, c);
+    }
+
+    /**
+     * The per-feature map a x + c of {@code node} on the chain's value, folded into a layer: right
+     * after a layer's affine map (before its activation) it scales that layer's columns and maps
+     * its bias; after an activation or at the input, the next layer reads a x + c, so its rows are
+     * scaled and c W joins its bias when it starts ({@link #foldInputNormalisation}). Computed in
+     * double, stored in float; an Add after a Gemm gives the bits of a float addition, as a bias.
+     */
+    private void affine(NodeProto node, double[] a, double[] c) {
+      int n = a.length;
       if (pendingWeights != null && pendingActivation == null) {
+        if (n != pendingOut) {
+          throw unsupportedUse(
+              node, "it maps " + n + " features but the layer before it gives " + pendingOut);
+        }
         for (int i = 0; i < pendingIn; i++) {
           for (int j = 0; j < pendingOut; j++) {
             pendingWeights[i * pendingOut + j] =
@@ -574,9 +591,15 @@ public final class OnnxModelReader {
         for (int j = 0; j < pendingOut; j++) {
           pendingBias[j] = (float) (a[j] * pendingBias[j] + c[j]);
         }
-        pendingNodes.add(node.getName());
+        if (!pendingNodes.contains(node.getName())) {
+          pendingNodes.add(node.getName());
+        }
       } else if (nextScale != null) {
         // two in a row: a2 (a1 x + c1) + c2
+        if (n != nextScale.length) {
+          throw unsupportedUse(
+              node, "it maps " + n + " features but the value before it has " + nextScale.length);
+        }
         for (int j = 0; j < n; j++) {
           nextShift[j] = a[j] * nextShift[j] + c[j];
           nextScale[j] = a[j] * nextScale[j];
@@ -586,6 +609,9 @@ public final class OnnxModelReader {
         nextScale = a;
         nextShift = c;
         nextNode = node;
+      }
+      if (width < 0) {
+        width = n;
       }
     }
 
@@ -621,24 +647,51 @@ public final class OnnxModelReader {
       nextNode = null;
     }
 
-    private void add(NodeProto node, String current) {
-      if (pendingWeights == null || pendingActivation != null) {
-        throw unsupportedUse(
-            node, "Add is supported only as the bias right after a Gemm or MatMul");
-      }
+    /**
+     * Add, Sub, Mul or Div of the chain's value and a constant holding one value per feature (or
+     * one for all): a per-feature affine map ({@link #affine}). An Add right after a Gemm or MatMul
+     * is its bias; Sub and Div undo a scaling of the inputs baked into the model, (x - mean) / sd.
+     * Only the constant divides: k / x is not affine.
+     */
+    private void arithmetic(NodeProto node, String current) {
+      String op = node.getOpType();
       if (node.getInputCount() != 2) {
-        throw unsupportedUse(node, "Add needs two operands");
+        throw unsupportedUse(node, op + " needs two operands");
       }
-      int other = node.getInput(0).equals(current) ? 1 : 0;
+      boolean dataFirst = node.getInput(0).equals(current);
+      int other = dataFirst ? 1 : 0;
       if (node.getInput(other).equals(current)) {
-        throw unsupportedUse(node, "one operand of the bias Add must be a constant");
+        throw unsupportedUse(node, "one operand of " + op + " must be a constant");
       }
-      TensorProto c = constant(node, other, "bias");
-      float[] bias = broadcastBias(node, c, pendingOut);
-      for (int j = 0; j < pendingOut; j++) {
-        pendingBias[j] += bias[j];
+      TensorProto k = constant(node, other, "operand");
+      int n = width >= 0 ? (int) width : (int) Math.min(Integer.MAX_VALUE, elementCount(k, node));
+      float[] v = broadcastBias(node, k, n);
+      double[] a = new double[n];
+      double[] c = new double[n];
+      for (int j = 0; j < n; j++) {
+        switch (op) {
+          case "Add" -> {
+            a[j] = 1;
+            c[j] = v[j];
+          }
+          case "Sub" -> {
+            a[j] = dataFirst ? 1 : -1;
+            c[j] = dataFirst ? -(double) v[j] : v[j];
+          }
+          case "Mul" -> a[j] = v[j];
+          default -> {
+            if (!dataFirst) {
+              throw unsupportedUse(node, "a constant divided by the data is not a layer's map");
+            }
+            if (v[j] == 0 || !Float.isFinite(v[j])) {
+              throw unsupportedUse(node, "it divides feature " + j + " by " + v[j]);
+            }
+            a[j] = 1.0 / v[j];
+          }
+        }
       }
-      storedParameters += elementCount(c, node);
+      storedParameters += elementCount(k, node);
+      affine(node, a, c);
     }
 
     private void activation(NodeProto node, Activation activation) {

@@ -14,6 +14,7 @@ final class Golden {
           "torch_mlp",
           "torch_image_mlp",
           "torch_batchnorm_mlp",
+          "torch_standardised_mlp",
           "float_data_mlp",
           "matmul_add_mlp",
           "gather_mlp",

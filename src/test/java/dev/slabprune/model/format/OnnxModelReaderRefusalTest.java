@@ -62,7 +62,7 @@ class OnnxModelReaderRefusalTest {
             .model();
     assertRefused(() -> reader.read(last), ModelFormatException.UNSUPPORTED_USE)
         .hasMessageContaining("'bn_out'")
-        .hasMessageContaining("after the last layer's activation");
+        .hasMessageContaining("after the last layer's activation cannot be folded");
 
     ModelProto training =
         TestGraphs.withInput("x", 4)
@@ -607,18 +607,51 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
-  void anAddThatIsNotABiasIsRefused() {
-    ModelProto model =
+  void aShiftAtTheInputGoesIntoTheFirstLayerAndAConstantDividedByTheDataIsRefused() {
+    ModelProto shifted =
         TestGraphs.withInput("x", 4)
             .output("y")
             .floats("shift", 4)
             .node("Add", "shift_input", new String[] {"x", "shift"}, "s")
             .gemm("fc", "s", "y", 4, 2)
             .model();
+    ModelProto plain =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("shift", 4)
+            .gemm("fc", "x", "y", 4, 2)
+            .model();
+    float[] x = {1, -2, 0.5f, 3, 0, 1, -1, 2};
+    double[] got = reader.read(shifted).network().forward(x, 2);
+    float[] moved = x.clone();
+    for (int i = 0; i < moved.length; i++) {
+      moved[i] += 0.1f * (i % 4 % 7); // TestGraphs.floats: 0.1 (i % 7)
+    }
+    double[] expected = reader.read(plain).network().forward(moved, 2);
+    for (int i = 0; i < got.length; i++) {
+      assertThat(got[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
+    }
 
-    assertRefused(() -> reader.read(model), ModelFormatException.UNSUPPORTED_USE)
-        .hasMessageContaining("'shift_input' (Add)")
-        .hasMessageContaining("bias right after a Gemm or MatMul");
+    ModelProto inverse =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("k", 4)
+            .node("Div", "k_over_x", new String[] {"k", "x"}, "s")
+            .gemm("fc", "s", "y", 4, 2)
+            .model();
+    assertRefused(() -> reader.read(inverse), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'k_over_x' (Div)")
+        .hasMessageContaining("a constant divided by the data");
+
+    ModelProto byZero =
+        TestGraphs.withInput("x", 4)
+            .output("y")
+            .floats("k", 4)
+            .node("Div", "scale", new String[] {"x", "k"}, "s")
+            .gemm("fc", "s", "y", 4, 2)
+            .model();
+    assertRefused(() -> reader.read(byZero), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("divides feature 0 by 0.0");
   }
 
   @Test
