@@ -164,6 +164,38 @@ def torch_standardised_model():
         write_io("torch_standardised_mlp", x.numpy(), net(x).numpy())
 
 
+class Viewed(torch.nn.Module):
+    """An MLP on small images that flattens with x.view(x.size(0), -1): with a dynamic batch,
+    torch.onnx.export computes the Reshape's shape from the input's Shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(16, H1)
+        self.fc2 = torch.nn.Linear(H1, OUT)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x.view(x.size(0), -1))))
+
+
+def torch_view_model():
+    torch.manual_seed(9)
+    net = Viewed()
+    net.eval()
+    x = torch.rand(ROWS, 1, 4, 4)
+    torch.onnx.export(
+        net,
+        x,
+        "torch_view_mlp.onnx",
+        input_names=["image"],
+        output_names=["logits"],
+        dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
+        opset_version=13,
+        do_constant_folding=True,
+    )
+    with torch.no_grad():
+        write_io("torch_view_mlp", x.reshape(ROWS, 16).numpy(), net(x).numpy())
+
+
 def tensor(name, array, raw):
     """An initializer as raw_data (raw=True) or as float_data/double_data."""
     array = np.ascontiguousarray(array)
@@ -385,6 +417,7 @@ if __name__ == "__main__":
     torch_model()
     torch_batchnorm_model()
     torch_standardised_model()
+    torch_view_model()
     float_data_model()
     matmul_add_model()
     gather_model()

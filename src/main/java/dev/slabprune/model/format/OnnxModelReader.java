@@ -175,6 +175,7 @@ public final class OnnxModelReader {
     private NodeProto nextNode;
 
     private int inputRank;
+    private boolean batchOfOne; // the input's batch dimension is fixed at 1
     private long width; // current width of the chain's value, -1 while unknown
     private boolean flattened;
     private int[] gather;
@@ -369,6 +370,9 @@ public final class OnnxModelReader {
       }
       if (users.size() == 2) {
         String next = binaryProbabilities(current, users);
+        if (next == null) {
+          next = dynamicFlatten(current, users);
+        }
         if (next != null) {
           return next;
         }
@@ -751,16 +755,21 @@ public final class OnnxModelReader {
         throw unsupportedUse(node, "the data must be Reshape's first operand");
       }
       long[] shape = ints(constant(node, 1, "shape"), node);
-      boolean batchKept = shape.length == 2 && (shape[0] == -1 || shape[0] == 0);
+      // [1, ...] keeps the batch too where the input's batch is fixed at 1 (an export without a
+      // dynamic batch); the model written back has a batch of any size
+      boolean batchKept =
+          shape.length == 2 && (shape[0] == -1 || shape[0] == 0 || (shape[0] == 1 && batchOfOne));
       boolean widthOk =
           batchKept
               && (shape[1] == width
-                  || (shape[1] == -1 && shape[0] == 0)
+                  || (shape[1] == -1 && shape[0] != -1)
                   || (width < 0 && shape[1] > 0));
       if (!widthOk) {
         throw unsupportedUse(
             node,
-            "only a Reshape to [-1, width] or [0, -1] is supported, got " + Arrays.toString(shape));
+            "only a Reshape to [-1, width] or [0, -1] (or [1, -1] where the input's batch is"
+                + " fixed at 1) is supported, got "
+                + Arrays.toString(shape));
       }
       if (width < 0 && shape[1] > 0) {
         width = shape[1];
@@ -774,6 +783,152 @@ public final class OnnxModelReader {
         throw unsupportedUse(
             node,
             "only a Cast to float32 or float64 is supported, not to " + dataTypeName((int) to));
+      }
+    }
+
+    /**
+     * {@code x.view(x.size(0), -1)} as PyTorch exports it with a dynamic batch: the input is read
+     * by a Shape and by a Reshape whose target shape the graph computes from that Shape (Gather of
+     * dimension 0, Unsqueeze, Concat with -1 or the width; Cast). Evaluated here with the batch as
+     * a symbol; when it comes to [batch, -1] or [batch, width] it is a flatten, and the nodes that
+     * compute it are consumed with it. Returns the Reshape's output, or null if the two readers of
+     * {@code current} are not this pattern.
+     */
+    private String dynamicFlatten(String current, List<Integer> users) {
+      if (pendingWeights != null || !layers.isEmpty() || gather != null) {
+        return null;
+      }
+      int shapeIndex = -1;
+      int reshapeIndex = -1;
+      for (int u : users) {
+        NodeProto n = graph.getNode(u);
+        if (n.getOpType().equals("Shape") && n.getAttributeCount() == 0) {
+          shapeIndex = u;
+        } else if (n.getOpType().equals("Reshape")
+            && n.getInputCount() == 2
+            && n.getInput(0).equals(current)) {
+          reshapeIndex = u;
+        }
+      }
+      if (shapeIndex < 0 || reshapeIndex < 0) {
+        return null;
+      }
+      NodeProto reshape = graph.getNode(reshapeIndex);
+      Set<Integer> used = new HashSet<>();
+      used.add(shapeIndex);
+      long[] target;
+      try {
+        target = symbolicShape(reshape.getInput(1), graph.getNode(shapeIndex), used, 0);
+      } catch (ModelFormatException e) {
+        return null;
+      }
+      if (target == null
+          || target.length != 2
+          || target[0] != BATCH
+          || !(target[1] == -1 || (width >= 0 && target[1] == width))) {
+        return null;
+      }
+      // every value computed on the way is read only by the nodes that compute the shape
+      for (int i : used) {
+        for (String out : graph.getNode(i).getOutputList()) {
+          for (int reader : consumers.getOrDefault(out, List.of())) {
+            if (reader != reshapeIndex && !used.contains(reader)) {
+              return null;
+            }
+          }
+        }
+      }
+      for (int i : used) {
+        if (!visited.add(i)) {
+          return null;
+        }
+      }
+      visited.add(reshapeIndex);
+      flattened = true;
+      return reshape.getOutput(0);
+    }
+
+    /** The batch in a shape computed by the graph. */
+    private static final long BATCH = Long.MIN_VALUE;
+
+    /**
+     * The integer values of {@code value} as the graph computes them from the input's Shape (the
+     * batch as {@link #BATCH}), or null where they cannot be known here; {@code used} collects the
+     * nodes that computed them.
+     */
+    private long[] symbolicShape(String value, NodeProto shape, Set<Integer> used, int depth) {
+      if (depth > 16) {
+        return null;
+      }
+      if (constants.containsKey(value)) {
+        return ints(constants.get(value), shape);
+      }
+      if (value.equals(shape.getOutput(0))) {
+        TensorShapeProto dims = dataInput().getType().getTensorType().getShape();
+        long[] out = new long[dims.getDimCount()];
+        for (int d = 0; d < out.length; d++) {
+          out[d] =
+              d == 0 ? BATCH : dims.getDim(d).hasDimValue() ? dims.getDim(d).getDimValue() : -2;
+        }
+        return out;
+      }
+      int producer = -1;
+      for (int i = 0; i < graph.getNodeCount() && producer < 0; i++) {
+        if (graph.getNode(i).getOutputCount() > 0 && graph.getNode(i).getOutput(0).equals(value)) {
+          producer = i;
+        }
+      }
+      if (producer < 0) {
+        return null;
+      }
+      NodeProto node = graph.getNode(producer);
+      used.add(producer);
+      if (node.getInputCount() == 0
+          || (node.getOpType().equals("Gather") && node.getInputCount() != 2)) {
+        return null;
+      }
+      switch (node.getOpType()) {
+        case "Cast", "Identity" -> {
+          return symbolicShape(node.getInput(0), shape, used, depth + 1);
+        }
+        case "Gather" -> {
+          long[] data = symbolicShape(node.getInput(0), shape, used, depth + 1);
+          long[] index = symbolicShape(node.getInput(1), shape, used, depth + 1);
+          if (data == null || index == null || intAttr(node, "axis", 0) != 0) {
+            return null;
+          }
+          long[] out = new long[index.length];
+          for (int i = 0; i < index.length; i++) {
+            long at = index[i] < 0 ? index[i] + data.length : index[i];
+            if (at < 0 || at >= data.length) {
+              return null;
+            }
+            out[i] = data[(int) at];
+          }
+          return out;
+        }
+        case "Unsqueeze", "Squeeze" -> {
+          return symbolicShape(node.getInput(0), shape, used, depth + 1);
+        }
+        case "Concat" -> {
+          if (intAttr(node, "axis", 0) != 0) {
+            return null;
+          }
+          List<Long> out = new ArrayList<>();
+          for (String in : node.getInputList()) {
+            long[] part = symbolicShape(in, shape, used, depth + 1);
+            if (part == null) {
+              return null;
+            }
+            for (long v : part) {
+              out.add(v);
+            }
+          }
+          return out.stream().mapToLong(Long::longValue).toArray();
+        }
+        default -> {
+          return null;
+        }
       }
     }
 
@@ -1044,6 +1199,8 @@ public final class OnnxModelReader {
     private long inputWidth(ValueInfoProto input) {
       TensorShapeProto shape = input.getType().getTensorType().getShape();
       inputRank = shape.getDimCount();
+      batchOfOne =
+          inputRank > 0 && shape.getDim(0).hasDimValue() && shape.getDim(0).getDimValue() == 1;
       if (inputRank == 0) {
         inputRank = 2;
         return -1;

@@ -15,6 +15,7 @@ final class Golden {
           "torch_image_mlp",
           "torch_batchnorm_mlp",
           "torch_standardised_mlp",
+          "torch_view_mlp",
           "float_data_mlp",
           "matmul_add_mlp",
           "gather_mlp",

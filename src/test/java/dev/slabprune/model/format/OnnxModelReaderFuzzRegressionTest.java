@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +115,19 @@ class OnnxModelReaderFuzzRegressionTest {
                     .hasMessageContaining("0 int64_data values for 1048576"));
 
     assertThat(allocated).as("bytes allocated").isLessThan(1L << 20);
+  }
+
+  @Test
+  void aReshapeShapeComputedByNodesWithoutInputsIsReadOrRefusedInsteadOfThrowingIndexOutOfBounds() {
+    for (String file :
+        List.of("c996a73d950edfd1.bin", "ad02de99d8587771.bin", "891f22dcf901994c.bin")) {
+      byte[] bytes = crash(file);
+      try {
+        assertThat(reader.read(bytes).network().layers()).as(file).isNotEmpty();
+      } catch (ModelFormatException e) {
+        assertThat(e.slug()).as(file).isNotBlank();
+      }
+    }
   }
 
   private AbstractThrowableAssert<?, ? extends Throwable> refused(String file, String slug) {

@@ -101,6 +101,41 @@ class OnnxModelReaderRefusalTest {
   }
 
   @Test
+  void aReshapeToOneRowIsAFlattenOnlyWhereTheInputsBatchIsFixedAtOne() {
+    TensorProto oneRow =
+        TensorProto.newBuilder()
+            .setName("one_row")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(2)
+            .addInt64Data(1)
+            .addInt64Data(-1)
+            .build();
+    ModelProto dynamic =
+        new TestGraphs()
+            .input("x", TensorProto.DataType.FLOAT_VALUE, 2, 2)
+            .output("y")
+            .initializer(oneRow)
+            .node("Reshape", "flat", new String[] {"x", "one_row"}, "f")
+            .gemm("fc", "f", "y", 4, 2)
+            .model();
+    assertRefused(() -> reader.read(dynamic), ModelFormatException.UNSUPPORTED_USE)
+        .hasMessageContaining("'flat' (Reshape)")
+        .hasMessageContaining("fixed at 1");
+
+    ModelProto.Builder fixed = dynamic.toBuilder();
+    fixed
+        .getGraphBuilder()
+        .getInputBuilder(0)
+        .getTypeBuilder()
+        .getTensorTypeBuilder()
+        .getShapeBuilder()
+        .getDimBuilder(0)
+        .clearDimParam()
+        .setDimValue(1);
+    assertThat(reader.read(fixed.build()).network().architecture()).containsExactly(4, 2);
+  }
+
+  @Test
   void aLeakyReluOfAnotherSlopeThanPyTorchsDefaultIsRefusedNamingIt() {
     ModelProto model =
         TestGraphs.withInput("x", 4)

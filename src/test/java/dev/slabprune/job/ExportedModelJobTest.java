@@ -2,6 +2,7 @@ package dev.slabprune.job;
 
 import static dev.slabprune.support.ServiceCalls.awaitEnd;
 import static dev.slabprune.support.ServiceCalls.createJob;
+import static dev.slabprune.support.ServiceCalls.job;
 import static dev.slabprune.support.ServiceCalls.post;
 import static dev.slabprune.support.ServiceCalls.report;
 import static dev.slabprune.support.ServiceCalls.upload;
@@ -21,6 +22,7 @@ import dev.slabprune.model.format.OnnxModelReader;
 import dev.slabprune.model.format.OnnxModelWriter;
 import dev.slabprune.support.OnnxRuntimeRunner;
 import dev.slabprune.support.ServiceCalls;
+import dev.slabprune.support.TeacherData;
 import dev.slabprune.support.TestOnnx;
 import dev.slabprune.support.WorkerHttpTest;
 import java.io.ByteArrayInputStream;
@@ -33,11 +35,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
 /**
- * A binary classifier with one output, as PyTorch users train them (the logit of the second class
- * with a sigmoid cross-entropy, or a network that ends in a Sigmoid), compressed over HTTP and
- * delivered with one output again.
+ * Models as users bring them, over HTTP: a binary classifier with one output, as PyTorch users
+ * train them (the logit of the second class with a sigmoid cross-entropy, or a network that ends in
+ * a Sigmoid), compressed and delivered with one output again; and a model given rows it was not
+ * trained on, as given, refused at once.
  */
-class BinaryClassifierJobTest extends WorkerHttpTest {
+class ExportedModelJobTest extends WorkerHttpTest {
 
   private static final int FEATURES = 6;
   private static final int ROWS = 600;
@@ -140,6 +143,81 @@ class BinaryClassifierJobTest extends WorkerHttpTest {
         post(http, "/api/v1/jobs", Map.of("modelId", modelId, "datasetId", datasetId));
     assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(refused.getBody()).contains("one output ending in TANH").contains("Sigmoid");
+  }
+
+  @Test
+  void aModelThatPredictsItsRowsNoBetterThanAConstantFailsAtOnceSayingWhatToCheck() {
+    DenseNetwork teacher = TeacherData.teacher();
+    String modelId =
+        upload(
+            http,
+            "/api/v1/models",
+            "teacher.onnx",
+            new OnnxModelWriter()
+                .write(teacher, TestOnnx.allInputs("x", "logits", FEATURES, Map.of())));
+    // the labels renamed one class along: each row carries the name of another class
+    String shifted =
+        new String(TeacherData.dataset(teacher), StandardCharsets.UTF_8)
+            .replace("class2\n", "classX\n")
+            .replace("class1\n", "class2\n")
+            .replace("class0\n", "class1\n")
+            .replace("classX\n", "class0\n");
+    String datasetId =
+        upload(http, "/api/v1/datasets", "shifted.csv", shifted.getBytes(StandardCharsets.UTF_8));
+    String jobId = queueShort(modelId, datasetId, 8);
+    assertThat(awaitEnd(http, jobId)).isEqualTo("FAILED");
+    Map<?, ?> failed = job(http, jobId);
+    assertThat(failed.get("attempts")).as("not retried").isEqualTo(1);
+    Map<?, ?> failure = (Map<?, ?>) failed.get("failure");
+    assertThat(failure.get("type")).isEqualTo("/problems/upload-does-not-fit-dataset");
+    assertThat(failure.get("status")).isEqualTo(422);
+    assertThat((String) failure.get("detail"))
+        .contains("balanced accuracy")
+        .contains("class0, class1, class2");
+
+    // a regression whose targets belong to other rows
+    DenseNetwork regressor = TeacherData.regressionTeacher();
+    String[] lines =
+        new String(TeacherData.regressionDataset(regressor), StandardCharsets.UTF_8).split("\n");
+    StringBuilder rotated = new StringBuilder(lines[0]).append('\n');
+    for (int r = 1; r < lines.length; r++) {
+      String row = lines[r];
+      String other = lines[1 + r % (lines.length - 1)];
+      rotated
+          .append(row, 0, row.lastIndexOf(',') + 1)
+          .append(other.substring(other.lastIndexOf(',') + 1))
+          .append('\n');
+    }
+    String regressorId =
+        upload(
+            http,
+            "/api/v1/models",
+            "regressor.onnx",
+            new OnnxModelWriter()
+                .write(regressor, TestOnnx.allInputs("x", "y", FEATURES, Map.of())));
+    String rotatedId =
+        uploadDataset(
+            http, "rotated.csv", rotated.toString().getBytes(StandardCharsets.UTF_8), "regression");
+    String regressionJob = queueShort(regressorId, rotatedId, 9);
+    assertThat(awaitEnd(http, regressionJob)).isEqualTo("FAILED");
+    assertThat((String) ((Map<?, ?>) job(http, regressionJob).get("failure")).get("detail"))
+        .contains("predicting the rows' mean everywhere");
+  }
+
+  private String queueShort(String modelId, String datasetId, int seed) {
+    return (String)
+        createJob(
+                http,
+                Map.of(
+                    "modelId",
+                    modelId,
+                    "datasetId",
+                    datasetId,
+                    "seed",
+                    seed,
+                    "settings",
+                    Map.of("epochs", 4, "fineTuneEpochs", 1, "evaluationSamples", 5)))
+            .get("id");
   }
 
   private String compress(DenseNetwork teacher, byte[] csv, int seed) {
