@@ -52,9 +52,6 @@ final class VariationalTrainer {
   /** Zeros for the rows of closed gates in the forward pass's weights, when gates are on. */
   private final float[] closedRow;
 
-  /** One row of a layer's gradient, read from its native matrix for the gate's gradient. */
-  private final float[] gradientRow;
-
   /**
    * Whether {@link #weightBuffers} hold every layer's theta~ as the last pass drew it (it wrote
    * them chunk by chunk): the next step's forward pass then uses them as they are, with only the
@@ -150,14 +147,12 @@ final class VariationalTrainer {
         gateLogitPrior[l] = prior[0] - prior[1];
       }
       closedRow = new float[java.util.Arrays.stream(start.architecture()).max().orElse(0)];
-      gradientRow = new float[closedRow.length];
     } else {
       gates = null;
       gateLogitPrior = null;
       gateLogPrior = null;
       gateLog1mPrior = null;
       closedRow = null;
-      gradientRow = null;
     }
     initialise(start);
     pass = new ParameterPass(layers, config.threads());
@@ -431,19 +426,17 @@ final class VariationalTrainer {
   }
 
   /**
-   * {@link #gateGradients} on the gradient's native matrix: each row read into a buffer for its dot
-   * product with theta~, and the rows of closed gates zeroed there.
+   * {@link #gateGradients} on the gradient's native matrix: each row's dot product with theta~ read
+   * from there, and the rows of closed gates zeroed there.
    */
   private void gateGradientsInPlace(int l) {
     SlabLayer s = layers[l];
     NodeGates g = gates[l];
     NativeMatrix grads = gradientBuffers[l];
-    float[] row = gradientRow;
     int width = s.outputs;
     for (int j = 0; j < s.inputs; j++) {
       int base = j * width;
-      grads.get(base, row, 0, width);
-      g.gradZ[j] = dot(row, 0, s.theta, base, width);
+      g.gradZ[j] = dot(grads.bytes, s.theta, base, width);
       if (g.gate(j) == 0) {
         grads.put(base, closedRow, 0, width);
       }
@@ -487,30 +480,44 @@ final class VariationalTrainer {
     }
   }
 
+  private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.nativeOrder();
+
+  /**
+   * {@link #dot(float[], float[], int, int)} with {@code a} the floats of a native matrix's bytes
+   * (element i at byte {@code 4 i}): the same lanes and order, so the same bits.
+   */
+  static double dot(java.nio.ByteBuffer a, float[] b, int from, int n) {
+    jdk.incubator.vector.VectorSpecies<Float> f = FloatMath.F;
+    int end = from + (n / f.length()) * f.length();
+    jdk.incubator.vector.FloatVector sum = jdk.incubator.vector.FloatVector.zero(f);
+    for (int i = from; i < end; i += f.length()) {
+      sum =
+          jdk.incubator.vector.FloatVector.fromByteBuffer(f, a, i * 4, ORDER)
+              .fma(jdk.incubator.vector.FloatVector.fromArray(f, b, i), sum);
+    }
+    double d = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (int i = end; i < from + n; i++) {
+      d += (double) a.getFloat(i * 4) * b[i];
+    }
+    return d;
+  }
+
   /**
    * {@code sum a[i] b[i]} over {@code [from, from + n)}: float products summed in float over Vector
    * API lanes, then the lanes and the tail in double.
    */
   static double dot(float[] a, float[] b, int from, int n) {
-    return dot(a, from, b, from, n);
-  }
-
-  /**
-   * {@code sum a[aFrom + i] b[bFrom + i]} over {@code [0, n)}, as {@link #dot(float[], float[],
-   * int, int)}.
-   */
-  static double dot(float[] a, int aFrom, float[] b, int bFrom, int n) {
     jdk.incubator.vector.VectorSpecies<Float> f = FloatMath.F;
-    int end = (n / f.length()) * f.length();
+    int end = from + (n / f.length()) * f.length();
     jdk.incubator.vector.FloatVector sum = jdk.incubator.vector.FloatVector.zero(f);
-    for (int i = 0; i < end; i += f.length()) {
+    for (int i = from; i < end; i += f.length()) {
       sum =
-          jdk.incubator.vector.FloatVector.fromArray(f, a, aFrom + i)
-              .fma(jdk.incubator.vector.FloatVector.fromArray(f, b, bFrom + i), sum);
+          jdk.incubator.vector.FloatVector.fromArray(f, a, i)
+              .fma(jdk.incubator.vector.FloatVector.fromArray(f, b, i), sum);
     }
     double d = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-    for (int i = end; i < n; i++) {
-      d += (double) a[aFrom + i] * b[bFrom + i];
+    for (int i = end; i < from + n; i++) {
+      d += (double) a[i] * b[i];
     }
     return d;
   }
