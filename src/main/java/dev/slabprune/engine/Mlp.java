@@ -1,5 +1,7 @@
 package dev.slabprune.engine;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
@@ -261,6 +263,10 @@ final class Mlp {
     void forward(NativeMatrix[] weights) {
       for (int l = 0; l < layers; l++) {
         gemm(false, false, rows, widths[l + 1], widths[l] + 1, acts[l], weights[l], acts[l + 1]);
+        if (inPlace(l)) {
+          relu(acts[l + 1].bytes, rows * stride[l + 1]);
+          continue;
+        }
         float[] a = actArrays[l + 1];
         acts[l + 1].get(0, a, 0, a.length);
         activate(activations[l], a, widths[l + 1], stride[l + 1]);
@@ -282,20 +288,24 @@ final class Mlp {
         float[] d = deltaArrays[l + 1];
         float[] a = actArrays[l + 1];
         Activation act = activations[l];
-        if (l < layers - 1) {
-          deltas[l + 1].get(0, d, 0, d.length);
+        if (inPlace(l)) {
+          reluDelta(deltas[l + 1].bytes, acts[l + 1].bytes, rows * stride[l + 1]);
+        } else {
+          if (l < layers - 1) {
+            deltas[l + 1].get(0, d, 0, d.length);
+          }
+          // the extra column of a hidden layer's delta stays 0 whatever the derivative there
+          if (act == Activation.RELU) {
+            reluDelta(d, a);
+          } else if (act == Activation.LEAKY_RELU) {
+            leakyReluDelta(d, a);
+          } else if (act == Activation.TANH) {
+            tanhDelta(d, a);
+          } else if (act == Activation.SIGMOID) {
+            sigmoidDelta(d, a);
+          }
+          deltas[l + 1].put(0, d, 0, d.length);
         }
-        // the extra column of a hidden layer's delta stays 0 whatever the derivative there
-        if (act == Activation.RELU) {
-          reluDelta(d, a);
-        } else if (act == Activation.LEAKY_RELU) {
-          leakyReluDelta(d, a);
-        } else if (act == Activation.TANH) {
-          tanhDelta(d, a);
-        } else if (act == Activation.SIGMOID) {
-          sigmoidDelta(d, a);
-        }
-        deltas[l + 1].put(0, d, 0, d.length);
         gemm(true, false, widths[l] + 1, width, rows, acts[l], deltas[l + 1], grads[l]);
         if (l > 0) {
           gemm(false, true, rows, widths[l], width, deltas[l + 1], weights[l], deltas[l]);
@@ -305,6 +315,14 @@ final class Mlp {
 
     float[] output() {
       return actArrays[layers];
+    }
+
+    /**
+     * Whether layer {@code l}'s activation runs on its native matrix (a hidden ReLU layer: no copy
+     * to its Java array and back, forward or backward), not on its Java copy.
+     */
+    private boolean inPlace(int l) {
+      return l < layers - 1 && activations[l] == Activation.RELU;
     }
 
     float[] outputDelta() {
@@ -330,6 +348,40 @@ final class Mlp {
     for (int i = end; i < a.length; i++) {
       if (a[i] < 0) {
         a[i] = 0;
+      }
+    }
+  }
+
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+  /** {@link #relu(float[])} on the first {@code n} floats of a native matrix's bytes. */
+  static void relu(ByteBuffer a, int n) {
+    int end = F.loopBound(n);
+    for (int i = 0; i < end; i += F.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(F, a, i * 4, ORDER);
+      v.blend(FloatVector.zero(F), v.compare(VectorOperators.LT, 0f))
+          .intoByteBuffer(a, i * 4, ORDER);
+    }
+    for (int i = end; i < n; i++) {
+      if (a.getFloat(i * 4) < 0) {
+        a.putFloat(i * 4, 0);
+      }
+    }
+  }
+
+  /** {@link #reluDelta(float[], float[])} on the first {@code n} floats of native matrices. */
+  static void reluDelta(ByteBuffer d, ByteBuffer a, int n) {
+    int end = F.loopBound(n);
+    for (int i = 0; i < end; i += F.length()) {
+      FloatVector v = FloatVector.fromByteBuffer(F, d, i * 4, ORDER);
+      v.blend(
+              FloatVector.zero(F),
+              FloatVector.fromByteBuffer(F, a, i * 4, ORDER).compare(VectorOperators.LE, 0f))
+          .intoByteBuffer(d, i * 4, ORDER);
+    }
+    for (int i = end; i < n; i++) {
+      if (a.getFloat(i * 4) <= 0) {
+        d.putFloat(i * 4, 0);
       }
     }
   }

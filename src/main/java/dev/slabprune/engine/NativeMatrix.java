@@ -1,5 +1,7 @@
 package dev.slabprune.engine;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -15,11 +17,15 @@ final class NativeMatrix {
   final FloatPointer pointer;
   private final FloatBuffer view;
 
+  /** The same memory as bytes in the platform's order: element i is at byte {@code 4 i}. */
+  final ByteBuffer bytes;
+
   NativeMatrix(int rows, int cols) {
     this.rows = rows;
     this.cols = cols;
     pointer = new FloatPointer(Math.multiplyExact((long) rows, cols)).zero();
     view = pointer.asBuffer();
+    bytes = pointer.asByteBuffer().order(ByteOrder.nativeOrder());
   }
 
   /** Copies {@code length} floats of {@code source} from {@code offset} to element {@code at}. */

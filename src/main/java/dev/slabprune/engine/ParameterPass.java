@@ -27,6 +27,8 @@ final class ParameterPass implements AutoCloseable {
   private ExecutorService pool;
   private boolean adam;
   private boolean draw;
+  private NativeMatrix[] gradients;
+  private NativeMatrix[] weights;
 
   ParameterPass(SlabLayer[] layers, int threads) {
     this.layers = layers;
@@ -72,8 +74,25 @@ final class ParameterPass implements AutoCloseable {
    * layer l under the draw key {@code keys[l]}.
    */
   void run(SlabLayer.Step step, boolean adam, boolean draw, long[] drawKeys) {
+    run(step, adam, draw, drawKeys, null, null);
+  }
+
+  /**
+   * As {@link #run(SlabLayer.Step, boolean, boolean, long[])}, with each layer's gradient read from
+   * {@code gradients[l]} (when given) and its theta~ also written to {@code weights[l]} (when
+   * given) chunk by chunk: see {@link SlabLayer#chunk}.
+   */
+  void run(
+      SlabLayer.Step step,
+      boolean adam,
+      boolean draw,
+      long[] drawKeys,
+      NativeMatrix[] gradients,
+      NativeMatrix[] weights) {
     this.adam = adam;
     this.draw = draw;
+    this.gradients = gradients;
+    this.weights = weights;
     for (int l = 0; l < layers.length; l++) {
       constants[l].set(step, adam);
       keys[l] = drawKeys[l];
@@ -120,7 +139,17 @@ final class ParameterPass implements AutoCloseable {
     int t;
     while ((t = next.getAndIncrement()) < taskLayer.length) {
       int l = taskLayer[t];
-      layers[l].chunk(constants[l], taskChunk[t], adam, draw, keys[l], null, null, own);
+      layers[l].chunk(
+          constants[l],
+          taskChunk[t],
+          adam,
+          draw,
+          keys[l],
+          null,
+          null,
+          gradients == null ? null : gradients[l],
+          weights == null ? null : weights[l],
+          own);
     }
   }
 

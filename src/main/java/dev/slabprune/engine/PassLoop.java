@@ -21,7 +21,7 @@ enum PassLoop {
   ADAM {
     @Override
     void run(Frame f) {
-      f.layer.adamLanes(f.c, f.t0, f.t0 + f.n, f.draw ? f.s : null);
+      f.layer.adamLanes(f.c, f.t0, f.t0 + f.n, f.draw ? f.s : null, f.grad, f.g0);
     }
   },
   CLAMPED_ARGUMENTS {
@@ -175,6 +175,11 @@ enum PassLoop {
 
     int n;
     int q;
+
+    /** Where Adam reads the gradient: parameter i's is {@code grad[i - g0]}. */
+    float[] grad;
+
+    int g0;
 
     /** Whether Adam also writes the clamped arguments of the draw that follows it. */
     boolean draw;

@@ -192,6 +192,10 @@ final class SlabLayer {
     final float[] logSigma = new float[TILE];
     final float[] slope = new float[TILE];
     final float[] big = new float[TILE];
+
+    /** One chunk's gradient, when the pass reads it from the product's native matrix. */
+    final float[] grad = new float[NoiseBlocks.CHUNK];
+
     final PassLoop.Frame frame = new PassLoop.Frame();
   }
 
@@ -200,7 +204,7 @@ final class SlabLayer {
     Constants c = constants.set(s, false);
     Scratch scratch = scratch();
     for (int k = 0; k < chunks; k++) {
-      chunk(c, k, false, true, key, null, null, scratch);
+      chunk(c, k, false, true, key, null, null, null, null, scratch);
     }
   }
 
@@ -209,7 +213,7 @@ final class SlabLayer {
     Constants c = constants.set(s, false);
     Scratch scratch = scratch();
     for (int k = 0; k < chunks; k++) {
-      chunk(c, k, false, true, 0, u, e, scratch);
+      chunk(c, k, false, true, 0, u, e, null, null, scratch);
     }
   }
 
@@ -226,7 +230,7 @@ final class SlabLayer {
     Constants c = prepare(s);
     Scratch scratch = scratch();
     for (int k = 0; k < chunks; k++) {
-      chunk(c, k, true, draw, key, null, null, scratch);
+      chunk(c, k, true, draw, key, null, null, null, null, scratch);
     }
   }
 
@@ -254,7 +258,11 @@ final class SlabLayer {
   /**
    * Chunk {@code k}: Adam on its parameters (when {@code adam}), then its next sample (when {@code
    * draw}) with the noise of the chunk's stream under {@code key}, or with {@code u} and {@code e}
-   * when given.
+   * when given. With {@code gradients}, Adam reads the chunk's gradient from that matrix (the
+   * layout of {@link #grad}) instead of {@link #grad}, which is then left as it was; with {@code
+   * weights}, the chunk's theta~ is also written there. Both go through the thread's scratch or the
+   * chunk's part of {@link #theta} while they are in the cache, instead of whole-layer copies
+   * before and after the pass.
    */
   void chunk(
       Constants c,
@@ -264,6 +272,8 @@ final class SlabLayer {
       long key,
       double[] u,
       double[] e,
+      NativeMatrix gradients,
+      NativeMatrix weights,
       Scratch scratch) {
     int from = k * NoiseBlocks.CHUNK;
     int to = Math.min(size, from + NoiseBlocks.CHUNK);
@@ -272,6 +282,15 @@ final class SlabLayer {
     f.layer = this;
     f.c = c;
     f.s = scratch;
+    float[] g = grad;
+    int g0 = 0;
+    if (adam && gradients != null) {
+      gradients.get(from, scratch.grad, 0, n);
+      g = scratch.grad;
+      g0 = from;
+    }
+    f.grad = g;
+    f.g0 = g0;
     if (draw) {
       if (u != null) {
         for (int i = 0; i < n; i++) {
@@ -297,7 +316,12 @@ final class SlabLayer {
       }
     }
     for (int i = end; i < to; i++) {
-      one(mu, rho, v, theta, grad, i, work, w(i), scratch.u, scratch.e, i - from, c, adam, draw);
+      one(
+          mu, rho, v, theta, g, i - g0, i, work, w(i), scratch.u, scratch.e, i - from, c, adam,
+          draw);
+    }
+    if (draw && weights != null) {
+      weights.put(from, theta, from, n);
     }
   }
 
@@ -323,8 +347,9 @@ final class SlabLayer {
    * three updates are one update written once, run for each parameter kind in an inner loop: the
    * three written out are more vector code than the JIT compiles whole (see {@link PassLoop}). The
    * gradient is loaded again for each kind, so no vector lives across iterations of either loop.
+   * The gradient of parameter i is {@code g[i - g0]}.
    */
-  void adamLanes(Constants c, int t0, int t1, Scratch s) {
+  void adamLanes(Constants c, int t0, int t1, Scratch s, float[] g, int g0) {
     float[] k = work;
     for (int i = t0; i < t1; i += L) {
       int w = w(i);
@@ -332,7 +357,7 @@ final class SlabLayer {
         float[] p = kind == 0 ? mu : kind == 1 ? rho : v;
         int moment = w + (M_MU + 2 * kind) * BLOCK;
         FloatVector d =
-            FloatVector.fromArray(F, grad, i)
+            FloatVector.fromArray(F, g, i - g0)
                 .fma(
                     FloatVector.fromArray(F, k, w + (GATE + kind) * BLOCK),
                     FloatVector.fromArray(F, k, w + (KL_MU + kind) * BLOCK));
@@ -538,6 +563,7 @@ final class SlabLayer {
       float[] v,
       float[] theta,
       float[] grad,
+      int gi,
       int i,
       float[] k,
       int w,
@@ -551,7 +577,7 @@ final class SlabLayer {
     float r = rho[i];
     float vi = v[i];
     if (adam) {
-      float g = grad[i];
+      float g = grad[gi];
       float dMu = Math.fma(g, k[w + GATE * BLOCK], k[w + KL_MU * BLOCK]);
       float dRho = Math.fma(g, k[w + GATE_EPS_SIG * BLOCK], k[w + KL_RHO * BLOCK]);
       float dV = Math.fma(g, k[w + SLAB_SLOPE * BLOCK], k[w + KL_V * BLOCK]);

@@ -52,6 +52,13 @@ final class VariationalTrainer {
   /** Zeros for the rows of closed gates in the forward pass's weights, when gates are on. */
   private final float[] closedRow;
 
+  /**
+   * Whether {@link #weightBuffers} hold every layer's theta~ as the last pass drew it (it wrote
+   * them chunk by chunk): the next step's forward pass then uses them as they are, with only the
+   * rows of closed gates zeroed. Cleared by that step and by anything else that writes them.
+   */
+  private boolean weightsDrawn;
+
   private boolean stopRequested;
   private double undecided = 1;
 
@@ -294,7 +301,8 @@ final class VariationalTrainer {
     }
     shuffle.shuffle(order);
     stepConstants();
-    pass.run(step, false, true, drawKeys());
+    pass.run(step, false, true, drawKeys(), null, weightBuffers);
+    weightsDrawn = true;
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
         gates[l].sample(step, gateLogitPrior[l], noise);
@@ -329,10 +337,12 @@ final class VariationalTrainer {
    * of the next step's sample; returns the batch-mean NLL.
    */
   double step(int from, int m, boolean draw) {
-    double nll = forwardBackward(from, m);
+    double nll = forwardBackward(from, m, true);
     stepConstants();
     step.t++;
-    pass.run(step, true, draw, drawKeys());
+    // the pass reads the gradients from the products' matrices, as forwardBackward left them
+    pass.run(step, true, draw, drawKeys(), gradientBuffers, weightBuffers);
+    weightsDrawn = draw;
     if (gates != null) {
       for (int l = 0; l < gates.length; l++) {
         gates[l].update(step, gateLogitPrior[l], draw ? noise : null, null);
@@ -359,11 +369,27 @@ final class VariationalTrainer {
 
   /** Forward and backward with the current sample; fills every layer's {@code grad}. */
   double forwardBackward(int from, int m) {
+    return forwardBackward(from, m, false);
+  }
+
+  /**
+   * Forward and backward with the current sample. With {@code inPlace} (a training step, whose pass
+   * reads the gradients from {@link #gradientBuffers}): the weights the last pass wrote to {@link
+   * #weightBuffers} are used as they are, when it drew them, and the gradients stay in {@link
+   * #gradientBuffers}, those of closed gates' rows zeroed there; {@code grad} is left as it was.
+   */
+  private double forwardBackward(int from, int m, boolean inPlace) {
     Mlp.Workspace ws = mlp.workspace(m);
     ws.loadRows(train, order, from);
+    boolean drawn = inPlace && weightsDrawn;
+    weightsDrawn = false;
     for (int l = 0; l < layers.length; l++) {
       if (gates == null) {
-        weightBuffers[l].put(0, layers[l].theta, 0, layers[l].size);
+        if (!drawn) {
+          weightBuffers[l].put(0, layers[l].theta, 0, layers[l].size);
+        }
+      } else if (drawn) {
+        closeRows(l);
       } else {
         putGatedWeights(l);
       }
@@ -372,12 +398,49 @@ final class VariationalTrainer {
     double nll = outputGradient(ws, m, from);
     ws.backward(weightBuffers, gradientBuffers);
     for (int l = 0; l < layers.length; l++) {
-      gradientBuffers[l].get(0, layers[l].grad, 0, layers[l].size);
-      if (gates != null) {
-        gateGradients(l);
+      if (inPlace) {
+        if (gates != null) {
+          gateGradientsInPlace(l);
+        }
+      } else {
+        gradientBuffers[l].get(0, layers[l].grad, 0, layers[l].size);
+        if (gates != null) {
+          gateGradients(l);
+        }
       }
     }
     return nll;
+  }
+
+  /** Zeros the rows of closed gates in a layer's weight matrix, which holds theta~ otherwise. */
+  private void closeRows(int l) {
+    SlabLayer s = layers[l];
+    NodeGates g = gates[l];
+    NativeMatrix w = weightBuffers[l];
+    int width = s.outputs;
+    for (int j = 0; j < s.inputs; j++) {
+      if (g.gate(j) == 0) {
+        w.put(j * width, closedRow, 0, width);
+      }
+    }
+  }
+
+  /**
+   * {@link #gateGradients} on the gradient's native matrix: each row's dot product with theta~ read
+   * from there, and the rows of closed gates zeroed there.
+   */
+  private void gateGradientsInPlace(int l) {
+    SlabLayer s = layers[l];
+    NodeGates g = gates[l];
+    NativeMatrix grads = gradientBuffers[l];
+    int width = s.outputs;
+    for (int j = 0; j < s.inputs; j++) {
+      int base = j * width;
+      g.gradZ[j] = dot(grads.bytes, s.theta, base, width);
+      if (g.gate(j) == 0) {
+        grads.put(base, closedRow, 0, width);
+      }
+    }
   }
 
   /**
@@ -415,6 +478,28 @@ final class VariationalTrainer {
         java.util.Arrays.fill(s.grad, base, base + width, 0f);
       }
     }
+  }
+
+  private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.nativeOrder();
+
+  /**
+   * {@link #dot(float[], float[], int, int)} with {@code a} the floats of a native matrix's bytes
+   * (element i at byte {@code 4 i}): the same lanes and order, so the same bits.
+   */
+  static double dot(java.nio.ByteBuffer a, float[] b, int from, int n) {
+    jdk.incubator.vector.VectorSpecies<Float> f = FloatMath.F;
+    int end = from + (n / f.length()) * f.length();
+    jdk.incubator.vector.FloatVector sum = jdk.incubator.vector.FloatVector.zero(f);
+    for (int i = from; i < end; i += f.length()) {
+      sum =
+          jdk.incubator.vector.FloatVector.fromByteBuffer(f, a, i * 4, ORDER)
+              .fma(jdk.incubator.vector.FloatVector.fromArray(f, b, i), sum);
+    }
+    double d = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (int i = end; i < from + n; i++) {
+      d += (double) a.getFloat(i * 4) * b[i];
+    }
+    return d;
   }
 
   /**
@@ -519,6 +604,7 @@ final class VariationalTrainer {
       }
       weightBuffers[l].put(0, w[l], 0, s.size);
     }
+    weightsDrawn = false;
     float[] out = mlp.predict(weightBuffers, validation);
     int k = mlp.widths[mlp.layers];
     if (output.isClassification()) {
