@@ -168,8 +168,9 @@ public final class OnnxModelReader {
     private Activation pendingActivation;
     private List<String> pendingNodes;
 
-    // a per-feature affine map a x + c (an inference BatchNormalization) on a value no layer's
-    // affine map can take: after an activation, or at the input; folded into the next layer
+    // a per-feature affine map a x + c (a BatchNormalization, or an Add, Sub, Mul or Div by a
+    // constant) on a value no layer's affine map can take: after an activation, or at the input;
+    // folded into the next layer
     private double[] nextScale;
     private double[] nextShift;
     private NodeProto nextNode;
@@ -493,7 +494,7 @@ public final class OnnxModelReader {
       storedParameters += values.length;
       if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
         TensorProto c = constant(node, 2, "bias");
-        float[] bias = broadcastBias(node, c, out);
+        float[] bias = broadcastBias(node, c, out, "bias");
         for (int j = 0; j < out; j++) {
           pendingBias[j] = beta * bias[j];
         }
@@ -619,7 +620,7 @@ public final class OnnxModelReader {
       }
     }
 
-    /** The layer just started reads a x + c of a BatchNormalization before it: fold it in. */
+    /** The layer just started reads the per-feature map a x + c before it: fold it in. */
     private void foldInputNormalisation() {
       if (nextScale == null) {
         return;
@@ -669,7 +670,7 @@ public final class OnnxModelReader {
       }
       TensorProto k = constant(node, other, "operand");
       int n = width >= 0 ? (int) width : (int) Math.min(Integer.MAX_VALUE, elementCount(k, node));
-      float[] v = broadcastBias(node, k, n);
+      float[] v = broadcastBias(node, k, n, op.equals("Add") ? "bias" : "operand");
       double[] a = new double[n];
       double[] c = new double[n];
       for (int j = 0; j < n; j++) {
@@ -839,10 +840,11 @@ public final class OnnxModelReader {
         }
       }
       for (int i : used) {
-        if (!visited.add(i)) {
+        if (visited.contains(i)) {
           return null;
         }
       }
+      visited.addAll(used);
       visited.add(reshapeIndex);
       flattened = true;
       return reshape.getOutput(0);
@@ -1304,17 +1306,22 @@ public final class OnnxModelReader {
       return new long[] {t.getDims(0), t.getDims(1)};
     }
 
-    private float[] broadcastBias(NodeProto node, TensorProto c, int out) {
+    /** A constant of one value per feature, or one for all, as {@code role} names it in errors. */
+    private float[] broadcastBias(NodeProto node, TensorProto c, int out, String role) {
       long n = elementCount(c, node);
       boolean rowShape = c.getDimsCount() <= 1 || (c.getDimsCount() == 2 && c.getDims(0) == 1);
       if (!rowShape || (n != out && n != 1)) {
         throw unsupportedUse(
             node,
-            "its bias '"
+            "its "
+                + role
+                + " '"
                 + c.getName()
                 + "' has shape "
                 + c.getDimsList()
-                + "; a bias of shape ["
+                + "; a "
+                + role
+                + " of shape ["
                 + out
                 + "], [1, "
                 + out
